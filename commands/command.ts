@@ -1,0 +1,36 @@
+import type {
+  AutocompleteInteraction,
+  ChatInputCommandInteraction,
+  MessageComponentInteraction,
+  RESTPostAPIChatInputApplicationCommandsJSONBody,
+} from 'discord.js';
+import type { AniListClient } from '../src/anilist/index.js';
+import type { Logger } from '../src/logger.js';
+import type { LinkService } from '../src/oauth/link-service.js';
+
+/** What commands may use. Built once in main.ts; tests pass their own. */
+export interface CommandDeps {
+  links: LinkService;
+  anilist: AniListClient;
+  clock: () => Date;
+}
+
+export interface CommandContext<I> {
+  interaction: I;
+  deps: CommandDeps;
+  /** A child logger tagged with the interaction id, command and user id. */
+  log: Logger;
+}
+
+export interface Command {
+  definition: RESTPostAPIChatInputApplicationCommandsJSONBody;
+  execute(context: CommandContext<ChatInputCommandInteraction>): Promise<void>;
+  autocomplete?(context: CommandContext<AutocompleteInteraction>): Promise<void>;
+  /** Receives buttons whose custom_id starts with `${definition.name}:`. */
+  handleComponent?(context: CommandContext<MessageComponentInteraction>): Promise<void>;
+}
+
+/** Custom ids are `<command>:<action>:<args…>`, so the dispatcher can route a button to the command that issued it. */
+export function customId(command: string, ...parts: (string | number)[]): string {
+  return [command, ...parts].join(':');
+}

@@ -1,0 +1,7 @@
+import type { Command } from './command.js';
+import { link } from './link.js';
+import { profile } from './profile.js';
+import { unlink } from './unlink.js';
+
+/** The registry: every slash command the bot offers. */
+export const commands: readonly Command[] = [link, profile, unlink];

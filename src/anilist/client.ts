@@ -1,0 +1,317 @@
+import { createHash } from 'node:crypto';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { getOperationAST, print, type DocumentNode } from 'graphql';
+import { ClientError, GraphQLClient } from 'graphql-request';
+import type { Logger } from 'pino';
+import { createLoadingCache } from './cache.js';
+import { AniListError, toAniListError } from './errors.js';
+import {
+  DeleteMediaListEntryDocument,
+  MediaByIdDocument,
+  SaveMediaListEntryDocument,
+  SearchMediaDocument,
+  UserMediaListDocument,
+  UserProfileDocument,
+  ViewerDocument,
+  type MediaListStatus,
+  type MediaType,
+  type SaveMediaListEntryMutationVariables,
+} from './generated/graphql.js';
+import { createMediaListAccumulator, type UserMediaList } from './media-list.js';
+import type { RateLimiter } from './rate-limiter.js';
+import type { MediaDetails, MediaSearchResult, SavedMediaListEntry, UserProfile, Viewer } from './types.js';
+
+export interface AniListClientOptions {
+  /** https://graphql.anilist.co in production; a local fake in tests. */
+  readonly endpoint: string;
+  /** Descriptive, with a contact URL: AniList asks API users to identify themselves. */
+  readonly userAgent: string;
+  /** Our site. Requests without a Referer have been answered with the "API disabled" 403 (API-FACTS §4). */
+  readonly referer: string;
+  /** Per HTTP request, counted from when the limiter lets it go (queueing time is not included). */
+  readonly timeoutMs?: number;
+  /** The process-wide limiter shared by every AniList caller. */
+  readonly limiter: RateLimiter;
+  readonly logger: Logger;
+  readonly fetch?: typeof fetch;
+  /** Lifetime of cached public data and of per-user lists. */
+  readonly cacheTtlMs?: number;
+  readonly cacheMaxEntries?: number;
+  /**
+   * Most entries one list load may collect. Each 500 entries costs a request out of a shared
+   * 30/minute budget, so the default stops well below AniList's own 11,000 cap; with
+   * UPDATED_TIME_DESC the entries kept are the most recently touched ones.
+   */
+  readonly maxListEntries?: number;
+}
+
+/** Who the call is for. `key` is the fairness key (e.g. the Discord user id) the limiter queues by. */
+export interface CallContext {
+  readonly key: string;
+  /** The member's AniList access token. Used for this request only: never stored, never logged. */
+  readonly token?: string | undefined;
+}
+
+export interface AuthenticatedCallContext extends CallContext {
+  readonly token: string;
+}
+
+export interface UserMediaListQueryInput {
+  readonly userId: number;
+  readonly type: MediaType;
+  /** Omit for every status. */
+  readonly status?: MediaListStatus | undefined;
+}
+
+export interface SearchMediaInput {
+  readonly search: string;
+  readonly type?: MediaType | undefined;
+  /**
+   * AniList's filter, passed through: `false` (default) excludes adult media, `true` returns only
+   * adult media, `null` applies no filter. Renderers must still check `media.isAdult`.
+   */
+  readonly isAdult?: boolean | null | undefined;
+  /** 1–25 (Discord shows at most 25 choices); default 10. */
+  readonly perPage?: number | undefined;
+}
+
+export type SaveMediaListEntryInput = SaveMediaListEntryMutationVariables;
+
+export interface DeleteMediaListEntryInput {
+  /** The list-entry id (MediaListEntry.id), not the media id. */
+  readonly entryId: number;
+  /** The owner's AniList id, when known, so their cached lists are dropped. */
+  readonly userId?: number | undefined;
+}
+
+export interface AniListClient {
+  /** The token's owner. Needs a token: AniList answers Viewer only for authenticated calls. */
+  viewer(context: AuthenticatedCallContext): Promise<Viewer>;
+  userProfile(userId: number, context: CallContext): Promise<UserProfile>;
+  /** Every chunk of the list, de-duplicated, newest first; cached per user for a short time. */
+  userMediaList(input: UserMediaListQueryInput, context: CallContext): Promise<UserMediaList>;
+  mediaById(id: number, context: CallContext): Promise<MediaDetails>;
+  searchMedia(input: SearchMediaInput, context: CallContext): Promise<readonly MediaSearchResult[]>;
+  /** Creates or updates the token owner's entry, then drops that owner's cached lists. */
+  saveMediaListEntry(input: SaveMediaListEntryInput, context: AuthenticatedCallContext): Promise<SavedMediaListEntry>;
+  deleteMediaListEntry(input: DeleteMediaListEntryInput, context: AuthenticatedCallContext): Promise<boolean>;
+  /** Drop cached lists of one AniList user (after a write made elsewhere). */
+  invalidateUserList(userId: number): void;
+  /** Any typed document through the same headers, limiter, timeout and error mapping; never cached. */
+  execute<TResult, TVariables extends Record<string, unknown>>(
+    document: TypedDocumentNode<TResult, TVariables>,
+    variables: TVariables,
+    context: CallContext,
+  ): Promise<TResult>;
+}
+
+const PER_CHUNK = 500;
+// AniList keeps at most the 11,000 most recently updated entries per collection (API-FACTS §7).
+const ANILIST_LIST_CAP = 11_000;
+const MAX_SEARCH_PER_PAGE = 25;
+
+export function createAniListClient(options: AniListClientOptions): AniListClient {
+  const { endpoint, userAgent, referer, limiter, logger } = options;
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const cacheTtlMs = options.cacheTtlMs ?? 60_000;
+  const cacheMaxEntries = options.cacheMaxEntries ?? 500;
+  const maxListEntries = Math.min(Math.max(1, options.maxListEntries ?? 2_000), ANILIST_LIST_CAP);
+
+  const graphql = new GraphQLClient(endpoint, {
+    method: 'POST',
+    ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
+  });
+
+  // Only data that looks the same to every member is shared: token-less media and searches.
+  const publicMedia = createLoadingCache<MediaDetails>({ maxEntries: cacheMaxEntries, ttlMs: cacheTtlMs });
+  const searches = createLoadingCache<{ results: readonly MediaSearchResult[] }>({
+    maxEntries: cacheMaxEntries,
+    ttlMs: cacheTtlMs,
+  });
+  // Lists can be big, so fewer of them; keyed by who asked too, because an owner's token reveals private entries.
+  const lists = createLoadingCache<UserMediaList>({
+    maxEntries: Math.max(1, Math.ceil(cacheMaxEntries / 10)),
+    ttlMs: cacheTtlMs,
+  });
+
+  const printed = new WeakMap<DocumentNode, { query: string; operation: string }>();
+  function describe(document: DocumentNode): { query: string; operation: string } {
+    let described = printed.get(document);
+    if (described === undefined) {
+      described = { query: print(document), operation: getOperationAST(document)?.name?.value ?? 'anonymous' };
+      printed.set(document, described);
+    }
+    return described;
+  }
+
+  function headersFor(token: string | undefined): Record<string, string> {
+    const headers: Record<string, string> = {
+      Accept: 'application/json',
+      'Content-Type': 'application/json',
+      'User-Agent': userAgent,
+      Referer: referer,
+    };
+    if (token !== undefined) headers['Authorization'] = `Bearer ${token}`;
+    return headers;
+  }
+
+  async function execute<TResult, TVariables extends Record<string, unknown>>(
+    document: TypedDocumentNode<TResult, TVariables>,
+    variables: TVariables,
+    context: CallContext,
+  ): Promise<TResult> {
+    const { query, operation } = describe(document);
+    // An empty token would be sent as "Bearer " and answered "Invalid token" anyway; skip the request.
+    if (context.token === '') throw new AniListError('invalidToken');
+    const authenticated = context.token !== undefined;
+
+    return limiter.schedule(context.key, async () => {
+      const startedAt = performance.now();
+      try {
+        // The document's TypedDocumentNode already tied `variables` and TResult together above.
+        const response = await graphql.rawRequest<TResult>({
+          query,
+          variables,
+          requestHeaders: headersFor(context.token),
+          signal: AbortSignal.timeout(timeoutMs),
+        });
+        limiter.report({ status: response.status, headers: response.headers });
+        logger.debug({ operation, ms: Math.round(performance.now() - startedAt) }, 'anilist request ok');
+        return response.data;
+      } catch (error) {
+        if (error instanceof ClientError) {
+          limiter.report({ status: error.response.status, headers: error.response.headers });
+        }
+        const mapped = toAniListError(error, { authenticated });
+        logFailure(operation, mapped, performance.now() - startedAt);
+        throw mapped;
+      }
+    });
+  }
+
+  function logFailure(operation: string, error: AniListError, ms: number): void {
+    // Only what helps an operator: never variables (search text) or headers (the token).
+    const fields = {
+      operation,
+      kind: error.kind,
+      httpStatus: error.httpStatus,
+      serverMessages: error.serverMessages,
+      ms: Math.round(ms),
+    };
+    if (error.kind === 'badRequest') {
+      const cause = error.cause instanceof Error && !(error.cause instanceof ClientError) ? error.cause.message : undefined;
+      logger.error({ ...fields, cause }, 'anilist rejected our request: this is a bug on our side');
+    } else if (error.kind === 'invalidToken' || error.kind === 'notFound' || error.kind === 'validation') {
+      logger.info(fields, 'anilist request refused');
+    } else {
+      logger.warn(fields, 'anilist request failed');
+    }
+  }
+
+  async function viewer(context: AuthenticatedCallContext): Promise<Viewer> {
+    const data = await execute(ViewerDocument, {}, context);
+    // AniList pairs a null Viewer with an "Unauthorized." error; this guards the odd case without one.
+    if (data.Viewer === null) throw new AniListError('invalidToken');
+    return data.Viewer;
+  }
+
+  async function userProfile(userId: number, context: CallContext): Promise<UserProfile> {
+    const data = await execute(UserProfileDocument, { id: userId }, context);
+    if (data.User === null) throw new AniListError('notFound');
+    return data.User;
+  }
+
+  function listCacheKey(input: UserMediaListQueryInput, token: string | undefined): string {
+    // With the owner's token the answer may include private entries, so it must not be served to
+    // anyone else. A digest scopes the entry to that token without keeping the token itself.
+    const scope = token === undefined ? 'public' : createHash('sha256').update(token).digest('hex').slice(0, 32);
+    return `${input.userId}|${input.type}|${input.status ?? '*'}|${scope}`;
+  }
+
+  function userMediaList(input: UserMediaListQueryInput, context: CallContext): Promise<UserMediaList> {
+    return lists.get(listCacheKey(input, context.token), async () => {
+      const accumulator = createMediaListAccumulator(maxListEntries);
+      const maxChunks = Math.ceil(ANILIST_LIST_CAP / PER_CHUNK) + 1;
+      let hasMore = false;
+      for (let chunk = 1; chunk <= maxChunks; chunk++) {
+        const data = await execute(
+          UserMediaListDocument,
+          { userId: input.userId, type: input.type, status: input.status ?? null, chunk, perChunk: PER_CHUNK },
+          context,
+        );
+        const collection = data.MediaListCollection;
+        if (collection === null) throw new AniListError('notFound');
+        const wantMore = accumulator.add(collection);
+        hasMore = collection.hasNextChunk === true;
+        if (!hasMore || !wantMore) break;
+      }
+      return accumulator.result(hasMore);
+    });
+  }
+
+  async function mediaById(id: number, context: CallContext): Promise<MediaDetails> {
+    const load = async (): Promise<MediaDetails> => {
+      const data = await execute(MediaByIdDocument, { id }, context);
+      if (data.Media === null) throw new AniListError('notFound');
+      return data.Media;
+    };
+    // With a token the answer carries the member's own list entry and title preference: not shareable.
+    return context.token === undefined ? publicMedia.get(String(id), load) : load();
+  }
+
+  async function searchMedia(input: SearchMediaInput, context: CallContext): Promise<readonly MediaSearchResult[]> {
+    const search = input.search.trim().replace(/\s+/g, ' ');
+    if (search === '') return [];
+    const perPage = Math.min(Math.max(1, Math.trunc(input.perPage ?? 10)), MAX_SEARCH_PER_PAGE);
+    const isAdult = input.isAdult === undefined ? false : input.isAdult;
+    const type = input.type ?? null;
+    const cacheKey = JSON.stringify([search.toLowerCase(), type, isAdult, perPage]);
+    const { results } = await searches.get(cacheKey, async () => {
+      // Sent without a token on purpose: results are then the same for everyone and cacheable.
+      const data = await execute(SearchMediaDocument, { search, type, isAdult, perPage }, { key: context.key });
+      const media = data.Page?.media ?? [];
+      return { results: media.filter((m): m is MediaSearchResult => m !== null) };
+    });
+    return results;
+  }
+
+  function invalidateUserList(userId: number): void {
+    const prefix = `${userId}|`;
+    lists.deleteWhere((key) => key.startsWith(prefix));
+  }
+
+  async function saveMediaListEntry(
+    input: SaveMediaListEntryInput,
+    context: AuthenticatedCallContext,
+  ): Promise<SavedMediaListEntry> {
+    const data = await execute(SaveMediaListEntryDocument, input, context);
+    if (data.SaveMediaListEntry === null) throw new AniListError('badRequest');
+    invalidateUserList(data.SaveMediaListEntry.userId);
+    return data.SaveMediaListEntry;
+  }
+
+  async function deleteMediaListEntry(
+    input: DeleteMediaListEntryInput,
+    context: AuthenticatedCallContext,
+  ): Promise<boolean> {
+    try {
+      const data = await execute(DeleteMediaListEntryDocument, { id: input.entryId }, context);
+      return data.DeleteMediaListEntry?.deleted === true;
+    } finally {
+      // Even a failed delete may have gone through before the connection broke.
+      if (input.userId !== undefined) invalidateUserList(input.userId);
+    }
+  }
+
+  return {
+    viewer,
+    userProfile,
+    userMediaList,
+    mediaById,
+    searchMedia,
+    saveMediaListEntry,
+    deleteMediaListEntry,
+    invalidateUserList,
+    execute,
+  };
+}

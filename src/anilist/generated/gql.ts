@@ -1,0 +1,82 @@
+/* eslint-disable */
+import * as types from './graphql.js';
+import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+
+/**
+ * Map of all GraphQL operations in the project.
+ *
+ * This map has several performance disadvantages:
+ * 1. It is not tree-shakeable, so it will include all operations in the project.
+ * 2. It is not minifiable, so the string of a GraphQL query will be multiple times inside the bundle.
+ * 3. It does not support dead code elimination, so it will add unused operations.
+ *
+ * Therefore it is highly recommended to use the babel or swc plugin for production.
+ * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
+ */
+type Documents = {
+    "mutation DeleteMediaListEntry($id: Int!) {\n  DeleteMediaListEntry(id: $id) {\n    deleted\n  }\n}": typeof types.DeleteMediaListEntryDocument,
+    "query MediaById($id: Int!) {\n  Media(id: $id) {\n    id\n    type\n    format\n    episodes\n    chapters\n    isAdult\n    siteUrl\n    title {\n      userPreferred\n      romaji\n      english\n    }\n    coverImage {\n      medium\n    }\n    mediaListEntry {\n      id\n      status\n      progress\n      score\n    }\n  }\n}": typeof types.MediaByIdDocument,
+    "mutation SaveMediaListEntry($mediaId: Int!, $status: MediaListStatus, $progress: Int, $progressVolumes: Int, $score: Float) {\n  SaveMediaListEntry(\n    mediaId: $mediaId\n    status: $status\n    progress: $progress\n    progressVolumes: $progressVolumes\n    score: $score\n  ) {\n    id\n    userId\n    mediaId\n    status\n    progress\n    progressVolumes\n    score\n    scoreRaw: score(format: POINT_100)\n    updatedAt\n    media {\n      id\n      type\n      format\n      episodes\n      chapters\n      volumes\n      isAdult\n      siteUrl\n      title {\n        userPreferred\n        romaji\n        english\n      }\n    }\n  }\n}": typeof types.SaveMediaListEntryDocument,
+    "query SearchMedia($search: String!, $type: MediaType, $isAdult: Boolean = false, $perPage: Int = 10) {\n  Page(page: 1, perPage: $perPage) {\n    media(search: $search, type: $type, isAdult: $isAdult, sort: SEARCH_MATCH) {\n      id\n      type\n      format\n      episodes\n      chapters\n      isAdult\n      siteUrl\n      title {\n        userPreferred\n        romaji\n        english\n      }\n      coverImage {\n        medium\n      }\n    }\n  }\n}": typeof types.SearchMediaDocument,
+    "query UserMediaList($userId: Int!, $type: MediaType!, $status: MediaListStatus, $chunk: Int!, $perChunk: Int = 500) {\n  MediaListCollection(\n    userId: $userId\n    type: $type\n    status: $status\n    sort: UPDATED_TIME_DESC\n    forceSingleCompletedList: true\n    chunk: $chunk\n    perChunk: $perChunk\n  ) {\n    hasNextChunk\n    lists {\n      entries {\n        id\n        mediaId\n        status\n        progress\n        progressVolumes\n        score\n        updatedAt\n        media {\n          id\n          type\n          format\n          episodes\n          chapters\n          volumes\n          isAdult\n          siteUrl\n          title {\n            userPreferred\n            romaji\n            english\n          }\n        }\n      }\n    }\n  }\n}": typeof types.UserMediaListDocument,
+    "query UserProfile($id: Int!) {\n  User(id: $id) {\n    id\n    name\n    siteUrl\n    avatar {\n      large\n      medium\n    }\n    statistics {\n      anime {\n        count\n        meanScore\n        episodesWatched\n        minutesWatched\n      }\n      manga {\n        count\n        meanScore\n        chaptersRead\n        volumesRead\n      }\n    }\n    mediaListOptions {\n      scoreFormat\n    }\n  }\n}": typeof types.UserProfileDocument,
+    "query Viewer {\n  Viewer {\n    id\n    name\n    siteUrl\n    avatar {\n      large\n      medium\n    }\n    options {\n      titleLanguage\n      displayAdultContent\n    }\n    mediaListOptions {\n      scoreFormat\n    }\n  }\n}": typeof types.ViewerDocument,
+};
+const documents: Documents = {
+    "mutation DeleteMediaListEntry($id: Int!) {\n  DeleteMediaListEntry(id: $id) {\n    deleted\n  }\n}": types.DeleteMediaListEntryDocument,
+    "query MediaById($id: Int!) {\n  Media(id: $id) {\n    id\n    type\n    format\n    episodes\n    chapters\n    isAdult\n    siteUrl\n    title {\n      userPreferred\n      romaji\n      english\n    }\n    coverImage {\n      medium\n    }\n    mediaListEntry {\n      id\n      status\n      progress\n      score\n    }\n  }\n}": types.MediaByIdDocument,
+    "mutation SaveMediaListEntry($mediaId: Int!, $status: MediaListStatus, $progress: Int, $progressVolumes: Int, $score: Float) {\n  SaveMediaListEntry(\n    mediaId: $mediaId\n    status: $status\n    progress: $progress\n    progressVolumes: $progressVolumes\n    score: $score\n  ) {\n    id\n    userId\n    mediaId\n    status\n    progress\n    progressVolumes\n    score\n    scoreRaw: score(format: POINT_100)\n    updatedAt\n    media {\n      id\n      type\n      format\n      episodes\n      chapters\n      volumes\n      isAdult\n      siteUrl\n      title {\n        userPreferred\n        romaji\n        english\n      }\n    }\n  }\n}": types.SaveMediaListEntryDocument,
+    "query SearchMedia($search: String!, $type: MediaType, $isAdult: Boolean = false, $perPage: Int = 10) {\n  Page(page: 1, perPage: $perPage) {\n    media(search: $search, type: $type, isAdult: $isAdult, sort: SEARCH_MATCH) {\n      id\n      type\n      format\n      episodes\n      chapters\n      isAdult\n      siteUrl\n      title {\n        userPreferred\n        romaji\n        english\n      }\n      coverImage {\n        medium\n      }\n    }\n  }\n}": types.SearchMediaDocument,
+    "query UserMediaList($userId: Int!, $type: MediaType!, $status: MediaListStatus, $chunk: Int!, $perChunk: Int = 500) {\n  MediaListCollection(\n    userId: $userId\n    type: $type\n    status: $status\n    sort: UPDATED_TIME_DESC\n    forceSingleCompletedList: true\n    chunk: $chunk\n    perChunk: $perChunk\n  ) {\n    hasNextChunk\n    lists {\n      entries {\n        id\n        mediaId\n        status\n        progress\n        progressVolumes\n        score\n        updatedAt\n        media {\n          id\n          type\n          format\n          episodes\n          chapters\n          volumes\n          isAdult\n          siteUrl\n          title {\n            userPreferred\n            romaji\n            english\n          }\n        }\n      }\n    }\n  }\n}": types.UserMediaListDocument,
+    "query UserProfile($id: Int!) {\n  User(id: $id) {\n    id\n    name\n    siteUrl\n    avatar {\n      large\n      medium\n    }\n    statistics {\n      anime {\n        count\n        meanScore\n        episodesWatched\n        minutesWatched\n      }\n      manga {\n        count\n        meanScore\n        chaptersRead\n        volumesRead\n      }\n    }\n    mediaListOptions {\n      scoreFormat\n    }\n  }\n}": types.UserProfileDocument,
+    "query Viewer {\n  Viewer {\n    id\n    name\n    siteUrl\n    avatar {\n      large\n      medium\n    }\n    options {\n      titleLanguage\n      displayAdultContent\n    }\n    mediaListOptions {\n      scoreFormat\n    }\n  }\n}": types.ViewerDocument,
+};
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ *
+ *
+ * @example
+ * ```ts
+ * const query = graphql(`query GetUser($id: ID!) { user(id: $id) { name } }`);
+ * ```
+ *
+ * The query argument is unknown!
+ * Please regenerate the types.
+ */
+export function graphql(source: string): unknown;
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation DeleteMediaListEntry($id: Int!) {\n  DeleteMediaListEntry(id: $id) {\n    deleted\n  }\n}"): (typeof documents)["mutation DeleteMediaListEntry($id: Int!) {\n  DeleteMediaListEntry(id: $id) {\n    deleted\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query MediaById($id: Int!) {\n  Media(id: $id) {\n    id\n    type\n    format\n    episodes\n    chapters\n    isAdult\n    siteUrl\n    title {\n      userPreferred\n      romaji\n      english\n    }\n    coverImage {\n      medium\n    }\n    mediaListEntry {\n      id\n      status\n      progress\n      score\n    }\n  }\n}"): (typeof documents)["query MediaById($id: Int!) {\n  Media(id: $id) {\n    id\n    type\n    format\n    episodes\n    chapters\n    isAdult\n    siteUrl\n    title {\n      userPreferred\n      romaji\n      english\n    }\n    coverImage {\n      medium\n    }\n    mediaListEntry {\n      id\n      status\n      progress\n      score\n    }\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation SaveMediaListEntry($mediaId: Int!, $status: MediaListStatus, $progress: Int, $progressVolumes: Int, $score: Float) {\n  SaveMediaListEntry(\n    mediaId: $mediaId\n    status: $status\n    progress: $progress\n    progressVolumes: $progressVolumes\n    score: $score\n  ) {\n    id\n    userId\n    mediaId\n    status\n    progress\n    progressVolumes\n    score\n    scoreRaw: score(format: POINT_100)\n    updatedAt\n    media {\n      id\n      type\n      format\n      episodes\n      chapters\n      volumes\n      isAdult\n      siteUrl\n      title {\n        userPreferred\n        romaji\n        english\n      }\n    }\n  }\n}"): (typeof documents)["mutation SaveMediaListEntry($mediaId: Int!, $status: MediaListStatus, $progress: Int, $progressVolumes: Int, $score: Float) {\n  SaveMediaListEntry(\n    mediaId: $mediaId\n    status: $status\n    progress: $progress\n    progressVolumes: $progressVolumes\n    score: $score\n  ) {\n    id\n    userId\n    mediaId\n    status\n    progress\n    progressVolumes\n    score\n    scoreRaw: score(format: POINT_100)\n    updatedAt\n    media {\n      id\n      type\n      format\n      episodes\n      chapters\n      volumes\n      isAdult\n      siteUrl\n      title {\n        userPreferred\n        romaji\n        english\n      }\n    }\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query SearchMedia($search: String!, $type: MediaType, $isAdult: Boolean = false, $perPage: Int = 10) {\n  Page(page: 1, perPage: $perPage) {\n    media(search: $search, type: $type, isAdult: $isAdult, sort: SEARCH_MATCH) {\n      id\n      type\n      format\n      episodes\n      chapters\n      isAdult\n      siteUrl\n      title {\n        userPreferred\n        romaji\n        english\n      }\n      coverImage {\n        medium\n      }\n    }\n  }\n}"): (typeof documents)["query SearchMedia($search: String!, $type: MediaType, $isAdult: Boolean = false, $perPage: Int = 10) {\n  Page(page: 1, perPage: $perPage) {\n    media(search: $search, type: $type, isAdult: $isAdult, sort: SEARCH_MATCH) {\n      id\n      type\n      format\n      episodes\n      chapters\n      isAdult\n      siteUrl\n      title {\n        userPreferred\n        romaji\n        english\n      }\n      coverImage {\n        medium\n      }\n    }\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query UserMediaList($userId: Int!, $type: MediaType!, $status: MediaListStatus, $chunk: Int!, $perChunk: Int = 500) {\n  MediaListCollection(\n    userId: $userId\n    type: $type\n    status: $status\n    sort: UPDATED_TIME_DESC\n    forceSingleCompletedList: true\n    chunk: $chunk\n    perChunk: $perChunk\n  ) {\n    hasNextChunk\n    lists {\n      entries {\n        id\n        mediaId\n        status\n        progress\n        progressVolumes\n        score\n        updatedAt\n        media {\n          id\n          type\n          format\n          episodes\n          chapters\n          volumes\n          isAdult\n          siteUrl\n          title {\n            userPreferred\n            romaji\n            english\n          }\n        }\n      }\n    }\n  }\n}"): (typeof documents)["query UserMediaList($userId: Int!, $type: MediaType!, $status: MediaListStatus, $chunk: Int!, $perChunk: Int = 500) {\n  MediaListCollection(\n    userId: $userId\n    type: $type\n    status: $status\n    sort: UPDATED_TIME_DESC\n    forceSingleCompletedList: true\n    chunk: $chunk\n    perChunk: $perChunk\n  ) {\n    hasNextChunk\n    lists {\n      entries {\n        id\n        mediaId\n        status\n        progress\n        progressVolumes\n        score\n        updatedAt\n        media {\n          id\n          type\n          format\n          episodes\n          chapters\n          volumes\n          isAdult\n          siteUrl\n          title {\n            userPreferred\n            romaji\n            english\n          }\n        }\n      }\n    }\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query UserProfile($id: Int!) {\n  User(id: $id) {\n    id\n    name\n    siteUrl\n    avatar {\n      large\n      medium\n    }\n    statistics {\n      anime {\n        count\n        meanScore\n        episodesWatched\n        minutesWatched\n      }\n      manga {\n        count\n        meanScore\n        chaptersRead\n        volumesRead\n      }\n    }\n    mediaListOptions {\n      scoreFormat\n    }\n  }\n}"): (typeof documents)["query UserProfile($id: Int!) {\n  User(id: $id) {\n    id\n    name\n    siteUrl\n    avatar {\n      large\n      medium\n    }\n    statistics {\n      anime {\n        count\n        meanScore\n        episodesWatched\n        minutesWatched\n      }\n      manga {\n        count\n        meanScore\n        chaptersRead\n        volumesRead\n      }\n    }\n    mediaListOptions {\n      scoreFormat\n    }\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query Viewer {\n  Viewer {\n    id\n    name\n    siteUrl\n    avatar {\n      large\n      medium\n    }\n    options {\n      titleLanguage\n      displayAdultContent\n    }\n    mediaListOptions {\n      scoreFormat\n    }\n  }\n}"): (typeof documents)["query Viewer {\n  Viewer {\n    id\n    name\n    siteUrl\n    avatar {\n      large\n      medium\n    }\n    options {\n      titleLanguage\n      displayAdultContent\n    }\n    mediaListOptions {\n      scoreFormat\n    }\n  }\n}"];
+
+export function graphql(source: string) {
+  return (documents as any)[source] ?? {};
+}
+
+export type DocumentType<TDocumentNode extends DocumentNode<any, any>> = TDocumentNode extends DocumentNode<  infer TType,  any>  ? TType  : never;

@@ -1,0 +1,128 @@
+import {
+  MessageFlags,
+  type AutocompleteInteraction,
+  type ChatInputCommandInteraction,
+  type Interaction,
+  type MessageComponentInteraction,
+  type RepliableInteraction,
+} from 'discord.js';
+import type { Command, CommandDeps } from '../../commands/command.js';
+import { UserFacingError } from '../../commands/user-facing-error.js';
+import type { Logger } from '../logger.js';
+
+export const UNEXPECTED_ERROR_MESSAGE = 'Something went wrong on our side. Please try again in a moment.';
+export const UNKNOWN_COMMAND_MESSAGE = 'I do not know that command any more. Discord may still be updating the command list; try again in a minute.';
+export const STALE_COMPONENT_MESSAGE = 'This button is no longer active. Run the command again to get fresh buttons.';
+
+export interface DispatcherDeps {
+  commands: readonly Command[];
+  deps: CommandDeps;
+  logger: Logger;
+}
+
+export type InteractionDispatcher = (interaction: Interaction) => Promise<void>;
+
+/**
+ * Routes every interaction to its command and is the one error boundary: whatever a handler throws, the member
+ * gets an ephemeral message and the process keeps running.
+ */
+export function createInteractionDispatcher({ commands, deps, logger }: DispatcherDeps): InteractionDispatcher {
+  const byName = new Map(commands.map((command) => [command.definition.name, command]));
+
+  return async function dispatch(interaction) {
+    const log = logger.child({
+      interactionId: interaction.id,
+      userId: interaction.user.id,
+      guildId: interaction.guildId ?? undefined,
+      ...describe(interaction),
+    });
+    const started = performance.now();
+    try {
+      if (interaction.isChatInputCommand()) {
+        await runChatInput(byName, interaction, deps, log);
+      } else if (interaction.isAutocomplete()) {
+        await runAutocomplete(byName, interaction, deps, log);
+      } else if (interaction.isMessageComponent()) {
+        await runComponent(byName, interaction, deps, log);
+      } else {
+        log.debug('ignored an interaction type the bot does not use');
+        return;
+      }
+      log.info({ ms: Math.round(performance.now() - started), outcome: 'ok' }, 'interaction handled');
+    } catch (error) {
+      const userFacing = error instanceof UserFacingError;
+      if (userFacing) {
+        log.info({ ms: Math.round(performance.now() - started), outcome: 'user_error', reason: error.message }, 'interaction refused');
+      } else {
+        log.error({ err: error, ms: Math.round(performance.now() - started), outcome: 'error' }, 'interaction failed');
+      }
+      if (interaction.isAutocomplete()) {
+        await respondEmptyAutocomplete(interaction, log);
+      } else if (interaction.isRepliable()) {
+        await sendEphemeralError(interaction, userFacing ? error.message : UNEXPECTED_ERROR_MESSAGE, log);
+      }
+    }
+  };
+}
+
+function describe(interaction: Interaction): { command?: string; customId?: string } {
+  if (interaction.isChatInputCommand() || interaction.isAutocomplete()) return { command: interaction.commandName };
+  if (interaction.isMessageComponent()) return { command: commandOfCustomId(interaction.customId), customId: interaction.customId };
+  return {};
+}
+
+function commandOfCustomId(customId: string): string {
+  return customId.split(':', 1)[0] ?? '';
+}
+
+async function runChatInput(byName: Map<string, Command>, interaction: ChatInputCommandInteraction, deps: CommandDeps, log: Logger) {
+  const command = byName.get(interaction.commandName);
+  if (!command) throw new UserFacingError(UNKNOWN_COMMAND_MESSAGE);
+  await command.execute({ interaction, deps, log });
+}
+
+async function runAutocomplete(byName: Map<string, Command>, interaction: AutocompleteInteraction, deps: CommandDeps, log: Logger) {
+  const command = byName.get(interaction.commandName);
+  if (!command?.autocomplete) {
+    await interaction.respond([]);
+    return;
+  }
+  await command.autocomplete({ interaction, deps, log });
+}
+
+async function runComponent(byName: Map<string, Command>, interaction: MessageComponentInteraction, deps: CommandDeps, log: Logger) {
+  const command = byName.get(commandOfCustomId(interaction.customId));
+  if (!command?.handleComponent) throw new UserFacingError(STALE_COMPONENT_MESSAGE);
+  await command.handleComponent({ interaction, deps, log });
+}
+
+async function respondEmptyAutocomplete(interaction: AutocompleteInteraction, log: Logger) {
+  if (interaction.responded) return;
+  try {
+    await interaction.respond([]);
+  } catch (error) {
+    log.warn({ err: error }, 'could not answer autocomplete after an error');
+  }
+}
+
+/** Uses whichever of reply, editReply or followUp the interaction's state still allows. */
+export async function sendEphemeralError(interaction: RepliableInteraction, content: string, log: Logger): Promise<void> {
+  try {
+    if (interaction.deferred && !interaction.replied) {
+      if (interaction.ephemeral) {
+        await interaction.editReply({ content, embeds: [], components: [] });
+      } else {
+        // A public "thinking…" placeholder must not turn into a public error: remove it and answer privately.
+        await interaction.deleteReply().catch(() => undefined);
+        await interaction.followUp({ content, flags: MessageFlags.Ephemeral });
+      }
+    } else if (interaction.replied) {
+      await interaction.followUp({ content, flags: MessageFlags.Ephemeral });
+    } else {
+      await interaction.reply({ content, flags: MessageFlags.Ephemeral });
+    }
+  } catch (error) {
+    // The interaction may have expired (3 s / 15 min); there is nobody left to tell.
+    log.warn({ err: error }, 'could not deliver the error message to the member');
+  }
+}

@@ -1,0 +1,214 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
+import { resolve } from 'node:path';
+import { parseEnv } from 'node:util';
+import { z } from 'zod';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const GENERATE_KEY_HINT =
+  'generate one with: node -e "console.log(require(\'node:crypto\').randomBytes(32).toString(\'base64\'))"';
+
+const booleanFlag = (name: string) =>
+  z
+    .string()
+    .trim()
+    .toLowerCase()
+    .refine((value) => ['true', 'false', '1', '0', 'yes', 'no'].includes(value), {
+      message: `${name} must be true or false`,
+    })
+    .transform((value) => ['true', '1', 'yes'].includes(value));
+
+const httpUrl = (hint: string) =>
+  z
+    .string()
+    .trim()
+    .refine(
+      (value) => {
+        try {
+          const url = new URL(value);
+          return (url.protocol === 'http:' || url.protocol === 'https:') && !url.search && !url.hash;
+        } catch {
+          return false;
+        }
+      },
+      { message: `must be an http(s) URL without query or fragment, ${hint}` },
+    )
+    // Trailing slashes would double up when paths are appended (`${PUBLIC_URL}/oauth/callback`).
+    .transform((value) => value.replace(/\/+$/, ''));
+
+const snowflake = z
+  .string()
+  .trim()
+  .regex(/^\d{17,20}$/, 'must be a Discord id (17–20 digits)');
+
+const encryptionKey = z
+  .string()
+  .trim()
+  .refine((value) => /^[A-Za-z0-9+/]{43}=?$/.test(value) && Buffer.from(value, 'base64').length === 32, {
+    message: `must be 32 random bytes in base64 (44 characters); ${GENERATE_KEY_HINT}`,
+  })
+  .transform((value) => Buffer.from(value, 'base64'));
+
+/**
+ * Fastify's trustProxy accepts `true`, which trusts any X-Forwarded-For and lets every client pick its own IP
+ * (defeating per-IP rate limits). Only a hop count or an explicit address list is allowed here.
+ */
+const trustProxy = z
+  .string()
+  .trim()
+  .transform((value, ctx) => {
+    if (/^\d+$/.test(value)) return Number(value);
+    const entries = value
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter(Boolean);
+    const valid = entries.length > 0 && entries.every((entry) => isIP(entry.split('/')[0] ?? '') !== 0);
+    if (!valid) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'must be a hop count (e.g. 1) or a comma-separated list of proxy addresses/CIDRs (e.g. 10.0.0.1,172.16.0.0/12)',
+      });
+      return z.NEVER;
+    }
+    return entries;
+  });
+
+const schema = z.object({
+  DISCORD_TOKEN: z
+    .string({ message: 'is required: the bot token from the Discord developer portal (Bot → Reset Token)' })
+    .trim()
+    .regex(
+      /^[\w-]+\.[\w-]+\.[\w-]+$/,
+      'does not look like a Discord bot token (three dot-separated parts, without a "Bot " prefix); copy it from the Discord developer portal (Bot → Reset Token)',
+    ),
+  DISCORD_API_URL: httpUrl('e.g. https://discord.com/api').default('https://discord.com/api'),
+  DISCORD_GUILD_ID: snowflake.optional(),
+  REGISTER_COMMANDS: booleanFlag('REGISTER_COMMANDS').default(true),
+  ANILIST_CLIENT_ID: z
+    .string({ message: 'is required: the numeric client ID from https://anilist.co/settings/developer' })
+    .trim()
+    .regex(/^\d+$/, 'must be the numeric client ID from https://anilist.co/settings/developer'),
+  ANILIST_CLIENT_SECRET: z
+    .string({ message: 'is required: the client secret from https://anilist.co/settings/developer' })
+    .trim()
+    .min(1, 'is required: the client secret from https://anilist.co/settings/developer'),
+  ANILIST_OAUTH_URL: httpUrl('e.g. https://anilist.co/api/v2/oauth').default('https://anilist.co/api/v2/oauth'),
+  ANILIST_API_URL: httpUrl('e.g. https://graphql.anilist.co').default('https://graphql.anilist.co'),
+  ANILIST_RATE_LIMIT_PER_MINUTE: z.coerce
+    .number({ message: 'must be a whole number of requests per minute' })
+    .int('must be a whole number of requests per minute')
+    .min(1, 'must be at least 1')
+    .max(90, 'must not exceed 90 (AniList documents 90/min as the maximum)')
+    .default(30),
+  PUBLIC_URL: httpUrl('the address members open in their browser, e.g. https://anilink.example.org'),
+  HOST: z.string().trim().min(1).default('0.0.0.0'),
+  PORT: z.coerce
+    .number({ message: 'must be a port number' })
+    .int('must be a whole port number')
+    .min(0, 'must be between 0 and 65535')
+    .max(65535, 'must be between 0 and 65535')
+    .default(3000),
+  TRUST_PROXY: trustProxy.optional(),
+  DATABASE_PATH: z.string().trim().min(1).default('./data/anilink.sqlite'),
+  TOKEN_ENCRYPTION_KEY: z.string({ message: `is required to encrypt AniList tokens; ${GENERATE_KEY_HINT}` }).pipe(encryptionKey),
+  LOG_LEVEL: z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+});
+
+type ParsedConfig = z.output<typeof schema>;
+
+export interface Config {
+  readonly discord: {
+    readonly token: string;
+    readonly apiUrl: string;
+    readonly guildId: string | undefined;
+    readonly registerCommands: boolean;
+  };
+  readonly anilist: {
+    readonly clientId: string;
+    readonly clientSecret: string;
+    readonly oauthUrl: string;
+    readonly apiUrl: string;
+    readonly rateLimitPerMinute: number;
+  };
+  readonly http: {
+    readonly publicUrl: string;
+    readonly redirectUri: string;
+    readonly host: string;
+    readonly port: number;
+    readonly trustProxy: number | string[] | undefined;
+  };
+  readonly databasePath: string;
+  readonly tokenEncryptionKey: Buffer;
+  readonly logLevel: (typeof LOG_LEVELS)[number];
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(
+      `anilink cannot start: the configuration has ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n` +
+        problems.map((problem) => `  - ${problem}`).join('\n') +
+        '\nSet these in the environment or in .env (see .env.example).',
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads `.env` from the working directory, if present; variables already in the environment win. */
+export function readDotEnv(cwd: string = process.cwd()): Record<string, string> {
+  const path = resolve(cwd, '.env');
+  if (!existsSync(path)) return {};
+  return parseEnv(readFileSync(path, 'utf8')) as Record<string, string>;
+}
+
+/** Parses the whole environment at once so every problem is reported together. */
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  // An empty assignment (`FOO=` in .env) means "not set", so defaults apply instead of failing validation.
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ''));
+  const result = schema.safeParse(present);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `${issue.path.join('.') || '(environment)'} ${issue.message}`);
+    throw new ConfigError(problems);
+  }
+  return freeze(result.data);
+}
+
+export function loadConfig(): Config {
+  return parseConfig({ ...readDotEnv(), ...process.env });
+}
+
+function freeze(parsed: ParsedConfig): Config {
+  const config: Config = {
+    discord: {
+      token: parsed.DISCORD_TOKEN,
+      apiUrl: parsed.DISCORD_API_URL,
+      guildId: parsed.DISCORD_GUILD_ID,
+      registerCommands: parsed.REGISTER_COMMANDS,
+    },
+    anilist: {
+      clientId: parsed.ANILIST_CLIENT_ID,
+      clientSecret: parsed.ANILIST_CLIENT_SECRET,
+      oauthUrl: parsed.ANILIST_OAUTH_URL,
+      apiUrl: parsed.ANILIST_API_URL,
+      rateLimitPerMinute: parsed.ANILIST_RATE_LIMIT_PER_MINUTE,
+    },
+    http: {
+      publicUrl: parsed.PUBLIC_URL,
+      redirectUri: `${parsed.PUBLIC_URL}/oauth/callback`,
+      host: parsed.HOST,
+      port: parsed.PORT,
+      trustProxy: parsed.TRUST_PROXY,
+    },
+    databasePath: parsed.DATABASE_PATH,
+    tokenEncryptionKey: parsed.TOKEN_ENCRYPTION_KEY,
+    logLevel: parsed.LOG_LEVEL,
+  };
+  return deepFreeze(config);
+}
+
+function deepFreeze<T extends object>(value: T): T {
+  for (const child of Object.values(value)) {
+    if (child && typeof child === 'object' && !Buffer.isBuffer(child)) deepFreeze(child as object);
+  }
+  return Object.freeze(value);
+}

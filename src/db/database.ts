@@ -1,0 +1,49 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import * as schema from './schema.js';
+
+export type Db = BetterSQLite3Database<typeof schema>;
+
+export interface OpenDatabase {
+  readonly db: Db;
+  readonly sqlite: Database.Database;
+  /** A cheap query that proves the file is readable, for /healthz. */
+  isHealthy(): boolean;
+  close(): void;
+}
+
+/**
+ * Opens (creating if needed) the SQLite file and brings its schema up to date. Migrations run at every start,
+ * so a fresh path just works and an older database is upgraded in place.
+ */
+export function openDatabase(path: string, migrationsFolder: string): OpenDatabase {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const sqlite = new Database(path);
+  try {
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('busy_timeout = 5000');
+    sqlite.pragma('foreign_keys = ON');
+    sqlite.pragma('synchronous = NORMAL');
+    const db = drizzle(sqlite, { schema });
+    migrate(db, { migrationsFolder });
+    const healthCheck = sqlite.prepare('SELECT 1 AS ok');
+    return {
+      db,
+      sqlite,
+      isHealthy: () => {
+        try {
+          return (healthCheck.get() as { ok: number } | undefined)?.ok === 1;
+        } catch {
+          return false;
+        }
+      },
+      close: () => sqlite.close(),
+    };
+  } catch (error) {
+    sqlite.close();
+    throw error;
+  }
+}

@@ -1,0 +1,54 @@
+import { sql } from 'drizzle-orm';
+import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+
+/**
+ * A member's `/link` in progress. Nothing here is readable as a credential: the one-time page id, the OAuth
+ * state and the browser-binding cookie are stored only as SHA-256 hashes, and the interaction token used to
+ * edit the member's ephemeral reply later is sealed by the vault.
+ */
+export const linkRequests = sqliteTable(
+  'link_requests',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    pageIdHash: text('page_id_hash').notNull().unique(),
+    stateHash: text('state_hash').unique(),
+    browserBindingHash: text('browser_binding_hash'),
+    discordUserId: text('discord_user_id').notNull(),
+    discordUsername: text('discord_username').notNull(),
+    discordDisplayName: text('discord_display_name').notNull(),
+    discordAvatarUrl: text('discord_avatar_url').notNull(),
+    applicationId: text('application_id').notNull(),
+    sealedInteractionToken: text('sealed_interaction_token').notNull(),
+    createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+    expiresAt: integer('expires_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (table) => [
+    index('link_requests_discord_user_idx').on(table.discordUserId),
+    index('link_requests_expires_idx').on(table.expiresAt),
+  ],
+);
+
+/** One AniList account per Discord user and one Discord user per AniList account. */
+export const linkedAccounts = sqliteTable('linked_accounts', {
+  discordUserId: text('discord_user_id').primaryKey(),
+  anilistUserId: integer('anilist_user_id').notNull().unique(),
+  anilistName: text('anilist_name').notNull(),
+  anilistSiteUrl: text('anilist_site_url').notNull(),
+  anilistAvatarUrl: text('anilist_avatar_url'),
+  sealedToken: text('sealed_token').notNull(),
+  tokenExpiresAt: integer('token_expires_at', { mode: 'timestamp_ms' }).notNull(),
+  /** Set when AniList answered "Invalid token": the member must run /link again. */
+  tokenRejectedAt: integer('token_rejected_at', { mode: 'timestamp_ms' }),
+  scoreFormat: text('score_format').notNull(),
+  titleLanguage: text('title_language').notNull(),
+  displayAdultContent: integer('display_adult_content', { mode: 'boolean' }).notNull().default(false),
+  createdAt: integer('created_at', { mode: 'timestamp_ms' })
+    .notNull()
+    .default(sql`(unixepoch() * 1000)`),
+  updatedAt: integer('updated_at', { mode: 'timestamp_ms' })
+    .notNull()
+    .default(sql`(unixepoch() * 1000)`),
+});
+
+export type LinkRequestRow = typeof linkRequests.$inferSelect;
+export type LinkedAccountRow = typeof linkedAccounts.$inferSelect;

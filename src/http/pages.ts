@@ -1,0 +1,177 @@
+import type { LinkFailureKind } from '../oauth/link-failure.js';
+import { html, type SafeHtml } from './html.js';
+
+/** Every page lives one path segment deep (/link/…, /oauth/…), so `../assets` works behind a path prefix too. */
+const STYLESHEET = '../assets/anilink.css';
+
+function layout(title: string, body: SafeHtml): string {
+  return html`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<title>${title} · anilink</title>
+<link rel="stylesheet" href="${STYLESHEET}">
+</head>
+<body>
+<main class="card">
+${body}
+</main>
+<footer>anilink is an unofficial Discord bot for AniList.</footer>
+</body>
+</html>
+`.value;
+}
+
+export interface StartPageView {
+  displayName: string;
+  username: string;
+  avatarUrl: string;
+  authorizeUrl: string;
+  minutesLeft: number;
+}
+
+export function startPage(view: StartPageView): string {
+  return layout(
+    'Link your AniList account',
+    html`<h1>Link your AniList account</h1>
+<p>You are linking AniList to this Discord account:</p>
+<div class="identity" data-testid="discord-account">
+  <img class="avatar" src="${view.avatarUrl}" alt="" width="64" height="64">
+  <div><strong class="display-name">${view.displayName}</strong><br><span class="username">@${view.username}</span></div>
+</div>
+<p class="warning"><strong>Not you?</strong> Close this page. Someone may have sent you their own link, and continuing would connect <em>your</em> AniList account to <em>their</em> Discord account.</p>
+<h2>What the bot will be able to do</h2>
+<ul>
+  <li>Read your AniList profile and anime and manga lists, to answer <code>/list</code> and <code>/profile</code>.</li>
+  <li>Change entries on your lists when you use <code>/update</code>, and only then.</li>
+</ul>
+<p class="small">AniList does not offer narrower permissions, so the access it grants is broad. The bot stores it encrypted, uses it only for commands you run, and forgets it when you use <code>/unlink</code>. You can also revoke it at any time in AniList's settings under Apps.</p>
+<p><a class="button" href="${view.authorizeUrl}" rel="noreferrer">Continue to AniList</a></p>
+<p class="small">This link works for ${view.minutesLeft} more minute${view.minutesLeft === 1 ? '' : 's'}, in this browser only.</p>`,
+  );
+}
+
+export interface ResultPageView {
+  anilistName: string;
+  anilistSiteUrl: string;
+  discordDisplayName: string;
+  discordUsername: string;
+  moved: boolean;
+  replacedAniListName: string | undefined;
+}
+
+export function resultPage(view: ResultPageView): string {
+  return layout(
+    'Account linked',
+    html`<h1>All set!</h1>
+<p class="success" data-testid="result">AniList user <strong>${view.anilistName}</strong> is now linked to Discord user <strong>${view.discordDisplayName}</strong> (@${view.discordUsername}).</p>
+${view.replacedAniListName ? html`<p>This replaces your previous link to AniList user ${view.replacedAniListName}.</p>` : ''}
+${view.moved ? html`<p>This AniList account was linked to another Discord account before; that link has been removed.</p>` : ''}
+<p>You can close this tab and go back to Discord: <code>/list</code>, <code>/update</code> and <code>/profile</code> now work for you.</p>
+<p class="small"><a href="${view.anilistSiteUrl}" rel="noreferrer">Open your AniList profile</a></p>`,
+  );
+}
+
+interface FailureCopy {
+  status: number;
+  title: string;
+  message: string;
+  hint: string;
+}
+
+const RUN_LINK_AGAIN = 'Run /link in Discord again to get a fresh link.';
+
+export const FAILURES: Record<LinkFailureKind | 'rate_limited' | 'not_found' | 'internal', FailureCopy> = {
+  expired: {
+    status: 400,
+    title: 'This link has expired',
+    message: 'This link has expired or was already used. Links work once, for 10 minutes.',
+    hint: RUN_LINK_AGAIN,
+  },
+  denied: {
+    status: 400,
+    title: 'Linking cancelled',
+    message: 'You did not approve the bot on AniList, so nothing was linked and nothing was stored.',
+    hint: 'Changed your mind? ' + RUN_LINK_AGAIN,
+  },
+  wrong_browser: {
+    status: 400,
+    title: 'Finish in the same browser',
+    message:
+      'This sign-in did not start in this browser. For your safety, linking must be finished in the browser where you opened the link from Discord. Nothing was linked.',
+    hint: RUN_LINK_AGAIN + ' Open the link and continue to AniList in the same browser.',
+  },
+  code_rejected: {
+    status: 400,
+    title: 'AniList did not accept this sign-in',
+    message: 'AniList did not accept this sign-in; it may have taken too long or been used already. Nothing was linked.',
+    hint: RUN_LINK_AGAIN,
+  },
+  misconfigured: {
+    status: 502,
+    title: 'The bot is misconfigured',
+    message: 'AniList rejected the bot\'s own credentials, so linking cannot work right now. Nothing was linked.',
+    hint: 'Please tell the server admin: the AniList client ID, secret or redirect URI needs fixing.',
+  },
+  anilist_unavailable: {
+    status: 502,
+    title: 'AniList is not answering',
+    message: 'AniList is not answering right now. Nothing was linked.',
+    hint: 'Please try again in a few minutes. ' + RUN_LINK_AGAIN,
+  },
+  rate_limited: {
+    status: 429,
+    title: 'Too many attempts',
+    message: 'Too many linking attempts came from your network.',
+    hint: 'Wait a minute, then ' + RUN_LINK_AGAIN.charAt(0).toLowerCase() + RUN_LINK_AGAIN.slice(1),
+  },
+  not_found: {
+    status: 404,
+    title: 'Page not found',
+    message: 'There is nothing at this address.',
+    hint: 'To link your AniList account, run /link in Discord.',
+  },
+  internal: {
+    status: 500,
+    title: 'Something went wrong',
+    message: 'Something went wrong on our side. Nothing was linked.',
+    hint: 'Please try again in a minute. ' + RUN_LINK_AGAIN,
+  },
+};
+
+export function failurePage(kind: keyof typeof FAILURES): { status: number; body: string } {
+  const copy = FAILURES[kind];
+  return {
+    status: copy.status,
+    body: layout(
+      copy.title,
+      html`<h1>${copy.title}</h1>
+<p class="error" data-testid="failure">${copy.message}</p>
+<p>${copy.hint}</p>`,
+    ),
+  };
+}
+
+export const STYLESHEET_CSS = `
+:root { color-scheme: light dark; --accent: #3db4f2; --bg: #edf1f5; --card: #fff; --text: #2b2d42; --muted: #5c6b7a; }
+@media (prefers-color-scheme: dark) { :root { --bg: #0b1622; --card: #151f2e; --text: #e6ecf2; --muted: #9fadbd; } }
+* { box-sizing: border-box; }
+body { margin: 0; padding: 1rem; background: var(--bg); color: var(--text); font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
+.card { max-width: 34rem; margin: 2rem auto; padding: 1.5rem; background: var(--card); border-radius: 12px; box-shadow: 0 2px 12px rgb(0 0 0 / 0.12); overflow-wrap: anywhere; }
+h1 { font-size: 1.5rem; margin-top: 0; }
+h2 { font-size: 1.1rem; }
+.identity { display: flex; gap: 1rem; align-items: center; padding: 0.75rem; border-radius: 8px; background: var(--bg); }
+.avatar { border-radius: 50%; flex: none; }
+.username, .small, footer { color: var(--muted); }
+.small { font-size: 0.9rem; }
+.warning { border-left: 4px solid #e85d75; padding-left: 0.75rem; }
+.success { border-left: 4px solid #3dbf71; padding-left: 0.75rem; }
+.error { border-left: 4px solid #e85d75; padding-left: 0.75rem; }
+.button { display: inline-block; padding: 0.75rem 1.25rem; border-radius: 8px; background: var(--accent); color: #fff; font-weight: 600; text-decoration: none; }
+.button:focus, .button:hover { filter: brightness(1.1); outline: 3px solid rgb(61 180 242 / 0.4); }
+a { color: var(--accent); }
+footer { text-align: center; font-size: 0.8rem; }
+@media (max-width: 480px) { .card { margin: 0.5rem auto; padding: 1rem; } .button { display: block; text-align: center; } }
+`;

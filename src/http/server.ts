@@ -1,0 +1,99 @@
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { Logger } from '../logger.js';
+import type { LinkService } from '../oauth/link-service.js';
+import { linkRoutes, sendFailure } from './link-routes.js';
+import { STYLESHEET_CSS } from './pages.js';
+
+export interface HealthStatus {
+  database: 'ok' | 'error';
+  gateway: string;
+}
+
+export interface ServerDeps {
+  logger: Logger;
+  links: LinkService;
+  publicUrl: string;
+  /** Signs the short-lived result cookie. */
+  cookieSecret: string;
+  /** Hop count or proxy address list; never `true`, which would let any client spoof its IP. */
+  trustProxy?: number | string[] | undefined;
+  /** Per client IP, on the start page and the callback. */
+  rateLimit?: { max: number; timeWindowMs: number };
+  health: () => HealthStatus;
+}
+
+/** Builds the web server without listening: `main.ts` listens, tests use `inject()` or a loopback port. */
+export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
+  const options: FastifyServerOptions = {
+    loggerInstance: deps.logger.child({ component: 'http' }),
+    // Fastify's own request log prints the full URL, including ?code=…&state=…; we log route patterns instead.
+    logController: new LogController({ disableRequestLogging: true }),
+    // Fastify accepts a hop count at runtime although its typings omit numbers.
+    trustProxy: (deps.trustProxy ?? false) as FastifyServerOptions['trustProxy'],
+    bodyLimit: 16 * 1024,
+    requestTimeout: 15_000,
+    return503OnClosing: true,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+  };
+  const app: FastifyInstance = Fastify(options);
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'none'"],
+        styleSrc: ["'self'"],
+        // Only the member's own Discord avatar comes from elsewhere; no scripts anywhere.
+        imgSrc: ["'self'", 'https://cdn.discordapp.com'],
+        scriptSrc: ["'none'"],
+        formAction: ["'none'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'none'"],
+      },
+    },
+    referrerPolicy: { policy: 'no-referrer' },
+    frameguard: { action: 'deny' },
+    strictTransportSecurity: deps.publicUrl.startsWith('https:'),
+  });
+  await app.register(cookie, { secret: deps.cookieSecret });
+  await app.register(rateLimit, { global: false });
+
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info(
+      { method: request.method, route: request.routeOptions.url ?? '(no route)', statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+      'request completed',
+    );
+  });
+
+  app.setErrorHandler((error: { statusCode?: number }, request, reply) => {
+    if (error.statusCode === 429) return sendFailure(reply, 'rate_limited');
+    if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
+      return sendFailure(reply, 'expired');
+    }
+    request.log.error({ err: error, route: request.routeOptions.url }, 'request failed');
+    return sendFailure(reply, 'internal');
+  });
+  app.setNotFoundHandler((_request, reply) => sendFailure(reply, 'not_found'));
+
+  app.get('/healthz', async (_request, reply) => {
+    const status = deps.health();
+    const healthy = status.database === 'ok';
+    return reply.code(healthy ? 200 : 503).header('cache-control', 'no-store').send({ status: healthy ? 'ok' : 'degraded', ...status });
+  });
+
+  app.get('/assets/anilink.css', async (_request, reply) =>
+    reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(STYLESHEET_CSS),
+  );
+
+  await app.register(linkRoutes, {
+    links: deps.links,
+    secureCookies: deps.publicUrl.startsWith('https:'),
+    rateLimit: deps.rateLimit ?? { max: 30, timeWindowMs: 60_000 },
+    logger: deps.logger.child({ component: 'link' }),
+  });
+
+  return app;
+}

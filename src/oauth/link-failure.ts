@@ -1,0 +1,23 @@
+export type LinkFailureKind =
+  /** The link page or state is missing, malformed, unknown, used or expired. */
+  | 'expired'
+  /** The member pressed Cancel on AniList. */
+  | 'denied'
+  /** The callback came to a browser that never opened the start page (e.g. a forwarded authorize URL). */
+  | 'wrong_browser'
+  /** AniList refused the code: used, expired or not ours. */
+  | 'code_rejected'
+  /** AniList refused our client id/secret or redirect URI: only the admin can fix it. */
+  | 'misconfigured'
+  /** AniList did not answer, answered 5xx, or its answer made no sense. */
+  | 'anilist_unavailable';
+
+export class LinkFailure extends Error {
+  constructor(
+    readonly kind: LinkFailureKind,
+    detail?: string,
+  ) {
+    super(detail ?? kind);
+    this.name = 'LinkFailure';
+  }
+}

@@ -1,0 +1,592 @@
+import { decodeJwt } from 'jose';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  DEFAULT_CLIENT_SECRET,
+  DISABLED_MESSAGE,
+  SEED_MEDIA,
+  SEED_USERS,
+  UNKNOWN_MEDIA_ID,
+  UNKNOWN_USER_ID,
+  startFakeAniList,
+} from './index.js';
+import type { FakeAniList, FakeAniListOptions } from './index.js';
+
+const REDIRECT = 'http://127.0.0.1:3999/oauth/callback';
+const SECRET = 'test-secret-value-123';
+
+interface GqlResult {
+  status: number;
+  headers: Headers;
+  body: {
+    data: Record<string, unknown> | null;
+    errors?: { message: string; status: number; locations?: { line: number; column: number }[]; validation?: Record<string, string[]> }[];
+  };
+}
+
+async function gql(
+  fake: FakeAniList,
+  query: string,
+  variables?: Record<string, unknown>,
+  token?: string,
+  extraHeaders: Record<string, string> = {},
+): Promise<GqlResult> {
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    accept: 'application/json',
+    referer: 'https://anilink.example/',
+    'user-agent': 'anilink-test/1.0',
+    ...extraHeaders,
+  };
+  if (token !== undefined) headers.authorization = `Bearer ${token}`;
+  const res = await fetch(fake.graphqlUrl, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
+  return { status: res.status, headers: res.headers, body: (await res.json()) as GqlResult['body'] };
+}
+
+function authorizeUrl(fake: FakeAniList, params: Record<string, string>): string {
+  return `${fake.oauthUrl}/authorize?${new URLSearchParams(params).toString()}`;
+}
+
+async function exchange(fake: FakeAniList, body: Record<string, string>, asForm = false): Promise<{ status: number; json: Record<string, unknown>; text: string }> {
+  const res = await fetch(`${fake.oauthUrl}/token`, {
+    method: 'POST',
+    headers: asForm
+      ? { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' }
+      : { 'content-type': 'application/json', accept: 'application/json' },
+    body: asForm ? new URLSearchParams(body).toString() : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, json: JSON.parse(text) as Record<string, unknown>, text };
+}
+
+let clock = Date.UTC(2026, 0, 1);
+let fake: FakeAniList;
+
+async function start(opts: FakeAniListOptions = {}): Promise<FakeAniList> {
+  fake = await startFakeAniList({ redirectUri: REDIRECT, clientSecret: SECRET, rateLimitPerMinute: 10_000, now: () => clock, ...opts });
+  return fake;
+}
+
+beforeEach(() => {
+  clock = Date.UTC(2026, 0, 1);
+});
+afterEach(async () => {
+  await fake.close();
+});
+
+async function codeFor(f: FakeAniList, state = 'st-1'): Promise<string> {
+  const loc = await f.approve(authorizeUrl(f, { client_id: '1234', redirect_uri: REDIRECT, response_type: 'code', state }));
+  const code = new URL(loc).searchParams.get('code');
+  if (!code) throw new Error('no code');
+  return code;
+}
+
+describe('OAuth authorize', () => {
+  it('rejects a redirect_uri that is not exactly the registered one with a 400 page', async () => {
+    await start();
+    for (const bad of [`${REDIRECT}/`, `${REDIRECT}?x=1`, REDIRECT.replace('127.0.0.1', 'localhost'), ' ' + REDIRECT]) {
+      const res = await fetch(authorizeUrl(fake, { client_id: '1234', redirect_uri: bad, response_type: 'code' }), { redirect: 'manual' });
+      expect(res.status).toBe(400);
+      expect(res.headers.get('location')).toBeNull();
+      expect(res.headers.get('content-type')).toContain('text/html');
+    }
+    const unknownClient = await fetch(authorizeUrl(fake, { client_id: '999', redirect_uri: REDIRECT, response_type: 'code' }), { redirect: 'manual' });
+    expect(unknownClient.status).toBe(400);
+    const implicit = await fetch(authorizeUrl(fake, { client_id: '1234', redirect_uri: REDIRECT, response_type: 'token' }), { redirect: 'manual' });
+    expect(implicit.status).toBe(400);
+    await expect(fake.approve(authorizeUrl(fake, { client_id: '1234', redirect_uri: `${REDIRECT}/`, response_type: 'code' }))).rejects.toThrow(/400/);
+  });
+
+  it('shows an HTML page with the app and logged-in user, Approve redirects with code and verbatim state', async () => {
+    await start();
+    fake.setLoggedInUser(SEED_USERS.carol.id);
+    const url = authorizeUrl(fake, { client_id: '1234', redirect_uri: REDIRECT, response_type: 'code', state: 'a b+c/=&é', code_challenge: 'abc', code_challenge_method: 'S256' });
+    const page = await fetch(url);
+    const html = await page.text();
+    expect(page.status).toBe(200);
+    expect(html).toContain('Authorize <span id="client-name">anilink (for AniList)</span>?');
+    expect(html).toContain(SEED_USERS.carol.name);
+    expect(html).toMatch(/<button[^>]*>Approve<\/button>/);
+    expect(html).toMatch(/<button[^>]*>Cancel<\/button>/);
+
+    const loc = new URL(await fake.approve(url));
+    expect(`${loc.origin}${loc.pathname}`).toBe(REDIRECT);
+    expect(loc.searchParams.get('state')).toBe('a b+c/=&é');
+    expect(loc.searchParams.get('code')).toMatch(/^[A-Za-z0-9_-]{20,}$/);
+    expect(fake.requests.find((r) => r.kind === 'oauth-authorize' && r.query.code_challenge === 'abc')).toBeDefined();
+
+    const noState = new URL(await fake.approve(authorizeUrl(fake, { client_id: '1234', redirect_uri: REDIRECT, response_type: 'code' })));
+    expect(noState.searchParams.has('state')).toBe(false);
+  });
+
+  it('Cancel redirects with error=access_denied and the state', async () => {
+    await start();
+    const loc = new URL(await fake.deny(authorizeUrl(fake, { client_id: '1234', redirect_uri: REDIRECT, response_type: 'code', state: 'xyz' })));
+    expect(loc.searchParams.get('error')).toBe('access_denied');
+    expect(loc.searchParams.get('state')).toBe('xyz');
+    expect(loc.searchParams.get('error_description')).toBeTruthy();
+    expect(loc.searchParams.get('message')).toBeTruthy();
+    expect(loc.searchParams.has('code')).toBe(false);
+  });
+
+  it('shows no approve form when nobody is logged in', async () => {
+    await start();
+    fake.setLoggedInUser(null);
+    await expect(fake.approve(authorizeUrl(fake, { client_id: '1234', redirect_uri: REDIRECT, response_type: 'code' }))).rejects.toThrow(/logged in/);
+  });
+});
+
+describe('OAuth token endpoint', () => {
+  it('exchanges a code (JSON body) for a JWT whose sub is the user id; the code is single use', async () => {
+    await start();
+    fake.setLoggedInUser(SEED_USERS.bob.id);
+    const code = await codeFor(fake);
+    const body = { grant_type: 'authorization_code', client_id: '1234', client_secret: SECRET, redirect_uri: REDIRECT, code };
+    const ok = await exchange(fake, body);
+    expect(ok.status).toBe(200);
+    expect(ok.json).toMatchObject({ token_type: 'Bearer', expires_in: 31536000 });
+    expect(typeof ok.json.refresh_token).toBe('string');
+    const claims = decodeJwt(ok.json.access_token as string);
+    expect(claims.sub).toBe(String(SEED_USERS.bob.id));
+    expect(claims.aud).toBe('1234');
+    expect(claims.exp! - claims.iat!).toBe(31536000);
+    expect(claims.iat).toBe(Math.floor(clock / 1000));
+    expect(typeof claims.jti).toBe('string');
+
+    const viewer = await gql(fake, '{ Viewer { id name } }', undefined, ok.json.access_token as string);
+    expect(viewer.body).toEqual({ data: { Viewer: { id: SEED_USERS.bob.id, name: SEED_USERS.bob.name } } });
+
+    const again = await exchange(fake, body);
+    expect(again.status).toBe(400);
+    expect(again.json.error).toBe('invalid_grant');
+    expect(again.json.message).toBe(again.json.error_description);
+    expect(again.json.error_description).toMatch(/^The provided authorization grant/);
+    // the log never holds the secret
+    expect(JSON.stringify(fake.requests)).not.toContain(SECRET);
+  });
+
+  it('accepts a form-encoded body', async () => {
+    await start();
+    const code = await codeFor(fake);
+    const res = await exchange(fake, { grant_type: 'authorization_code', client_id: '1234', client_secret: SECRET, redirect_uri: REDIRECT, code }, true);
+    expect(res.status).toBe(200);
+    expect(decodeJwt(res.json.access_token as string).sub).toBe(String(SEED_USERS.alice.id));
+  });
+
+  it('wrong client secret / client id / redirect → 401 invalid_client, never echoing the secret', async () => {
+    await start();
+    const code = await codeFor(fake);
+    const base = { grant_type: 'authorization_code', client_id: '1234', client_secret: SECRET, redirect_uri: REDIRECT, code };
+    for (const patch of [{ client_secret: 'nope' }, { client_id: '4321' }, { redirect_uri: `${REDIRECT}/` }]) {
+      const res = await exchange(fake, { ...base, ...patch });
+      expect(res.status).toBe(401);
+      expect(res.json).toEqual({ error: 'invalid_client', error_description: 'Client authentication failed', message: 'Client authentication failed' });
+      expect(res.text).not.toContain(SECRET);
+    }
+    // the code is still usable after failed client auth
+    expect((await exchange(fake, base)).status).toBe(200);
+    expect(DEFAULT_CLIENT_SECRET).not.toBe(SECRET);
+  });
+
+  it('missing params → invalid_request; expired code → invalid_grant; wrong grant type → unsupported_grant_type', async () => {
+    await start();
+    const code = await codeFor(fake);
+    const base = { grant_type: 'authorization_code', client_id: '1234', client_secret: SECRET, redirect_uri: REDIRECT, code };
+    const { code: _c, ...noCode } = base;
+    expect((await exchange(fake, noCode)).json.error).toBe('invalid_request');
+    const { redirect_uri: _r, ...noRedirect } = base;
+    expect((await exchange(fake, noRedirect)).json.error).toBe('invalid_request');
+    expect((await exchange(fake, { ...base, grant_type: 'refresh_token' })).json.error).toBe('unsupported_grant_type');
+    expect((await exchange(fake, { ...base, code: 'garbage' })).json.error).toBe('invalid_grant');
+    clock += 10 * 60 * 1000 + 1;
+    const expired = await exchange(fake, base);
+    expect(expired.status).toBe(400);
+    expect(expired.json.error).toBe('invalid_grant');
+  });
+});
+
+describe('GraphQL errors in AniList shape', () => {
+  it('validation error for a misspelled field → 400 with locations', async () => {
+    await start();
+    const res = await gql(fake, '{\n  Media(id: 1001) {\n    titel { romaji }\n  }\n}');
+    expect(res.status).toBe(400);
+    expect(res.body.data).toBeNull();
+    expect(res.body.errors?.[0]).toMatchObject({ message: expect.stringContaining('Cannot query field "titel" on type "Media".') as unknown, status: 400, locations: [{ line: 3, column: 5 }] });
+    const syntax = await gql(fake, '{ Media(id: 1001) { id }');
+    expect(syntax.status).toBe(400);
+    expect(syntax.body.errors?.[0]?.message).toMatch(/^Syntax Error/);
+    // unused declared variables are fine (API-FACTS §6)
+    const unused = await gql(fake, 'query ($id: Int, $x: String) { Media(id: $id) { id } }', { id: 1001 });
+    expect(unused.status).toBe(200);
+    // wrong variable type
+    const badVar = await gql(fake, 'query ($id: Int) { Media(id: $id) { id } }', { id: 'abc' });
+    expect(badVar.status).toBe(400);
+  });
+
+  it('complexity over 500 → 400 "Max query complexity should be 500 but got N."', async () => {
+    await start();
+    const fields = Array.from({ length: 130 }, (_, i) => `m${i}: Media(id: 1001) { id title { romaji } }`).join('\n');
+    const res = await gql(fake, `{ ${fields} }`);
+    expect(res.status).toBe(400);
+    expect(res.body.errors?.[0]?.message).toBe('Max query complexity should be 500 but got 520.');
+  });
+
+  it('invalid / expired / revoked token → HTTP 400 "Invalid token" with data nulls', async () => {
+    await start();
+    const q = 'query {\n  MediaListCollection(userId: 710001, type: ANIME) { hasNextChunk }\n}';
+    const garbage = await gql(fake, q, undefined, 'not-a-jwt');
+    expect(garbage.status).toBe(400);
+    expect(garbage.body).toEqual({
+      errors: [{ message: 'Invalid token', status: 400, locations: [{ line: 2, column: 3 }] }],
+      data: { MediaListCollection: null },
+    });
+
+    const short = fake.issueToken(SEED_USERS.alice.id, { lifetimeSeconds: 60 });
+    expect((await gql(fake, '{ Viewer { id } }', undefined, short)).status).toBe(200);
+    clock += 61_000;
+    const expired = await gql(fake, '{ Viewer { id } }', undefined, short);
+    expect(expired.status).toBe(400);
+    expect(expired.body.errors?.[0]?.message).toBe('Invalid token');
+    expect(expired.body.data).toEqual({ Viewer: null });
+
+    const t = fake.issueToken(SEED_USERS.alice.id);
+    fake.revokeToken(t);
+    expect((await gql(fake, '{ Media(id: 1001) { id } }', undefined, t)).body.errors?.[0]?.message).toBe('Invalid token');
+    const t2 = fake.issueToken(SEED_USERS.bob.id);
+    fake.revokeAllTokens(SEED_USERS.bob.id);
+    expect((await gql(fake, '{ Viewer { id } }', undefined, t2)).status).toBe(400);
+    // a token signed by another fake instance is garbage here
+    const other = await startFakeAniList();
+    const foreign = other.issueToken(SEED_USERS.alice.id);
+    await other.close();
+    expect((await gql(fake, '{ Viewer { id } }', undefined, foreign)).status).toBe(400);
+  });
+
+  it('Viewer and mutations without a token → 401 Unauthorized.', async () => {
+    await start();
+    const res = await gql(fake, '{ Viewer { id } }');
+    expect(res.status).toBe(401);
+    expect(res.body.data).toEqual({ Viewer: null });
+    expect(res.body.errors?.[0]).toMatchObject({ message: 'Unauthorized.', status: 401 });
+    const mut = await gql(fake, 'mutation { SaveMediaListEntry(mediaId: 1001, progress: 1) { id } }');
+    expect(mut.status).toBe(401);
+    expect(mut.body.data).toEqual({ SaveMediaListEntry: null });
+  });
+
+  it('private and unknown users → 404 Not Found. (except to themselves)', async () => {
+    await start();
+    for (const q of [
+      `{ User(id: ${SEED_USERS.erin.id}) { id } }`,
+      `{ User(name: "${SEED_USERS.erin.name}") { id } }`,
+      `{ User(id: ${UNKNOWN_USER_ID}) { id } }`,
+    ]) {
+      const res = await gql(fake, q);
+      expect(res.status).toBe(404);
+      expect(res.body).toMatchObject({ data: { User: null }, errors: [{ message: 'Not Found.', status: 404 }] });
+    }
+    const coll = await gql(fake, `{ MediaListCollection(userId: ${SEED_USERS.erin.id}, type: ANIME) { lists { name } } }`);
+    expect(coll.status).toBe(404);
+    const asOther = await gql(fake, `{ User(id: ${SEED_USERS.erin.id}) { id } }`, undefined, fake.issueToken(SEED_USERS.alice.id));
+    expect(asOther.status).toBe(404);
+    const self = await gql(fake, `{ User(id: ${SEED_USERS.erin.id}) { id } }`, undefined, fake.issueToken(SEED_USERS.erin.id));
+    expect(self.status).toBe(200);
+    const missingMedia = await gql(fake, `{ Media(id: ${UNKNOWN_MEDIA_ID}) { id } }`);
+    expect(missingMedia.status).toBe(404);
+  });
+
+  it('requireReferer: a request without Referer gets the 403 disabled body', async () => {
+    await start({ requireReferer: true });
+    const res = await fetch(fake.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ Media(id: 1001) { id } }' }) });
+    expect(res.status).toBe(403);
+    expect(await res.json()).toEqual({ errors: [{ message: DISABLED_MESSAGE, status: 403, locations: [{ line: 1, column: 1 }] }], data: null });
+    expect((await gql(fake, '{ Media(id: 1001) { id } }')).status).toBe(200);
+  });
+});
+
+describe('GraphQL data', () => {
+  it('Viewer exposes options, score format and statistics; request log records headers', async () => {
+    await start();
+    const token = fake.issueToken(SEED_USERS.alice.id);
+    const res = await gql(
+      fake,
+      `query ViewerQ { Viewer { id name siteUrl avatar { large medium } options { titleLanguage displayAdultContent }
+        mediaListOptions { scoreFormat }
+        statistics { anime { count meanScore episodesWatched minutesWatched } manga { count meanScore chaptersRead volumesRead } } } }`,
+      undefined,
+      token,
+    );
+    expect(res.status).toBe(200);
+    const v = res.body.data?.Viewer as Record<string, unknown>;
+    expect(v).toMatchObject({
+      id: SEED_USERS.alice.id,
+      name: SEED_USERS.alice.name,
+      siteUrl: `https://anilist.co/user/${SEED_USERS.alice.name}`,
+      options: { titleLanguage: 'ENGLISH', displayAdultContent: false },
+      mediaListOptions: { scoreFormat: 'POINT_10_DECIMAL' },
+    });
+    expect((v.statistics as { anime: { count: number } }).anime.count).toBeGreaterThan(5);
+    const logged = fake.graphqlRequests().at(-1)!;
+    expect(logged.operationName).toBe('ViewerQ');
+    expect(logged.headers.referer).toBe('https://anilink.example/');
+    expect(logged.headers['user-agent']).toBe('anilink-test/1.0');
+    expect(logged.viewerId).toBe(SEED_USERS.alice.id);
+    expect(logged.status).toBe(200);
+    expect(res.headers.get('x-ratelimit-limit')).toBe('10000');
+  });
+
+  it('title.userPreferred follows the viewer title language; Media.mediaListEntry is the viewer entry', async () => {
+    await start();
+    const q = `{ a: Media(id: ${SEED_MEDIA.frieren.id}) { title { userPreferred } mediaListEntry { userId } }
+                 b: Media(id: ${SEED_MEDIA.hoshizora.id}) { title { userPreferred english } } }`;
+    const anon = await gql(fake, q);
+    expect(anon.body.data).toEqual({ a: { title: { userPreferred: 'Sousou no Frieren' }, mediaListEntry: null }, b: { title: { userPreferred: 'Hoshizora no Kanata', english: null } } });
+    const alice = await gql(fake, q, undefined, fake.issueToken(SEED_USERS.alice.id));
+    expect(alice.body.data).toEqual({
+      a: { title: { userPreferred: "Frieren: Beyond Journey's End" }, mediaListEntry: { userId: SEED_USERS.alice.id } },
+      b: { title: { userPreferred: 'Hoshizora no Kanata', english: null } },
+    });
+    const carol = await gql(fake, q, undefined, fake.issueToken(SEED_USERS.carol.id));
+    expect((carol.body.data?.a as { title: { userPreferred: string } }).title.userPreferred).toBe('葬送のフリーレン');
+  });
+
+  it('adult media: included unless isAdult:false or the viewer disabled adult content', async () => {
+    await start();
+    const q = 'query ($adult: Boolean) { Page(perPage: 50) { media(search: "himitsu", isAdult: $adult) { id isAdult } } }';
+    const ids = (r: GqlResult): number[] => ((r.body.data?.Page as { media: { id: number }[] }).media).map((m) => m.id);
+    expect(ids(await gql(fake, q))).toContain(SEED_MEDIA.adultAnimeA.id);
+    expect(ids(await gql(fake, q, { adult: false }))).toEqual([SEED_MEDIA.himitsuGarden.id]);
+    expect(ids(await gql(fake, q, {}, fake.issueToken(SEED_USERS.alice.id)))).not.toContain(SEED_MEDIA.adultAnimeA.id);
+    expect(ids(await gql(fake, q, {}, fake.issueToken(SEED_USERS.bob.id)))).toContain(SEED_MEDIA.adultAnimeA.id);
+  });
+
+  it('Page clamps perPage to 50 and reports hasNextPage', async () => {
+    await start();
+    const q = 'query ($page: Int) { Page(page: $page, perPage: 100) { pageInfo { hasNextPage currentPage perPage } mediaList(userId: 710002, type: ANIME, sort: UPDATED_TIME_DESC) { id updatedAt } } }';
+    const p1 = await gql(fake, q, { page: 1 });
+    const page1 = p1.body.data?.Page as { pageInfo: Record<string, unknown>; mediaList: { id: number; updatedAt: number }[] };
+    expect(page1.pageInfo).toEqual({ hasNextPage: true, currentPage: 1, perPage: 50 });
+    expect(page1.mediaList).toHaveLength(50);
+    const times = page1.mediaList.map((e) => e.updatedAt);
+    expect([...times].sort((a, b) => b - a)).toEqual(times);
+    const p2 = (await gql(fake, q, { page: 2 })).body.data?.Page as { pageInfo: { hasNextPage: boolean }; mediaList: unknown[] };
+    expect(p2.pageInfo.hasNextPage).toBe(false);
+    expect(p2.mediaList.length).toBeGreaterThan(0);
+  });
+
+  it('MediaListCollection: chunking, split completed lists, custom lists, private entries', async () => {
+    await start();
+    const q = `query ($chunk: Int, $force: Boolean) { MediaListCollection(userId: ${SEED_USERS.bob.id}, type: ANIME, chunk: $chunk, perChunk: 25, forceSingleCompletedList: $force, sort: UPDATED_TIME_DESC) {
+      hasNextChunk user { id } lists { name isCustomList isSplitCompletedList status entries { id mediaId status score } } } }`;
+    type Coll = { hasNextChunk: boolean; lists: { name: string; isCustomList: boolean; isSplitCompletedList: boolean; entries: { id: number }[] }[] };
+    const seen = new Set<number>();
+    let chunk = 1;
+    let names: string[] = [];
+    for (;;) {
+      const c = (await gql(fake, q, { chunk })).body.data?.MediaListCollection as Coll;
+      for (const l of c.lists) for (const e of l.entries) seen.add(e.id);
+      names = names.concat(c.lists.map((l) => l.name));
+      if (!c.hasNextChunk) break;
+      chunk++;
+    }
+    expect(chunk).toBeGreaterThanOrEqual(3);
+    const visibleToOthers = fake.store.entriesOf(SEED_USERS.bob.id, 'ANIME').filter((e) => !e.private);
+    expect(seen.size).toBe(visibleToOthers.length);
+    expect(names.some((n) => n.startsWith('Completed '))).toBe(true);
+    expect(names).toContain('Favourites');
+
+    const forced = (await gql(fake, q, { chunk: 1, force: true })).body.data?.MediaListCollection as Coll;
+    expect(forced.lists.some((l) => l.isSplitCompletedList)).toBe(false);
+
+    // Bob sees his private entries too
+    const own = (await gql(fake, `{ MediaListCollection(userId: ${SEED_USERS.bob.id}, type: ANIME) { lists { entries { id } } } }`, undefined, fake.issueToken(SEED_USERS.bob.id)))
+      .body.data?.MediaListCollection as Coll;
+    const ownIds = new Set(own.lists.flatMap((l) => l.entries.map((e) => e.id)));
+    expect(ownIds.size).toBe(fake.store.entriesOf(SEED_USERS.bob.id, 'ANIME').length);
+    expect(ownIds.size).toBeGreaterThanOrEqual(60);
+
+    const missingArgs = await gql(fake, '{ MediaListCollection(type: ANIME) { hasNextChunk } }');
+    expect(missingArgs.status).toBe(400);
+    expect(missingArgs.body.errors?.[0]?.message).toBe('validation');
+  });
+});
+
+describe('SaveMediaListEntry / DeleteMediaListEntry', () => {
+  const save = `mutation ($mediaId: Int, $id: Int, $score: Float, $scoreRaw: Int, $progress: Int, $status: MediaListStatus) {
+    SaveMediaListEntry(mediaId: $mediaId, id: $id, score: $score, scoreRaw: $scoreRaw, progress: $progress, status: $status) {
+      id userId mediaId status progress score raw: score(format: POINT_100) p5: score(format: POINT_5) p3: score(format: POINT_3) d: score(format: POINT_10_DECIMAL) p10: score(format: POINT_10) updatedAt } }`;
+
+  it.each([
+    ['alice', SEED_USERS.alice.id, 7.5, 75],
+    ['bob', SEED_USERS.bob.id, 85, 85],
+    ['carol', SEED_USERS.carol.id, 4, 80],
+    ['dave', SEED_USERS.dave.id, 2, 60],
+    ['erin', SEED_USERS.erin.id, 7, 70],
+  ])('round-trips a score written in %s’s format', async (_name, userId, score, raw) => {
+    await start();
+    const token = fake.issueToken(userId);
+    clock += 5000;
+    const res = await gql(fake, save, { mediaId: SEED_MEDIA.spiritedAway.id, score, progress: 1, status: 'COMPLETED' }, token);
+    expect(res.status).toBe(200);
+    const e = res.body.data?.SaveMediaListEntry as Record<string, number>;
+    expect(e).toMatchObject({ userId, mediaId: SEED_MEDIA.spiritedAway.id, progress: 1, status: 'COMPLETED', score, raw, updatedAt: Math.floor(clock / 1000) });
+    expect(e.d).toBe(raw / 10);
+    expect(e.p10).toBe(Math.round(raw / 10));
+    expect(e.p5).toBe(Math.round(raw / 20));
+    expect(fake.store.entries.get(e.id!)?.scoreRaw).toBe(raw);
+  });
+
+  it('updates an existing entry by mediaId (upsert) and by id; scoreRaw is 0–100', async () => {
+    await start();
+    const token = fake.issueToken(SEED_USERS.alice.id);
+    const existing = fake.store.findEntry(SEED_USERS.alice.id, SEED_MEDIA.frieren.id)!;
+    const byMedia = await gql(fake, save, { mediaId: SEED_MEDIA.frieren.id, scoreRaw: 42 }, token);
+    expect((byMedia.body.data?.SaveMediaListEntry as { id: number; score: number }).id).toBe(existing.id);
+    expect((byMedia.body.data?.SaveMediaListEntry as { score: number }).score).toBe(4.2);
+    const byId = await gql(fake, save, { id: existing.id, progress: 3 }, token);
+    expect(byId.body.data?.SaveMediaListEntry).toMatchObject({ id: existing.id, progress: 3, raw: 42 });
+  });
+
+  it('rejects invalid input with a validation map', async () => {
+    await start();
+    const alice = fake.issueToken(SEED_USERS.alice.id);
+    const cases: [Record<string, unknown>, string, string[]][] = [
+      [{ mediaId: 1001, score: 11 }, 'score', ['The score may not be greater than 10.']],
+      [{ mediaId: 1001, score: 7.55 }, 'score', ['The score may not have more than 1 decimal place.']],
+      [{ mediaId: 1001, score: -1 }, 'score', ['The score must be at least 0.']],
+      [{ mediaId: 1001, scoreRaw: 101 }, 'scoreRaw', ['The score raw may not be greater than 100.']],
+      [{ mediaId: UNKNOWN_MEDIA_ID }, 'mediaId', ['The selected media id is invalid.']],
+      [{ mediaId: 1001, progress: -1 }, 'progress', ['The progress must be at least 0.']],
+      [{ score: 5 }, 'mediaId', ['The media id field is required when id is not present.']],
+    ];
+    for (const [vars, field, messages] of cases) {
+      const res = await gql(fake, save, vars, alice);
+      expect(res.status).toBe(400);
+      expect(res.body.data).toEqual({ SaveMediaListEntry: null });
+      expect(res.body.errors?.[0]).toMatchObject({ message: 'validation', status: 400, validation: { [field]: messages } });
+    }
+    const carol = fake.issueToken(SEED_USERS.carol.id);
+    expect((await gql(fake, save, { mediaId: 1001, score: 4.5 }, carol)).body.errors?.[0]?.validation).toEqual({ score: ['The score must be an integer.'] });
+    expect((await gql(fake, save, { mediaId: 1001, score: 6 }, carol)).body.errors?.[0]?.validation).toEqual({ score: ['The score may not be greater than 5.'] });
+    // someone else's entry id (e.g. passing a mediaId where an entry id is needed)
+    const bobEntry = fake.store.findEntry(SEED_USERS.bob.id, SEED_MEDIA.frieren.id)!;
+    const foreign = await gql(fake, save, { id: bobEntry.id, progress: 1 }, alice);
+    expect(foreign.status).toBe(401);
+    expect(foreign.body.errors?.[0]?.message).toBe('You are not authorized to modify this MediaList');
+    // nothing changed
+    expect(fake.store.findEntry(SEED_USERS.alice.id, 1001)?.scoreRaw).toBe(95);
+  });
+
+  it('DeleteMediaListEntry deletes only the viewer’s entries', async () => {
+    await start();
+    const alice = fake.issueToken(SEED_USERS.alice.id);
+    const mine = fake.store.findEntry(SEED_USERS.alice.id, SEED_MEDIA.aot.id)!;
+    const bobs = fake.store.findEntry(SEED_USERS.bob.id, SEED_MEDIA.aot.id)!;
+    const del = 'mutation ($id: Int) { DeleteMediaListEntry(id: $id) { deleted } }';
+    const denied = await gql(fake, del, { id: bobs.id }, alice);
+    expect(denied.status).toBe(401);
+    const ok = await gql(fake, del, { id: mine.id }, alice);
+    expect(ok.body).toEqual({ data: { DeleteMediaListEntry: { deleted: true } } });
+    expect(fake.store.entries.has(mine.id)).toBe(false);
+    expect((await gql(fake, del, { id: mine.id }, alice)).status).toBe(400);
+  });
+});
+
+describe('rate limiting', () => {
+  it('429 with Retry-After after the limit; requests during the timeout are counted', async () => {
+    await start({ rateLimitPerMinute: 30 });
+    const q = '{ Media(id: 1001) { id } }';
+    for (let i = 1; i <= 30; i++) {
+      const r = await gql(fake, q);
+      expect(r.status).toBe(200);
+      expect(r.headers.get('x-ratelimit-limit')).toBe('30');
+      expect(r.headers.get('x-ratelimit-remaining')).toBe(String(30 - i));
+    }
+    const limited = await gql(fake, q);
+    expect(limited.status).toBe(429);
+    expect(limited.body).toEqual({ data: null, errors: [{ message: 'Too Many Requests.', status: 429 }] });
+    expect(limited.headers.get('retry-after')).toBe('60');
+    expect(limited.headers.get('x-ratelimit-remaining')).toBe('0');
+    expect(Number(limited.headers.get('x-ratelimit-reset'))).toBe(Math.ceil(clock / 1000) + 60);
+    expect(fake.stats()).toMatchObject({ rateLimited429s: 1, requestsDuringRetryAfter: 0 });
+
+    clock += 30_000;
+    const during = await gql(fake, q);
+    expect(during.status).toBe(429);
+    expect(during.headers.get('retry-after')).toBe('30');
+    expect(fake.stats()).toMatchObject({ rateLimited429s: 2, requestsDuringRetryAfter: 1, graphqlRequests: 32 });
+
+    clock += 30_001;
+    expect((await gql(fake, q)).status).toBe(200);
+    expect(fake.stats().requestsDuringRetryAfter).toBe(1);
+  });
+
+  it('advertisedRateLimit can differ from the enforced limit (degraded mode)', async () => {
+    await start({ rateLimitPerMinute: 2, advertisedRateLimit: 90 });
+    const r1 = await gql(fake, '{ Media(id: 1001) { id } }');
+    expect(r1.headers.get('x-ratelimit-limit')).toBe('90');
+    expect(r1.headers.get('x-ratelimit-remaining')).toBe('89');
+    await gql(fake, '{ Media(id: 1001) { id } }');
+    expect((await gql(fake, '{ Media(id: 1001) { id } }')).status).toBe(429);
+  });
+});
+
+describe('failure injection', () => {
+  it('serves injected failures in order, then recovers', async () => {
+    await start();
+    const q = '{ Media(id: 1001) { id } }';
+    fake.inject({ kind: 'status500' });
+    fake.inject({ kind: 'disabled403' });
+    fake.inject({ kind: 'invalidToken' });
+    fake.inject({ kind: 'status', status: 502, body: '<html>Bad gateway</html>' });
+    expect((await gql(fake, q)).status).toBe(500);
+    const disabled = await gql(fake, q);
+    expect(disabled.status).toBe(403);
+    expect(disabled.body.errors?.[0]?.message).toBe(DISABLED_MESSAGE);
+    const inv = await gql(fake, q);
+    expect(inv.status).toBe(400);
+    expect(inv.body).toEqual({ errors: [{ message: 'Invalid token', status: 400, locations: [{ line: 1, column: 3 }] }], data: { Media: null } });
+    const gw = await fetch(fake.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: q }) });
+    expect(gw.status).toBe(502);
+    expect(await gw.text()).toContain('Bad gateway');
+    expect((await gql(fake, q)).status).toBe(200);
+    expect(fake.stats().injectedFailuresServed).toBe(4);
+  });
+
+  it('reset destroys the socket; latency delays; times/clearFailures', async () => {
+    await start();
+    const q = '{ Media(id: 1001) { id } }';
+    fake.inject({ kind: 'reset' });
+    await expect(gql(fake, q)).rejects.toThrow();
+    fake.inject({ kind: 'latency', ms: 150 });
+    const t0 = performance.now();
+    expect((await gql(fake, q)).status).toBe(200);
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(140);
+    fake.inject({ kind: 'status500' }, { times: Infinity });
+    expect((await gql(fake, q)).status).toBe(500);
+    expect((await gql(fake, q)).status).toBe(500);
+    fake.clearFailures();
+    expect((await gql(fake, q)).status).toBe(200);
+  });
+
+  it('rateLimited starts a Retry-After timeout (optionally without the header)', async () => {
+    await start();
+    const q = '{ Media(id: 1001) { id } }';
+    fake.inject({ kind: 'rateLimited', retryAfterS: 5 });
+    const r = await gql(fake, q);
+    expect(r.status).toBe(429);
+    expect(r.headers.get('retry-after')).toBe('5');
+    expect((await gql(fake, q)).status).toBe(429);
+    expect(fake.stats().requestsDuringRetryAfter).toBe(1);
+    clock += 5000;
+    expect((await gql(fake, q)).status).toBe(200);
+
+    fake.inject({ kind: 'rateLimited', omitRetryAfter: true });
+    const r2 = await gql(fake, q);
+    expect(r2.status).toBe(429);
+    expect(r2.headers.get('retry-after')).toBeNull();
+    clock += 59_000;
+    expect((await gql(fake, q)).status).toBe(429);
+    clock += 1000;
+    expect((await gql(fake, q)).status).toBe(200);
+    expect(fake.stats().requestsDuringRetryAfter).toBe(2);
+  });
+});

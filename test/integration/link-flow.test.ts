@@ -1,0 +1,321 @@
+import { readFileSync, existsSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { SEED_USERS } from '../fakes/anilist/index.js';
+import { TestBrowser, hrefOf } from '../support/browser.js';
+import { startLinkHarness, type LinkHarness, type LinkHarnessOptions } from '../support/link-harness.js';
+import { useTempDir } from '../support/temp.js';
+
+const tempDir = useTempDir('anilink-link-');
+let harness: LinkHarness | undefined;
+
+afterEach(async () => {
+  await harness?.close();
+  harness = undefined;
+});
+
+async function start(options: Partial<LinkHarnessOptions> = {}) {
+  harness = await startLinkHarness({ dir: tempDir(), ...options });
+  return harness;
+}
+
+const member = {
+  id: '300000000000000001',
+  username: 'mira',
+  displayName: 'Mira',
+  avatarUrl: 'https://cdn.discordapp.com/avatars/300000000000000001/abc.png?size=128',
+};
+const otherMember = { id: '300000000000000002', username: 'tomo', displayName: 'Tomo', avatarUrl: 'https://cdn.discordapp.com/embed/avatars/0.png' };
+
+function runLink(h: LinkHarness, discordUser = member, interactionToken = `interaction-token-${discordUser.id}-${Math.random()}`) {
+  return { ...h.links.startLink({ discordUser, applicationId: '100000000000000001', interactionToken }), interactionToken };
+}
+
+/** `/link` → start page → Continue → AniList approves; returns the callback URL AniList redirects to. */
+async function approveOnAniList(h: LinkHarness, browser: TestBrowser, discordUser = member, anilistUserId: number = SEED_USERS.alice.id) {
+  const { pageUrl, interactionToken } = runLink(h, discordUser);
+  const start = await browser.get(pageUrl);
+  expect(start.status).toBe(200);
+  const authorizeUrl = hrefOf(start.body, 'Continue to AniList');
+  expect(authorizeUrl).toBeDefined();
+  h.anilistFake.setLoggedInUser(anilistUserId);
+  const callbackUrl = await h.anilistFake.approve(authorizeUrl!);
+  return { callbackUrl, authorizeUrl: authorizeUrl!, pageUrl, start, interactionToken };
+}
+
+function linkedRows(h: LinkHarness) {
+  return h.database.sqlite.prepare('SELECT * FROM linked_accounts ORDER BY discord_user_id').all() as Record<string, unknown>[];
+}
+
+describe('linking journey over real HTTP', () => {
+  it('start page → AniList → callback → result page, token sealed, Discord reply edited', async () => {
+    const h = await start();
+    const browser = new TestBrowser();
+    const { callbackUrl, authorizeUrl, start: startPage, interactionToken } = await approveOnAniList(h, browser);
+
+    // The start page names the Discord account and binds this browser.
+    expect(startPage.body).toContain('Mira');
+    expect(startPage.body).toContain('@mira');
+    expect(startPage.body).toContain(member.avatarUrl.replaceAll('&', '&amp;'));
+    expect(startPage.headers.get('cache-control')).toBe('no-store');
+    const setCookie = startPage.headers.get('set-cookie') ?? '';
+    expect(setCookie).toMatch(/^anilink_link=/);
+    expect(setCookie).toMatch(/HttpOnly/i);
+    expect(setCookie).toMatch(/SameSite=Lax/i);
+    const csp = startPage.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).toContain("script-src 'none'");
+    expect(csp).not.toContain('unsafe-inline');
+    expect(startPage.headers.get('referrer-policy')).toBe('no-referrer');
+
+    const authorize = new URL(authorizeUrl);
+    expect(`${authorize.origin}${authorize.pathname}`).toBe(`${h.anilistFake.oauthUrl}/authorize`);
+    expect(authorize.searchParams.get('client_id')).toBe(h.anilistFake.clientId);
+    expect(authorize.searchParams.get('redirect_uri')).toBe(`${h.publicUrl}/oauth/callback`);
+    expect(authorize.searchParams.get('response_type')).toBe('code');
+    expect(authorize.searchParams.get('state')).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(authorize.searchParams.get('code_challenge_method')).toBe('S256');
+
+    const callback = await browser.get(callbackUrl);
+    expect(callback.status).toBe(303);
+    expect(callback.headers.get('location')).toBe('done');
+    expect(callback.headers.get('cache-control')).toBe('no-store');
+    expect(browser.cookieNames(h.host)).not.toContain('anilink_link');
+
+    const result = await browser.get(new URL(callback.headers.get('location')!, callbackUrl).toString());
+    expect(result.status).toBe(200);
+    expect(result.url).toBe(`${h.publicUrl}/oauth/done`);
+    expect(result.body).toMatch(/AniList user <strong>AliceFake<\/strong> is now linked to Discord user <strong>Mira<\/strong> \(@mira\)/);
+
+    const rows = linkedRows(h);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ discord_user_id: member.id, anilist_user_id: SEED_USERS.alice.id, anilist_name: 'AliceFake', score_format: 'POINT_10_DECIMAL', title_language: 'ENGLISH' });
+    const account = h.links.findLink(member.id)!;
+    const token = h.links.accessTokenFor(account);
+    expect(token.split('.')).toHaveLength(3);
+    expect(String(rows[0]!.sealed_token)).not.toContain(token);
+    // One year, from expires_in.
+    expect(account.tokenExpiresAt.getTime() - Date.now()).toBeGreaterThan(364 * 24 * 3600_000);
+
+    expect(h.edits).toEqual([{ applicationId: '100000000000000001', interactionToken, content: expect.stringContaining('AliceFake') as string }]);
+    // The pending request is gone.
+    expect(h.database.sqlite.prepare('SELECT count(*) AS n FROM link_requests').get()).toEqual({ n: 0 });
+  });
+
+  it('no plaintext token, code, state or secret in the database file, its WAL or the logs', async () => {
+    const h = await start();
+    const browser = new TestBrowser();
+    const { callbackUrl, pageUrl } = await approveOnAniList(h, browser);
+    await browser.get(callbackUrl);
+    const account = h.links.findLink(member.id)!;
+    const token = h.links.accessTokenFor(account);
+    const callback = new URL(callbackUrl);
+    const secrets = [
+      token,
+      callback.searchParams.get('code')!,
+      callback.searchParams.get('state')!,
+      new URL(pageUrl).pathname.split('/').pop()!,
+      'fake-anilist-client-secret',
+      browser.cookie(h.host, 'anilink_link') ?? 'no-cookie-left',
+    ];
+    const files = [h.databasePath, `${h.databasePath}-wal`].filter((path) => existsSync(path)).map((path) => readFileSync(path).toString('latin1'));
+    expect(files.length).toBeGreaterThan(0);
+    const logText = h.logs.text();
+    expect(logText).toContain('account linked');
+    for (const secret of secrets) {
+      for (const file of files) expect(file.includes(secret)).toBe(false);
+      expect(logText.includes(secret)).toBe(false);
+    }
+  });
+
+  it('rejects a replayed callback and leaves the link untouched', async () => {
+    const h = await start();
+    const browser = new TestBrowser();
+    const { callbackUrl, start: startPage } = await approveOnAniList(h, browser);
+    expect((await browser.get(callbackUrl)).status).toBe(303);
+    // Replay with the original cookie restored, as an attacker holding both would.
+    const cookie = /anilink_link=([^;]+)/.exec(startPage.headers.get('set-cookie') ?? '')![1]!;
+    const replay = await browser.get(callbackUrl, { cookie: `anilink_link=${cookie}` });
+    expect(replay.status).toBe(400);
+    expect(replay.body).toContain('expired or was already used');
+    expect(linkedRows(h)).toHaveLength(1);
+  });
+
+  it('two concurrent callbacks for one state produce exactly one link', async () => {
+    const h = await start();
+    const browser = new TestBrowser();
+    const { callbackUrl } = await approveOnAniList(h, browser);
+    const cookie = browser.cookie(h.host, 'anilink_link')!;
+    const responses = await Promise.all(
+      Array.from({ length: 5 }, () => fetch(callbackUrl, { redirect: 'manual', headers: { cookie: `anilink_link=${cookie}` } })),
+    );
+    expect(responses.map((response) => response.status).sort()).toEqual([303, 400, 400, 400, 400]);
+    expect(linkedRows(h)).toHaveLength(1);
+    expect(h.edits).toHaveLength(1);
+  });
+
+  it('refuses a callback in a browser that never opened the start page (forwarded authorize URL)', async () => {
+    const h = await start();
+    const attacker = new TestBrowser();
+    const { authorizeUrl } = await approveOnAniList(h, attacker);
+    // The victim gets the raw authorize URL, approves with their own AniList account, and lands on our callback.
+    h.anilistFake.setLoggedInUser(SEED_USERS.bob.id);
+    const victimCallback = await h.anilistFake.approve(authorizeUrl);
+    const victim = new TestBrowser();
+    const response = await victim.get(victimCallback);
+    expect(response.status).toBe(400);
+    expect(response.body).toContain('same browser');
+    expect(linkedRows(h)).toHaveLength(0);
+  });
+
+  it('expires link pages and states after 10 minutes, and purges them', async () => {
+    const h = await start();
+    const browser = new TestBrowser();
+    const { callbackUrl, pageUrl } = await approveOnAniList(h, browser);
+    h.clock.advance(10 * 60_000 + 1_000);
+    expect((await browser.get(pageUrl)).status).toBe(400);
+    const late = await browser.get(callbackUrl);
+    expect(late.status).toBe(400);
+    expect(late.body).toContain('expired');
+    expect(linkedRows(h)).toHaveLength(0);
+    runLink(h, otherMember);
+    h.clock.advance(11 * 60_000);
+    expect(h.links.purgeExpiredRequests()).toBe(1);
+  });
+
+  it('a newer /link supersedes the older page', async () => {
+    const h = await start();
+    const browser = new TestBrowser();
+    const first = runLink(h);
+    const second = runLink(h);
+    expect((await browser.get(first.pageUrl)).status).toBe(400);
+    expect((await browser.get(second.pageUrl)).status).toBe(200);
+  });
+
+  it('access_denied consumes the state and stores nothing', async () => {
+    const h = await start();
+    const browser = new TestBrowser();
+    const { pageUrl } = runLink(h);
+    const authorizeUrl = hrefOf((await browser.get(pageUrl)).body, 'Continue to AniList')!;
+    const deniedUrl = await h.anilistFake.deny(authorizeUrl);
+    expect(new URL(deniedUrl).searchParams.get('error')).toBe('access_denied');
+    const denied = await browser.get(deniedUrl);
+    expect(denied.status).toBe(400);
+    expect(denied.body).toContain('did not approve');
+    expect(linkedRows(h)).toHaveLength(0);
+    expect(h.database.sqlite.prepare('SELECT count(*) AS n FROM link_requests').get()).toEqual({ n: 0 });
+  });
+
+  it('answers forged, missing, garbled and oversized parameters with a 400 page and no stack trace', async () => {
+    const h = await start();
+    const browser = new TestBrowser();
+    await approveOnAniList(h, browser);
+    const bad = [
+      '/oauth/callback',
+      '/oauth/callback?code=abc',
+      '/oauth/callback?state=short&code=abc',
+      `/oauth/callback?state=${'A'.repeat(43)}&code=abc`,
+      `/oauth/callback?state=${'A'.repeat(43)}&state=${'B'.repeat(43)}&code=abc`,
+      `/oauth/callback?state=${'A'.repeat(5000)}&code=${'c'.repeat(5000)}`,
+      '/oauth/callback?state[$ne]=1&code[]=x',
+      '/oauth/callback?state=%ZZ&code=%00',
+      '/link/short',
+      `/link/${'A'.repeat(43)}`,
+      `/link/${'A'.repeat(190)}`,
+      '/link/%3Cscript%3E',
+      '/oauth/done',
+    ];
+    for (const path of bad) {
+      const response = await browser.get(`${h.publicUrl}${path}`);
+      expect(response.status, path).toBe(400);
+      expect(response.headers.get('content-type'), path).toContain('text/html');
+      expect(response.body, path).not.toMatch(/at .*\.(ts|js):\d+/);
+      expect(response.body, path).toContain('/link');
+    }
+    expect(linkedRows(h)).toHaveLength(0);
+  });
+
+  it('escapes every reflected value (script injection)', async () => {
+    const h = await start();
+    const browser = new TestBrowser();
+    const evil = { ...member, username: '<script>alert(1)</script>', displayName: '"><img src=x onerror=alert(1)>' };
+    const { pageUrl } = runLink(h, evil);
+    const page = await browser.get(pageUrl);
+    expect(page.body).not.toContain('<script>alert(1)</script>');
+    expect(page.body).not.toContain('<img src=x');
+    expect(page.body).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    const reflected = await browser.get(`${h.publicUrl}/oauth/callback?state=<script>alert(1)</script>&error=<script>x</script>&error_description=<b>hi</b>`);
+    expect(reflected.body).not.toContain('<script>alert(1)');
+    expect(reflected.body).not.toContain('<b>hi</b>');
+  });
+
+  it('relinking replaces the old AniList account; linking a taken AniList account moves it', async () => {
+    const h = await start();
+    const browser = new TestBrowser();
+    await browser.get((await approveOnAniList(h, browser, member, SEED_USERS.alice.id)).callbackUrl);
+    const relink = await approveOnAniList(h, browser, member, SEED_USERS.bob.id);
+    await browser.get(relink.callbackUrl);
+    const replaced = await browser.get(`${h.publicUrl}/oauth/done`);
+    expect(replaced.body).toContain('replaces your previous link to AniList user AliceFake');
+    expect(linkedRows(h).map((row) => row.anilist_user_id)).toEqual([SEED_USERS.bob.id]);
+
+    const otherBrowser = new TestBrowser();
+    const move = await approveOnAniList(h, otherBrowser, otherMember, SEED_USERS.bob.id);
+    await otherBrowser.get(move.callbackUrl);
+    const moved = await otherBrowser.get(`${h.publicUrl}/oauth/done`);
+    expect(moved.body).toContain('was linked to another Discord account before');
+    expect(linkedRows(h)).toEqual([expect.objectContaining({ discord_user_id: otherMember.id, anilist_user_id: SEED_USERS.bob.id })]);
+    // The moved token opens only under its new row.
+    expect(h.links.accessTokenFor(h.links.findLink(otherMember.id)!)).toMatch(/^ey/);
+  });
+
+  it('unlink deletes the link and its sealed token', async () => {
+    const h = await start();
+    const browser = new TestBrowser();
+    await browser.get((await approveOnAniList(h, browser)).callbackUrl);
+    expect(h.links.unlink(member.id)?.anilistName).toBe('AliceFake');
+    expect(linkedRows(h)).toHaveLength(0);
+    expect(h.links.unlink(member.id)).toBeUndefined();
+  });
+
+  it('reports a misconfigured client secret to the member and a hint to the admin, storing nothing', async () => {
+    const h = await start({ clientSecret: 'wrong-secret' });
+    const browser = new TestBrowser();
+    const response = await browser.get((await approveOnAniList(h, browser)).callbackUrl);
+    expect(response.status).toBe(502);
+    expect(response.body).toContain('tell the server admin');
+    expect(linkedRows(h)).toHaveLength(0);
+    const errorLine = h.logs.lines().map((line) => JSON.parse(line) as { level: number; msg: string }).find((line) => line.level === 50);
+    expect(errorLine?.msg).toContain('ANILIST_CLIENT_SECRET');
+    expect(h.logs.text()).not.toContain('wrong-secret');
+  });
+
+  it('reports AniList being unreachable with a 502 page', async () => {
+    const h = await start({ oauthUrl: 'http://127.0.0.1:9/api/v2/oauth' });
+    const browser = new TestBrowser();
+    const response = await browser.get((await approveOnAniList(h, browser)).callbackUrl);
+    expect(response.status).toBe(502);
+    expect(response.body).toContain('AniList is not answering');
+    expect(linkedRows(h)).toHaveLength(0);
+  });
+
+  it('reports AniList failing to identify the account with a 502 page', async () => {
+    const h = await start();
+    const browser = new TestBrowser();
+    const { callbackUrl } = await approveOnAniList(h, browser);
+    h.anilistFake.inject({ kind: 'status500' });
+    const response = await browser.get(callbackUrl);
+    expect(response.status).toBe(502);
+    expect(linkedRows(h)).toHaveLength(0);
+  });
+
+  it('rate-limits the start page and callback per client IP with a readable page', async () => {
+    const h = await start({ rateLimit: { max: 3, timeWindowMs: 60_000 } });
+    const browser = new TestBrowser();
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i += 1) statuses.push((await browser.get(`${h.publicUrl}/oauth/callback`)).status);
+    expect(statuses).toEqual([400, 400, 400, 429, 429]);
+    const limited = await browser.get(`${h.publicUrl}/oauth/callback`);
+    expect(limited.body).toContain('Too many attempts');
+    expect((await browser.get(`${h.publicUrl}/healthz`)).status).toBe(200);
+  });
+});
