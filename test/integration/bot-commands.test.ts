@@ -1,0 +1,179 @@
+import { MessageFlags, SlashCommandBuilder } from 'discord.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Command } from '../../commands/command.js';
+import { commands } from '../../commands/index.js';
+import { UserFacingError } from '../../commands/user-facing-error.js';
+import { STALE_COMPONENT_MESSAGE, UNEXPECTED_ERROR_MESSAGE, UNKNOWN_COMMAND_MESSAGE } from '../../src/bot/dispatcher.js';
+import { SEED_USERS } from '../fakes/anilist/index.js';
+import { fakeUsers } from '../fakes/discord/index.js';
+import { TestBrowser, hrefOf } from '../support/browser.js';
+import { startBotHarness, type BotHarness } from '../support/bot-harness.js';
+import { useTempDir } from '../support/temp.js';
+
+const tempDir = useTempDir('anilink-bot-');
+let harness: BotHarness | undefined;
+
+afterEach(async () => {
+  await harness?.close();
+  harness = undefined;
+});
+
+/** Test-only commands that fail in each way a real handler can. */
+const failing: Command[] = [
+  {
+    definition: new SlashCommandBuilder().setName('explode').setDescription('throws an unexpected error').toJSON(),
+    execute() {
+      return Promise.reject(new Error('boom: internal detail /secret/path.ts:12'));
+    },
+  },
+  {
+    definition: new SlashCommandBuilder().setName('refuse').setDescription('throws a user-facing error after deferring').toJSON(),
+    async execute({ interaction }) {
+      await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+      throw new UserFacingError('You cannot do that here.');
+    },
+  },
+  {
+    definition: new SlashCommandBuilder().setName('publicfail').setDescription('fails after a public defer').toJSON(),
+    async execute({ interaction }) {
+      await interaction.deferReply();
+      throw new Error('late failure');
+    },
+  },
+];
+
+async function linkViaDiscord(h: BotHarness, user: keyof typeof fakeUsers, anilistUserId: number) {
+  const handle = h.discord.sendCommand({ name: 'link', user });
+  const initial = await handle.waitForInitialResponse();
+  const button = (initial.data as { components: { components: { url: string; label: string }[] }[] }).components[0]!.components[0]!;
+  const browser = new TestBrowser();
+  const page = await browser.get(button.url);
+  h.anilistFake.setLoggedInUser(anilistUserId);
+  const callbackUrl = await h.anilistFake.approve(hrefOf(page.body, 'Continue to AniList')!);
+  expect((await browser.get(callbackUrl)).status).toBe(303);
+  return { handle, initial, button, page };
+}
+
+describe('bot over the fake Discord gateway', () => {
+  it('registers every command in the registry with a valid schema', async () => {
+    harness = await startBotHarness({ dir: tempDir() });
+    expect(harness.discord.registeredCommands.global.map((command) => command.name).sort()).toEqual(commands.map((c) => c.definition.name).sort());
+    expect(harness.discord.schemaViolations).toEqual([]);
+  });
+
+  it('/link answers privately with a button, and the reply is edited once linked; /profile then shows the link', async () => {
+    const h = (harness = await startBotHarness({ dir: tempDir() }));
+    const { handle, initial, button, page } = await linkViaDiscord(h, 'alice', SEED_USERS.alice.id);
+    expect(initial.latencyMs).toBeLessThan(3000);
+    expect(initial.type).toBe(4);
+    expect((initial.data as { flags: number }).flags & MessageFlags.Ephemeral).toBeTruthy();
+    expect(button.label).toBe('Link AniList account');
+    expect(button.url).toMatch(new RegExp(`^${h.publicUrl}/link/[A-Za-z0-9_-]{43}$`));
+    expect(page.body).toContain(fakeUsers.alice.username);
+
+    const edit = await handle.waitForEdit();
+    expect(edit.message!.content).toContain('AliceFake');
+    expect(edit.message!.components ?? []).toEqual([]);
+
+    const profile = h.discord.sendCommand({ name: 'profile', user: 'alice' });
+    await profile.waitForInitialResponse();
+    const shown = await profile.waitForEdit();
+    const embed = shown.message!.embeds[0]!;
+    expect(embed.title).toBe('AliceFake');
+    expect(JSON.stringify(embed.fields)).toContain('Anime');
+    expect(JSON.stringify(embed.fields)).toContain('Expires');
+
+    const again = h.discord.sendCommand({ name: 'link', user: 'alice' });
+    expect(((await again.waitForInitialResponse()).data as { content: string }).content).toContain('You are linked to AniList user **AliceFake**');
+    expect(h.discord.schemaViolations).toEqual([]);
+    expect(h.discord.unknownRoutes).toEqual([]);
+  });
+
+  it('/profile for another member uses no token, and says when they are not linked', async () => {
+    const h = (harness = await startBotHarness({ dir: tempDir() }));
+    await linkViaDiscord(h, 'bob', SEED_USERS.bob.id);
+    const before = h.anilistFake.graphqlRequests().length;
+    const other = h.discord.sendCommand({ name: 'profile', user: 'alice', options: [{ name: 'user', value: fakeUsers.bob.id }] });
+    await other.waitForInitialResponse();
+    expect((await other.waitForEdit()).message!.embeds[0]!.title).toBe('BobFake');
+    const profileRequests = h.anilistFake.graphqlRequests().slice(before);
+    expect(profileRequests.length).toBeGreaterThan(0);
+    expect(profileRequests.every((request) => request.headers.authorization === undefined)).toBe(true);
+
+    const unlinked = h.discord.sendCommand({ name: 'profile', user: 'bob', options: [{ name: 'user', value: fakeUsers.carol.id }] });
+    const answer = await unlinked.waitForInitialResponse();
+    expect((answer.data as { content: string }).content).toContain('has not linked');
+    expect((answer.data as { flags: number }).flags & MessageFlags.Ephemeral).toBeTruthy();
+  });
+
+  it('/profile of a private AniList profile says so, ephemerally', async () => {
+    const h = (harness = await startBotHarness({ dir: tempDir() }));
+    await linkViaDiscord(h, 'carol', SEED_USERS.erin.id);
+    const handle = h.discord.sendCommand({ name: 'profile', user: 'alice', options: [{ name: 'user', value: fakeUsers.carol.id }] });
+    const followUp = await handle.waitForFollowUp();
+    expect(followUp.content).toContain('private');
+    expect(followUp.flags & MessageFlags.Ephemeral).toBeTruthy();
+  });
+
+  it('/unlink removes the link; a revoked token is reported and remembered', async () => {
+    const h = (harness = await startBotHarness({ dir: tempDir() }));
+    await linkViaDiscord(h, 'alice', SEED_USERS.alice.id);
+    h.anilistFake.revokeAllTokens(SEED_USERS.alice.id);
+    const profile = h.discord.sendCommand({ name: 'profile', user: 'alice' });
+    // /profile defers publicly, so the failure arrives as an ephemeral follow-up after the placeholder is removed.
+    const failure = await profile.waitForFollowUp();
+    expect(failure.content).toContain('/link');
+    expect(failure.flags & MessageFlags.Ephemeral).toBeTruthy();
+    expect(h.links.findLink(fakeUsers.alice.id)?.tokenRejectedAt).toBeInstanceOf(Date);
+
+    const unlink = h.discord.sendCommand({ name: 'unlink', user: 'alice' });
+    expect(((await unlink.waitForInitialResponse()).data as { content: string }).content).toContain('Unlinked from AniList user **AliceFake**');
+    expect(h.links.findLink(fakeUsers.alice.id)).toBeUndefined();
+    const again = h.discord.sendCommand({ name: 'unlink', user: 'alice' });
+    expect(((await again.waitForInitialResponse()).data as { content: string }).content).toContain('nothing to unlink');
+  });
+
+  it('the error boundary answers every failure ephemerally without internals, and keeps running', async () => {
+    const h = (harness = await startBotHarness({ dir: tempDir(), commands: [...commands, ...failing] }));
+
+    const explode = h.discord.sendCommand({ name: 'explode', user: 'alice' });
+    const explodeAnswer = await explode.waitForInitialResponse();
+    expect(explodeAnswer.data).toMatchObject({ content: UNEXPECTED_ERROR_MESSAGE, flags: MessageFlags.Ephemeral });
+
+    const refuse = h.discord.sendCommand({ name: 'refuse', user: 'alice' });
+    expect((await refuse.waitForEdit()).message!.content).toBe('You cannot do that here.');
+
+    const publicFail = h.discord.sendCommand({ name: 'publicfail', user: 'alice' });
+    const followUp = await publicFail.waitForFollowUp();
+    expect(followUp.content).toBe(UNEXPECTED_ERROR_MESSAGE);
+    expect(followUp.flags & MessageFlags.Ephemeral).toBeTruthy();
+    expect(publicFail.currentMessage()).toBeNull();
+
+    const unknown = h.discord.sendCommand({ name: 'nonexistent', user: 'alice' });
+    expect((await unknown.waitForInitialResponse()).data).toMatchObject({ content: UNKNOWN_COMMAND_MESSAGE });
+
+    const stale = h.discord.sendButton({ customId: 'ghost:page:2', user: 'alice', allowMissingComponent: true });
+    expect((await stale.waitForInitialResponse()).data).toMatchObject({ content: STALE_COMPONENT_MESSAGE });
+
+    const logs = h.logs.lines().map((line) => JSON.parse(line) as { level: number; msg: string; command?: string; userId?: string });
+    const failureLog = logs.find((line) => line.msg === 'interaction failed' && line.command === 'explode');
+    expect(failureLog).toMatchObject({ level: 50, userId: fakeUsers.alice.id });
+
+    // Still answering after all of that.
+    const profile = h.discord.sendCommand({ name: 'profile', user: 'dave' });
+    expect(((await profile.waitForInitialResponse()).data as { content: string }).content).toContain('/link');
+  });
+
+  it('garbled options never crash the dispatcher', async () => {
+    const h = (harness = await startBotHarness({ dir: tempDir() }));
+    const garbled = h.discord.sendCommand({
+      name: 'profile',
+      user: 'alice',
+      rawOptions: [{ name: 'user', type: 6, value: 'not-a-snowflake' }],
+    });
+    const answer = await garbled.waitForInitialResponse();
+    expect(answer.type).toBe(4);
+    const profile = h.discord.sendCommand({ name: 'profile', user: 'alice' });
+    expect((await profile.waitForInitialResponse()).type).toBe(4);
+  });
+});
