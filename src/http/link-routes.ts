@@ -15,9 +15,14 @@ export interface LinkRoutesOptions {
 
 const RESULT_COOKIE_MAX_AGE_S = 5 * 60;
 
-export function sendFailure(reply: FastifyReply, kind: Parameters<typeof failurePage>[0]): FastifyReply {
+/** `status` overrides the page's usual status, e.g. to keep Fastify's 413 or 415 on a generic error page. */
+export function sendFailure(reply: FastifyReply, kind: Parameters<typeof failurePage>[0], status?: number): FastifyReply {
   const page = failurePage(kind);
-  return reply.code(page.status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(page.body);
+  return reply
+    .code(status ?? page.status)
+    .type('text/html; charset=utf-8')
+    .header('cache-control', 'no-store')
+    .send(page.body);
 }
 
 /** The start page, the OAuth callback and the result page. */

@@ -83,7 +83,7 @@ interface FailureCopy {
 
 const RUN_LINK_AGAIN = 'Run /link in Discord again to get a fresh link.';
 
-export const FAILURES: Record<LinkFailureKind | 'rate_limited' | 'not_found' | 'internal', FailureCopy> = {
+export const FAILURES: Record<LinkFailureKind | 'rate_limited' | 'bad_request' | 'not_found' | 'internal', FailureCopy> = {
   expired: {
     status: 400,
     title: 'This link has expired',
@@ -126,6 +126,12 @@ export const FAILURES: Record<LinkFailureKind | 'rate_limited' | 'not_found' | '
     title: 'Too many attempts',
     message: 'Too many linking attempts came from your network.',
     hint: 'Wait a minute, then ' + RUN_LINK_AGAIN.charAt(0).toLowerCase() + RUN_LINK_AGAIN.slice(1),
+  },
+  bad_request: {
+    status: 400,
+    title: 'That did not work',
+    message: 'The server could not understand that request. Nothing was linked.',
+    hint: RUN_LINK_AGAIN,
   },
   not_found: {
     status: 404,

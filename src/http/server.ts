@@ -71,7 +71,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   app.setErrorHandler((error: { statusCode?: number }, request, reply) => {
     if (error.statusCode === 429) return sendFailure(reply, 'rate_limited');
     if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
-      return sendFailure(reply, 'expired');
+      return sendFailure(reply, 'bad_request', error.statusCode);
     }
     request.log.error({ err: error, route: request.routeOptions.url }, 'request failed');
     return sendFailure(reply, 'internal');

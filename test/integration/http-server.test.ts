@@ -1,0 +1,62 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { startLinkHarness, type LinkHarness } from '../support/link-harness.js';
+import { useTempDir } from '../support/temp.js';
+
+const tempDir = useTempDir('anilink-http-');
+let harness: LinkHarness | undefined;
+
+afterEach(async () => {
+  await harness?.close();
+  harness = undefined;
+});
+
+describe('web server', () => {
+  it('/healthz reports ok with the gateway state, and 503 once the database is unreadable', async () => {
+    const h = (harness = await startLinkHarness({ dir: tempDir() }));
+    const healthy = await h.server.inject({ method: 'GET', url: '/healthz' });
+    expect(healthy.statusCode).toBe(200);
+    expect(healthy.json()).toEqual({ status: 'ok', database: 'ok', gateway: 'test' });
+    expect(healthy.headers['cache-control']).toBe('no-store');
+
+    h.database.close();
+    const degraded = await h.server.inject({ method: 'GET', url: '/healthz' });
+    expect(degraded.statusCode).toBe(503);
+    expect(degraded.json()).toMatchObject({ status: 'degraded', database: 'error' });
+    // close() in afterEach closes the database again; better-sqlite3 allows that.
+  });
+
+  it('logs the route pattern, never the query string or the link id', async () => {
+    const h = (harness = await startLinkHarness({ dir: tempDir() }));
+    const code = 'def50200secretauthcodevalue';
+    const state = 'S'.repeat(43);
+    const pageId = 'P'.repeat(43);
+    await h.server.inject({ method: 'GET', url: `/oauth/callback?code=${code}&state=${state}`, headers: { cookie: 'anilink_link=cookievalue123' } });
+    await h.server.inject({ method: 'GET', url: `/link/${pageId}` });
+    const lines = h.logs.lines().map((line) => JSON.parse(line) as { msg: string; route?: string });
+    const completed = lines.filter((line) => line.msg === 'request completed').map((line) => line.route);
+    expect(completed).toEqual(['/oauth/callback', '/link/:pageId']);
+    const text = h.logs.text();
+    for (const secret of [code, state, pageId, 'cookievalue123']) expect(text).not.toContain(secret);
+  });
+
+  it('serves the stylesheet and a readable 404 page for unknown paths, with security headers', async () => {
+    const h = (harness = await startLinkHarness({ dir: tempDir() }));
+    const css = await h.server.inject({ method: 'GET', url: '/assets/anilink.css' });
+    expect(css.statusCode).toBe(200);
+    expect(css.headers['content-type']).toContain('text/css');
+    const missing = await h.server.inject({ method: 'GET', url: '/wp-admin' });
+    expect(missing.statusCode).toBe(404);
+    expect(missing.body).toContain('Page not found');
+    expect(missing.headers['x-frame-options']).toBe('DENY');
+    expect(missing.headers['content-security-policy']).toContain("default-src 'none'");
+  });
+
+  it('answers a garbled request body with the HTML error page, no parser details', async () => {
+    const h = (harness = await startLinkHarness({ dir: tempDir() }));
+    const response = await h.server.inject({ method: 'POST', url: '/oauth/callback', headers: { 'content-type': 'application/json' }, payload: '{"broken' });
+    expect(response.statusCode).toBe(400);
+    expect(response.body).toContain('could not understand');
+    expect(response.headers['content-type']).toContain('text/html');
+    expect(response.body).not.toContain('SyntaxError');
+  });
+});
