@@ -1,5 +1,5 @@
 import type { UserMediaListQuery } from './generated/graphql.js';
-import type { MediaListEntry } from './types.js';
+import type { MediaListEntry, ScoreFormat } from './types.js';
 
 /**
  * Accumulates `MediaListCollection` chunks into one de-duplicated list.
@@ -19,14 +19,18 @@ export interface UserMediaList {
   readonly entries: readonly MediaListEntry[];
   /** True when the member has more entries than we were willing to load. */
   readonly truncated: boolean;
+  /** The owner's score format as AniList reported it with the list: the format every `score` is in. */
+  readonly scoreFormat: ScoreFormat | null;
 }
 
 export function createMediaListAccumulator(maxEntries: number): MediaListAccumulator {
   const byId = new Map<number, MediaListEntry>();
   let capped = false;
+  let scoreFormat: ScoreFormat | null = null;
 
   return {
     add(chunk) {
+      scoreFormat ??= chunk?.user?.mediaListOptions?.scoreFormat ?? null;
       for (const group of chunk?.lists ?? []) {
         for (const entry of group?.entries ?? []) {
           if (entry === null || byId.has(entry.id)) continue;
@@ -42,7 +46,7 @@ export function createMediaListAccumulator(maxEntries: number): MediaListAccumul
     result(hasMore) {
       // Groups arrive status by status, so restore one global "recently updated first" order.
       const entries = [...byId.values()].sort((a, b) => (b.updatedAt ?? 0) - (a.updatedAt ?? 0));
-      return { entries, truncated: capped || hasMore };
+      return { entries, truncated: capped || hasMore, scoreFormat };
     },
   };
 }

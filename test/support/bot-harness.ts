@@ -5,7 +5,8 @@ import { createDiscordClient } from '../../src/bot/client.js';
 import { createInteractionDispatcher } from '../../src/bot/dispatcher.js';
 import { createInteractionReplies } from '../../src/bot/interaction-replies.js';
 import { registerCommands } from '../../src/bot/register-commands.js';
-import { startFakeDiscord, type FakeDiscord, type StartFakeDiscordOptions } from '../fakes/discord/index.js';
+import { fakeUsers, startFakeDiscord, type FakeDiscord, type StartFakeDiscordOptions } from '../fakes/discord/index.js';
+import { TestBrowser, hrefOf } from './browser.js';
 import { TEST_DISCORD_TOKEN } from './env.js';
 import { startLinkHarness, type LinkHarness, type LinkHarnessOptions } from './link-harness.js';
 
@@ -45,4 +46,23 @@ export async function startBotHarness(
       await links.close();
     },
   };
+}
+
+/**
+ * Links a fake Discord member to a seeded AniList user the way a member does it: /link, the start page, the fake
+ * AniList's approve button, the callback. Throws when any step does not go as expected.
+ */
+export async function linkMember(h: BotHarness, user: keyof typeof fakeUsers, anilistUserId: number): Promise<void> {
+  const handle = h.discord.sendCommand({ name: 'link', user });
+  const initial = await handle.waitForInitialResponse();
+  const url = (initial.data as { components?: { components?: { url?: string }[] }[] } | undefined)?.components?.[0]?.components?.[0]?.url;
+  if (!url) throw new Error('/link answered without a link button');
+  const browser = new TestBrowser();
+  const page = await browser.get(url);
+  h.anilistFake.setLoggedInUser(anilistUserId);
+  const continueUrl = hrefOf(page.body, 'Continue to AniList');
+  if (!continueUrl) throw new Error('the start page has no "Continue to AniList" link');
+  const callback = await browser.get(await h.anilistFake.approve(continueUrl));
+  if (callback.status !== 303) throw new Error(`the OAuth callback answered ${callback.status}`);
+  if (h.links.findLink(fakeUsers[user].id)?.anilistUserId !== anilistUserId) throw new Error('the link was not stored');
 }

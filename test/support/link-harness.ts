@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { createAniListClient, createRateLimiter, type AniListClient } from '../../src/anilist/index.js';
+import { createAniListClient, createRateLimiter, type AniListClient, type AniListClientOptions, type RateLimiter, type RateLimiterOptions } from '../../src/anilist/index.js';
 import { createTokenVault, type TokenVault } from '../../src/crypto/vault.js';
 import { openDatabase, type OpenDatabase } from '../../src/db/database.js';
 import { createLinkRequestsRepository } from '../../src/db/link-requests.js';
@@ -11,7 +11,7 @@ import { createViewerIdentifier } from '../../src/oauth/identify-viewer.js';
 import { createLinkService, type InteractionReplies, type LinkService } from '../../src/oauth/link-service.js';
 import { createTokenExchange } from '../../src/oauth/token-exchange.js';
 import { migrationsFolder } from '../../src/paths.js';
-import { startFakeAniList, type FakeAniList, DEFAULT_CLIENT_SECRET } from '../fakes/anilist/index.js';
+import { startFakeAniList, type FakeAniList, type FakeAniListOptions, DEFAULT_CLIENT_SECRET } from '../fakes/anilist/index.js';
 import { createTestClock, type TestClock } from './clock.js';
 import { captureLogs } from './log-capture.js';
 import { freePort } from './ports.js';
@@ -23,6 +23,12 @@ export interface LinkHarnessOptions {
   clientSecret?: string;
   oauthUrl?: string;
   rateLimit?: { max: number; timeWindowMs: number };
+  /** The bot's shared AniList limiter (default: 90/min, library defaults otherwise). */
+  limiter?: RateLimiterOptions;
+  /** Extra fake AniList options (e.g. rateLimitPerMinute); redirectUri and the clock stay the harness's. */
+  anilistFake?: Omit<FakeAniListOptions, 'redirectUri' | 'now'>;
+  /** Extra AniList client options (e.g. cacheTtlMs, timeoutMs). */
+  anilistClient?: Pick<AniListClientOptions, 'cacheTtlMs' | 'cacheMaxEntries' | 'timeoutMs' | 'maxListEntries'>;
 }
 
 export interface LinkHarness {
@@ -30,6 +36,7 @@ export interface LinkHarness {
   host: string;
   anilistFake: FakeAniList;
   anilist: AniListClient;
+  limiter: RateLimiter;
   database: OpenDatabase;
   databasePath: string;
   vault: TokenVault;
@@ -49,16 +56,18 @@ export async function startLinkHarness(options: LinkHarnessOptions): Promise<Lin
   const port = await freePort();
   const publicUrl = `http://127.0.0.1:${port}`;
   const clock = createTestClock();
-  const anilistFake = await startFakeAniList({ redirectUri: `${publicUrl}/oauth/callback`, now: clock.nowMs });
+  const anilistFake = await startFakeAniList({ ...options.anilistFake, redirectUri: `${publicUrl}/oauth/callback`, now: clock.nowMs });
   const logs = captureLogs();
   const databasePath = join(options.dir, 'anilink.sqlite');
   const database = openDatabase(databasePath, migrationsFolder);
   const vault = createTokenVault({ keys: [randomBytes(32)] });
+  const limiter = createRateLimiter({ perMinute: 90, ...options.limiter });
   const anilist = createAniListClient({
+    ...options.anilistClient,
     endpoint: anilistFake.graphqlUrl,
     userAgent: 'anilink-test',
     referer: `${publicUrl}/`,
-    limiter: createRateLimiter({ perMinute: 90 }),
+    limiter,
     logger: logs.logger,
   });
   const edits: LinkHarness['edits'] = [];
@@ -98,6 +107,7 @@ export async function startLinkHarness(options: LinkHarnessOptions): Promise<Lin
     host: `127.0.0.1:${port}`,
     anilistFake,
     anilist,
+    limiter,
     database,
     databasePath,
     vault,
@@ -107,6 +117,7 @@ export async function startLinkHarness(options: LinkHarnessOptions): Promise<Lin
     edits,
     logs,
     async close() {
+      limiter.close();
       await server.close();
       await anilistFake.close();
       database.close();

@@ -1,0 +1,81 @@
+import type { ScoreFormat } from '../../src/anilist/index.js';
+
+export const UNSCORED = '—';
+
+const POINT_3_FACES = ['🙁', '😐', '🙂'] as const;
+
+/**
+ * A score as AniList returned it (already in `format`, the list owner's format) in the way AniList itself
+ * shows that format. 0 and null both mean "not scored".
+ */
+export function formatScore(score: number | null | undefined, format: ScoreFormat | null | undefined): string {
+  if (score === null || score === undefined || !Number.isFinite(score) || score <= 0) return UNSCORED;
+  switch (format ?? 'POINT_100') {
+    case 'POINT_100':
+      return `${Math.round(score)}/100`;
+    case 'POINT_10_DECIMAL':
+      return `${(Math.round(score * 10) / 10).toFixed(1)}/10`;
+    case 'POINT_10':
+      return `${Math.round(score)}/10`;
+    case 'POINT_5': {
+      const stars = clamp(Math.round(score), 1, 5);
+      return '★'.repeat(stars) + '☆'.repeat(5 - stars);
+    }
+    case 'POINT_3':
+      return POINT_3_FACES[clamp(Math.round(score), 1, 3) - 1] ?? UNSCORED;
+  }
+}
+
+function clamp(value: number, min: number, max: number): number {
+  return Math.min(max, Math.max(min, value));
+}
+
+interface ScoreRule {
+  readonly max: number;
+  readonly decimals: 0 | 1;
+  /** How a member would write a valid score, for the error message. */
+  readonly example: string;
+}
+
+const SCORE_RULES: Record<ScoreFormat, ScoreRule> = {
+  POINT_100: { max: 100, decimals: 0, example: 'a whole number from 0 to 100, e.g. 85' },
+  POINT_10_DECIMAL: { max: 10, decimals: 1, example: 'a number from 0 to 10 with at most one decimal, e.g. 8.5' },
+  POINT_10: { max: 10, decimals: 0, example: 'a whole number from 0 to 10, e.g. 8' },
+  POINT_5: { max: 5, decimals: 0, example: 'a whole number of stars from 0 to 5, e.g. 4' },
+  POINT_3: { max: 3, decimals: 0, example: '0 (none), 1 🙁, 2 😐 or 3 🙂' },
+};
+
+const FORMAT_NAMES: Record<ScoreFormat, string> = {
+  POINT_100: '100 point',
+  POINT_10_DECIMAL: '10 point decimal',
+  POINT_10: '10 point',
+  POINT_5: '5 star',
+  POINT_3: '3 point smiley',
+};
+
+export type ScoreCheck = { ok: true; score: number } | { ok: false; message: string };
+
+/**
+ * Checks a score typed by a member against their own format, so a mistake is explained before anything is sent.
+ * AniList takes `score` in the member's format and would only answer with a terse validation message.
+ */
+export function checkScore(input: number, format: ScoreFormat): ScoreCheck {
+  const rule = SCORE_RULES[format];
+  const scaled = input * 10 ** rule.decimals;
+  // Discord sends doubles, so 8.5 may arrive as 8.499999999; a tolerance keeps honest input valid.
+  const hasTooManyDecimals = Math.abs(scaled - Math.round(scaled)) > 1e-6;
+  if (!Number.isFinite(input) || input < 0 || input > rule.max || hasTooManyDecimals) {
+    return {
+      ok: false,
+      message: `Your AniList account uses the ${FORMAT_NAMES[format]} score format, so the score must be ${rule.example} (0 removes the score).`,
+    };
+  }
+  return { ok: true, score: Math.round(scaled) / 10 ** rule.decimals };
+}
+
+const SCORE_FORMATS = new Set<string>(Object.keys(SCORE_RULES));
+
+/** The stored link keeps the format as text; anything unexpected falls back to AniList's default. */
+export function toScoreFormat(value: string | null | undefined): ScoreFormat {
+  return value !== null && value !== undefined && SCORE_FORMATS.has(value) ? (value as ScoreFormat) : 'POINT_100';
+}

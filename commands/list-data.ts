@@ -1,0 +1,82 @@
+import type { MediaListEntry, MediaType, ScoreFormat } from '../src/anilist/index.js';
+import type { LinkedAccount } from '../src/db/linked-accounts.js';
+import { callAniList, isUsableLink, requireUsableLink, RUN_LINK_FIRST } from './anilist-call.js';
+import type { CommandDeps } from './command.js';
+import { toScoreFormat } from './format/score.js';
+import type { ListStatusFilter } from './list-ids.js';
+import { UserFacingError } from './user-facing-error.js';
+
+export interface ListRequest {
+  readonly callerId: string;
+  readonly ownerId: string;
+  readonly type: MediaType;
+  readonly status: ListStatusFilter;
+  readonly nsfwAllowed: boolean;
+}
+
+export interface ResolvedListAccess {
+  readonly owner: LinkedAccount;
+  /** Whose token the request carries, if anyone's: titles then follow that member's language. */
+  readonly tokenAccount: LinkedAccount | undefined;
+}
+
+export interface LoadedList {
+  readonly owner: LinkedAccount;
+  readonly entries: readonly MediaListEntry[];
+  readonly scoreFormat: ScoreFormat;
+  readonly hiddenAdultCount: number;
+  readonly truncated: boolean;
+}
+
+export function notLinkedMessage(ownerId: string, displayName?: string): string {
+  return `${displayName ?? `<@${ownerId}>`} has not linked an AniList account, so there is no list to show.`;
+}
+
+/**
+ * Who may see what, decided from the database alone so refusals come before any AniList call.
+ *
+ * Another member's list is fetched with the caller's own token when the caller has a working link: AniList then
+ * picks `userPreferred` titles in the caller's language, and still applies the owner's privacy (private entries
+ * and private profiles stay hidden, because the token is not the owner's). Without a caller link it goes without
+ * a token, in romaji.
+ */
+export function resolveListAccess(deps: CommandDeps, callerId: string, ownerId: string, ownerDisplayName?: string): ResolvedListAccess {
+  const now = deps.clock();
+  if (callerId === ownerId) {
+    const own = requireUsableLink(deps, callerId, now);
+    return { owner: own, tokenAccount: own };
+  }
+  const owner = deps.links.findLink(ownerId);
+  if (!owner) throw new UserFacingError(notLinkedMessage(ownerId, ownerDisplayName));
+  const caller = deps.links.findLink(callerId);
+  return { owner, tokenAccount: isUsableLink(caller, now) ? caller : undefined };
+}
+
+export { RUN_LINK_FIRST };
+
+/**
+ * The owner's whole list of one type, then filtered here. One cached load serves every status, every page,
+ * the +1 buttons and /update's autocomplete, which matters more than the size of one response under a
+ * 30-requests-a-minute budget shared by the whole bot.
+ */
+export async function loadList(deps: CommandDeps, request: ListRequest, access: ResolvedListAccess): Promise<LoadedList> {
+  const { owner, tokenAccount } = access;
+  const token = tokenAccount ? deps.links.accessTokenFor(tokenAccount) : undefined;
+  const isOwn = request.callerId === request.ownerId;
+  const list = await callAniList(
+    deps,
+    tokenAccount,
+    () => deps.anilist.userMediaList({ userId: owner.anilistUserId, type: request.type }, { key: request.callerId, token }),
+    { notFound: isOwn ? "AniList couldn't find your list. Check your AniList account still exists." : `${owner.anilistName}'s AniList profile is private, so their list cannot be shown.` },
+  );
+  const inStatus = list.entries.filter((entry) => request.status === 'ALL' || entry.status === request.status);
+  const visible = request.nsfwAllowed ? inStatus : inStatus.filter((entry) => entry.media?.isAdult !== true);
+  return {
+    owner,
+    entries: visible,
+    // The format AniList sent with the list is the one its scores are in; the link's copy may be a year old.
+    scoreFormat: list.scoreFormat ?? toScoreFormat(owner.scoreFormat),
+    hiddenAdultCount: inStatus.length - visible.length,
+    truncated: list.truncated,
+  };
+}

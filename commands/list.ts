@@ -1,0 +1,157 @@
+import { MessageFlags, SlashCommandBuilder, escapeMarkdown, type MessageComponentInteraction } from 'discord.js';
+import type { MediaType } from '../src/anilist/index.js';
+import type { Logger } from '../src/logger.js';
+import { callAniList } from './anilist-call.js';
+import { isNsfwChannel } from './channel-nsfw.js';
+import type { Command, CommandContext } from './command.js';
+import { LIST_STATUSES, formatProgress, isListStatus, statusLabel, totalUnits, unitName } from './format/media.js';
+import { safeLabel } from './format/text.js';
+import { loadList, resolveListAccess, type ListRequest, type LoadedList } from './list-data.js';
+import { parseListCustomId, type ListIncrementId, type ListPageId, type ListStatusFilter } from './list-ids.js';
+import { renderListPage } from './list-view.js';
+import { UserFacingError } from './user-facing-error.js';
+
+export const NOT_YOUR_BUTTONS = 'These buttons belong to the member who ran this `/list`. Run `/list` yourself to browse.';
+export const STALE_LIST_BUTTON = 'This list is out of date. Run `/list` again for a fresh one.';
+const UNEXPECTED = 'Something went wrong on our side. Please try again in a moment.';
+
+const STATUS_CHOICES = [
+  ...LIST_STATUSES.map((status) => ({ name: `${statusLabel(status, 'ANIME')} / ${statusLabel(status, 'MANGA')}`.replace(/^(.+) \/ \1$/, '$1'), value: status })),
+  { name: 'All statuses', value: 'ALL' },
+];
+
+export const list: Command = {
+  definition: new SlashCommandBuilder()
+    .setName('list')
+    .setDescription("Show your AniList list, or another member's")
+    .addStringOption((option) =>
+      option.setName('type').setDescription('Anime or manga (default: anime)').addChoices({ name: 'Anime', value: 'ANIME' }, { name: 'Manga', value: 'MANGA' }),
+    )
+    .addStringOption((option) =>
+      option.setName('status').setDescription('Which list (default: watching/reading)').addChoices(...STATUS_CHOICES),
+    )
+    .addUserOption((option) => option.setName('user').setDescription('Whose list (default: you)'))
+    .toJSON(),
+
+  async execute({ interaction, deps }) {
+    const type: MediaType = interaction.options.getString('type') === 'MANGA' ? 'MANGA' : 'ANIME';
+    const statusOption = interaction.options.getString('status');
+    const status: ListStatusFilter = statusOption === 'ALL' || isListStatus(statusOption) ? statusOption : 'CURRENT';
+    const target = interaction.options.getUser('user') ?? interaction.user;
+    const request: ListRequest = {
+      callerId: interaction.user.id,
+      ownerId: target.id,
+      type,
+      status,
+      nsfwAllowed: isNsfwChannel(interaction),
+    };
+    // Refusals that need no AniList call are answered at once, privately, by the dispatcher.
+    const access = resolveListAccess(deps, request.callerId, request.ownerId, escapeMarkdown(target.displayName));
+
+    await interaction.deferReply();
+    const loaded = await loadList(deps, request, access);
+    await interaction.editReply(pageMessage(request, loaded, 1));
+  },
+
+  async handleComponent(context) {
+    const { interaction } = context;
+    const id = parseListCustomId(interaction.customId);
+    if (!id) throw new UserFacingError(STALE_LIST_BUTTON);
+    if (interaction.user.id !== id.callerId) throw new UserFacingError(NOT_YOUR_BUTTONS);
+    if (id.action === 'page') await showPage(context, id);
+    else await incrementProgress(context, id);
+  },
+};
+
+function pageMessage(request: ListRequest, loaded: LoadedList, page: number, notice?: string) {
+  const isOwnCurrent = request.callerId === request.ownerId && request.status === 'CURRENT';
+  if (loaded.entries.length === 0) {
+    const owner = request.callerId === request.ownerId ? 'your' : `${escapeMarkdown(loaded.owner.anilistName)}'s`;
+    const kind = request.type === 'MANGA' ? 'manga' : 'anime';
+    const where = request.status === 'ALL' ? '' : ` under “${statusLabel(request.status, request.type)}”`;
+    const hidden = loaded.hiddenAdultCount > 0 ? ` (${loaded.hiddenAdultCount} 18+ ${loaded.hiddenAdultCount === 1 ? 'entry is' : 'entries are'} hidden outside NSFW channels)` : '';
+    const empty = `Nothing on ${owner} ${kind} list${where} yet${hidden}.`;
+    return { content: [notice, empty].filter(Boolean).join('\n'), embeds: [], components: [], allowedMentions: { parse: [] } };
+  }
+  const rendered = renderListPage({
+    callerId: request.callerId,
+    ownerId: request.ownerId,
+    ownerName: loaded.owner.anilistName,
+    ownerSiteUrl: loaded.owner.anilistSiteUrl,
+    type: request.type,
+    status: request.status,
+    entries: loaded.entries,
+    scoreFormat: loaded.scoreFormat,
+    page,
+    hiddenAdultCount: loaded.hiddenAdultCount,
+    truncated: loaded.truncated,
+    withIncrementButtons: isOwnCurrent,
+  });
+  const pageGone = page > rendered.pageCount ? `The list got shorter since; this is now its last page (${rendered.pageCount}).` : undefined;
+  const content = [notice, pageGone].filter(Boolean).join('\n');
+  return { content, embeds: rendered.embeds, components: rendered.components, allowedMentions: { parse: [] } };
+}
+
+async function showPage(context: CommandContext<MessageComponentInteraction>, id: ListPageId): Promise<void> {
+  const { interaction, deps } = context;
+  const request: ListRequest = { ...id, nsfwAllowed: isNsfwChannel(interaction) };
+  const access = resolveListAccess(deps, id.callerId, id.ownerId);
+  await updateMessage(context, async () => pageMessage(request, await loadList(deps, request, access), id.page));
+}
+
+async function incrementProgress(context: CommandContext<MessageComponentInteraction>, id: ListIncrementId): Promise<void> {
+  const { interaction, deps } = context;
+  const request: ListRequest = { callerId: id.callerId, ownerId: id.callerId, type: id.type, status: 'CURRENT', nsfwAllowed: isNsfwChannel(interaction) };
+  const access = resolveListAccess(deps, id.callerId, id.callerId);
+  await updateMessage(context, async () => {
+    const before = await loadList(deps, request, access);
+    const entry = before.entries.find((candidate) => candidate.mediaId === id.mediaId);
+    if (!entry) return pageMessage(request, before, id.page, 'That title is no longer on this list, so nothing was changed.');
+    const progress = entry.progress ?? 0;
+    const title = safeLabel(entry.media?.title?.userPreferred ?? `Media ${entry.mediaId}`, 80);
+    if (progress !== id.shownProgress) {
+      return pageMessage(request, before, id.page, `**${title}** was updated elsewhere in the meantime, so nothing was changed. Here is the current list.`);
+    }
+    const total = totalUnits(entry.media);
+    if (total !== null && progress >= total) {
+      return pageMessage(request, before, id.page, `**${title}** is already at its last ${unitName(id.type)} (${total}).`);
+    }
+    const owner = access.owner;
+    const saved = await callAniList(deps, owner, () =>
+      deps.anilist.saveMediaListEntry({ mediaId: id.mediaId, progress: progress + 1 }, { key: id.callerId, token: deps.links.accessTokenFor(owner) }),
+    );
+    // The client dropped the cached list on the write, so this load shows AniList's state after it.
+    const after = await loadList(deps, request, access);
+    return pageMessage(request, after, id.page, `✅ **${title}**: ${formatProgress(saved.progress, saved.media ?? entry.media)}`);
+  });
+}
+
+/**
+ * Button presses acknowledge with deferUpdate (AniList may take longer than Discord's 3 s), which makes the list
+ * message itself the interaction's reply. The shared error boundary would delete that reply before apologising,
+ * taking the list with it, so failures from here on are reported in a private follow-up and the list stays.
+ */
+async function updateMessage(
+  context: CommandContext<MessageComponentInteraction>,
+  build: () => Promise<Awaited<ReturnType<typeof pageMessage>>>,
+): Promise<void> {
+  const { interaction, log } = context;
+  await interaction.deferUpdate();
+  try {
+    await interaction.editReply(await build());
+  } catch (error) {
+    await reportPrivately(interaction, error, log);
+  }
+}
+
+async function reportPrivately(interaction: MessageComponentInteraction, error: unknown, log: Logger): Promise<void> {
+  if (error instanceof UserFacingError) log.info({ reason: error.message }, 'list button refused');
+  else log.error({ err: error }, 'list button failed');
+  const content = error instanceof UserFacingError ? error.message : UNEXPECTED;
+  try {
+    await interaction.followUp({ content, flags: MessageFlags.Ephemeral });
+  } catch (followUpError) {
+    log.warn({ err: followUpError }, 'could not deliver the list button error to the member');
+  }
+}
+

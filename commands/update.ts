@@ -1,0 +1,194 @@
+import { EmbedBuilder, SlashCommandBuilder, escapeMarkdown, type AutocompleteInteraction, type ChatInputCommandInteraction } from 'discord.js';
+import type { MediaListStatus, MediaSearchResult, SaveMediaListEntryInput } from '../src/anilist/index.js';
+import type { LinkedAccount } from '../src/db/linked-accounts.js';
+import type { Logger } from '../src/logger.js';
+import { callAniList, isUsableLink, requireUsableLink } from './anilist-call.js';
+import { isNsfwChannel } from './channel-nsfw.js';
+import type { Command, CommandDeps } from './command.js';
+import { LIST_STATUSES, displayTitle, formatProgress, isListStatus, statusLabel, totalUnits, unitName } from './format/media.js';
+import { checkScore, formatScore, toScoreFormat } from './format/score.js';
+import { truncate } from './format/text.js';
+import { ANILIST_BLUE } from './list-view.js';
+import {
+  MIN_SEARCH_LENGTH,
+  SEARCH_PAGE_SIZE,
+  loadOwnEntries,
+  matchOwnEntries,
+  mediaIdFromOption,
+  mergeChoices,
+  normalizeQuery,
+  resolveFreeText,
+} from './update-media.js';
+import { UserFacingError } from './user-facing-error.js';
+
+/** Discord drops an autocomplete answer after 3 s; what is not ready by then waits for the next keystroke. */
+export const AUTOCOMPLETE_BUDGET_MS = 2_000;
+const MAX_PROGRESS = 100_000;
+const MAX_MEDIA_TEXT = 200;
+
+export const NOTHING_TO_CHANGE = 'Tell me what to change: give at least one of `progress`, `status` or `score`.';
+
+export const update: Command = {
+  definition: new SlashCommandBuilder()
+    .setName('update')
+    .setDescription('Update an entry on your AniList list: progress, status or score')
+    .addStringOption((option) =>
+      option.setName('media').setDescription('The anime or manga (pick from the suggestions)').setRequired(true).setAutocomplete(true).setMaxLength(MAX_MEDIA_TEXT),
+    )
+    .addIntegerOption((option) => option.setName('progress').setDescription('Episodes watched or chapters read').setMinValue(0).setMaxValue(MAX_PROGRESS))
+    .addStringOption((option) =>
+      option
+        .setName('status')
+        .setDescription('Move the entry to this list')
+        .addChoices(...LIST_STATUSES.map((status) => ({ name: `${statusLabel(status, 'ANIME')} / ${statusLabel(status, 'MANGA')}`.replace(/^(.+) \/ \1$/, '$1'), value: status }))),
+    )
+    .addNumberOption((option) => option.setName('score').setDescription('Your score, in your AniList score format (0 removes it)').setMinValue(0).setMaxValue(100))
+    .toJSON(),
+
+  async execute({ interaction, deps }) {
+    const account = requireUsableLink(deps, interaction.user.id, deps.clock());
+    const changes = readChanges(interaction, account);
+    const mediaText = interaction.options.getString('media', true);
+    const nsfwAllowed = isNsfwChannel(interaction);
+
+    await interaction.deferReply();
+    const token = deps.links.accessTokenFor(account);
+    const mediaId = await resolveMediaId(deps, account, token, mediaText, nsfwAllowed);
+    const media = await callAniList(deps, account, () => deps.anilist.mediaById(mediaId, { key: account.discordUserId }), {
+      notFound: `AniList has no anime or manga with id ${mediaId}. Pick a title from the suggestions.`,
+    });
+    const title = displayTitle(media.title, account.titleLanguage);
+    if (media.isAdult === true && !nsfwAllowed) {
+      throw new UserFacingError('That title is marked 18+ on AniList. Use `/update` for it in an NSFW channel.');
+    }
+    const total = totalUnits(media);
+    if (changes.progress !== undefined && total !== null && changes.progress > total) {
+      throw new UserFacingError(`**${escapeMarkdown(truncate(title, 150))}** has ${total} ${unitName(media.type, total !== 1)}, so progress can be at most ${total}.`);
+    }
+
+    const saved = await callAniList(deps, account, () => deps.anilist.saveMediaListEntry({ mediaId, ...changes }, { key: account.discordUserId, token }));
+    const savedMedia = saved.media ?? media;
+    const scoreFormat = saved.user?.mediaListOptions?.scoreFormat ?? toScoreFormat(account.scoreFormat);
+    const embed = new EmbedBuilder()
+      .setColor(ANILIST_BLUE)
+      .setAuthor({ name: `${account.anilistName} updated their list` })
+      .setTitle(truncate(displayTitle(savedMedia.title), 256))
+      .addFields(
+        { name: 'Status', value: statusLabel(saved.status, savedMedia.type), inline: true },
+        { name: 'Progress', value: formatProgress(saved.progress, savedMedia), inline: true },
+        { name: 'Score', value: formatScore(saved.score, scoreFormat), inline: true },
+      );
+    if (savedMedia.siteUrl) embed.setURL(savedMedia.siteUrl);
+    await interaction.editReply({ embeds: [embed], allowedMentions: { parse: [] } });
+  },
+
+  async autocomplete({ interaction, deps, log }) {
+    // Autocomplete must always answer, and fast: any failure means "no suggestions", never an error.
+    let choices: Awaited<ReturnType<typeof suggest>> = [];
+    try {
+      choices = await suggest(interaction, deps, log);
+    } catch (error) {
+      log.warn({ err: error }, 'update autocomplete failed; answering with no suggestions');
+    }
+    await interaction.respond(choices);
+  },
+};
+
+interface EntryChanges extends Omit<SaveMediaListEntryInput, 'mediaId' | 'progress' | 'status' | 'score'> {
+  progress?: number;
+  status?: MediaListStatus;
+  score?: number;
+}
+
+/** Everything that can be checked without AniList, so a typo costs no request from the shared budget. */
+function readChanges(interaction: ChatInputCommandInteraction, account: LinkedAccount): EntryChanges {
+  const progress = interaction.options.getInteger('progress');
+  const status = interaction.options.getString('status');
+  const score = interaction.options.getNumber('score');
+  if (progress === null && status === null && score === null) throw new UserFacingError(NOTHING_TO_CHANGE);
+
+  const changes: EntryChanges = {};
+  if (progress !== null) {
+    if (!Number.isInteger(progress) || progress < 0 || progress > MAX_PROGRESS) {
+      throw new UserFacingError(`Progress must be a whole number from 0 to ${MAX_PROGRESS}.`);
+    }
+    changes.progress = progress;
+  }
+  if (status !== null) {
+    if (!isListStatus(status)) throw new UserFacingError(`Status must be one of: ${LIST_STATUSES.map((s) => statusLabel(s, 'ANIME')).join(', ')}.`);
+    changes.status = status;
+  }
+  if (score !== null) {
+    const checked = checkScore(score, toScoreFormat(account.scoreFormat));
+    if (!checked.ok) throw new UserFacingError(checked.message);
+    changes.score = checked.score;
+  }
+  const text = interaction.options.getString('media', true).trim();
+  if (text === '') throw new UserFacingError('Tell me which anime or manga: pick one from the suggestions of the `media` option.');
+  return changes;
+}
+
+async function resolveMediaId(deps: CommandDeps, account: LinkedAccount, token: string, text: string, nsfwAllowed: boolean): Promise<number> {
+  const picked = mediaIdFromOption(text);
+  if (picked !== undefined) return picked;
+
+  const query = normalizeQuery(text);
+  const [own, found] = await Promise.all([
+    callAniList(deps, account, () => loadOwnEntries(deps, account, token)),
+    callAniList(deps, account, () =>
+      deps.anilist.searchMedia({ search: query, isAdult: nsfwAllowed ? null : false, perPage: SEARCH_PAGE_SIZE }, { key: account.discordUserId }),
+    ),
+  ]);
+  const resolution = resolveFreeText(query, own, found, nsfwAllowed, account.titleLanguage);
+  const shown = escapeMarkdown(truncate(text.trim(), 100));
+  switch (resolution.kind) {
+    case 'found':
+      return resolution.mediaId;
+    case 'none':
+      throw new UserFacingError(`No anime or manga on AniList matches “${shown}”. Check the spelling, or pick from the suggestions as you type.`);
+    case 'ambiguous': {
+      const options = resolution.suggestions.map((choice) => `• ${escapeMarkdown(choice.name)}`).join('\n');
+      throw new UserFacingError(`“${shown}” matches several titles. Run \`/update\` again and pick one from the suggestions of the \`media\` option, for example:\n${options}`);
+    }
+  }
+}
+
+async function suggest(interaction: AutocompleteInteraction, deps: CommandDeps, log: Logger) {
+  const focused = interaction.options.getFocused(true);
+  if (focused.name !== 'media') return [];
+  const query = normalizeQuery(String(focused.value)).slice(0, MAX_MEDIA_TEXT);
+  const nsfwAllowed = isNsfwChannel(interaction);
+  const account = deps.links.findLink(interaction.user.id);
+  const usable = isUsableLink(account, deps.clock()) ? account : undefined;
+
+  const ownLoad = usable
+    ? loadOwnEntries(deps, usable, deps.links.accessTokenFor(usable)).then((entries) => matchOwnEntries(entries, query, nsfwAllowed))
+    : Promise.resolve([]);
+  const searchLoad: Promise<readonly MediaSearchResult[]> =
+    query.length >= MIN_SEARCH_LENGTH
+      ? deps.anilist.searchMedia({ search: query, isAdult: nsfwAllowed ? null : false, perPage: SEARCH_PAGE_SIZE }, { key: interaction.user.id })
+      : Promise.resolve([]);
+
+  const [own, found] = await Promise.all([settleWithin(ownLoad, AUTOCOMPLETE_BUDGET_MS, log), settleWithin(searchLoad, AUTOCOMPLETE_BUDGET_MS, log)]);
+  return mergeChoices(own ?? [], found ?? [], nsfwAllowed, usable?.titleLanguage);
+}
+
+/**
+ * The value if it arrives in time, otherwise undefined. A late load keeps running and fills the client's cache,
+ * so the member's next keystroke is answered from it.
+ */
+async function settleWithin<T>(promise: Promise<T>, ms: number, log: Logger): Promise<T | undefined> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
+  });
+  const settled = promise.catch((error: unknown) => {
+    log.debug({ err: error }, 'autocomplete source unavailable');
+    return undefined;
+  });
+  try {
+    return await Promise.race([settled, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
