@@ -64,6 +64,10 @@ export interface RateLimiterOptions {
 }
 
 const WINDOW_MS = 60_000;
+// AniList counts a request when it arrives, a little after we send it. Holding each send's slot one second
+// longer than the window keeps latency and clock skew from letting a request into a window AniList still sees
+// as full (a benchmark saw one 429 with slots released at exactly 60 s).
+const SLOT_HELD_MS = WINDOW_MS + 1_000;
 
 interface Waiter {
   readonly key: string;
@@ -88,7 +92,7 @@ export function createRateLimiter(options: RateLimiterOptions = {}): RateLimiter
   // Token bucket. `tokensAt` may lie in the future: after a 429 refilling only starts when the pause ends.
   let tokens = burstCapacity();
   let tokensAt = now();
-  // Start times of recent sends, oldest first; entries older than WINDOW_MS are dropped lazily.
+  // Start times of recent sends, oldest first; entries older than SLOT_HELD_MS are dropped lazily.
   const sendTimes: number[] = [];
   let pausedUntil = 0;
   let sent = 0;
@@ -118,7 +122,7 @@ export function createRateLimiter(options: RateLimiterOptions = {}): RateLimiter
   }
 
   function pruneWindow(at: number): void {
-    while (sendTimes.length > 0 && (sendTimes[0] ?? Infinity) <= at - WINDOW_MS) sendTimes.shift();
+    while (sendTimes.length > 0 && (sendTimes[0] ?? Infinity) <= at - SLOT_HELD_MS) sendTimes.shift();
   }
 
   /** Earliest time the next send is allowed, given the current state (may be `at` itself). */
@@ -129,7 +133,7 @@ export function createRateLimiter(options: RateLimiterOptions = {}): RateLimiter
     if (tokens < 1) earliest = Math.max(earliest, Math.max(tokensAt, at) + (1 - tokens) * msPerToken());
     if (sendTimes.length >= limit) {
       const freeing = sendTimes[sendTimes.length - limit];
-      if (freeing !== undefined) earliest = Math.max(earliest, freeing + WINDOW_MS);
+      if (freeing !== undefined) earliest = Math.max(earliest, freeing + SLOT_HELD_MS);
     }
     return earliest;
   }
@@ -157,8 +161,8 @@ export function createRateLimiter(options: RateLimiterOptions = {}): RateLimiter
       }
       if (simWindow.length >= limit) {
         const freeing = simWindow[simWindow.length - limit];
-        if (freeing !== undefined && freeing + WINDOW_MS > t) {
-          const wait = freeing + WINDOW_MS;
+        if (freeing !== undefined && freeing + SLOT_HELD_MS > t) {
+          const wait = freeing + SLOT_HELD_MS;
           simTokens = Math.min(burstCapacity(), simTokens + (wait - simTokensAt) / msPerToken());
           simTokensAt = wait;
           t = wait;
