@@ -1,0 +1,131 @@
+/**
+ * Garbage over the real wire: whatever Discord (or someone pretending to be it) sends, the bot process stays up,
+ * /healthz stays 200, and the bot never answers Discord with an invalid request.
+ */
+import { MessageFlags } from 'discord.js';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { InteractionHandle } from '../fakes/discord/index.js';
+import { describeOutput, killAllBots } from './support/bot-process.js';
+import { dataOf, expectCleanDiscordTraffic, expectNoSecretsInOutput, startWorld, type World } from './support/world.js';
+
+const UNKNOWN_COMMAND_MESSAGE = 'I do not know that command any more. Discord may still be updating the command list; try again in a minute.';
+const STALE_COMPONENT_MESSAGE = 'This button is no longer active. Run the command again to get fresh buttons.';
+const UNEXPECTED_ERROR_MESSAGE = 'Something went wrong on our side. Please try again in a moment.';
+
+let world: World;
+
+beforeAll(async () => {
+  world = await startWorld();
+});
+
+afterAll(async () => {
+  await killAllBots();
+  await world?.close();
+});
+
+afterEach(async () => {
+  // After every bad input: still running, still healthy, still answering a normal command.
+  expect(world.bot.exit, describeOutput(world.bot)).toBeUndefined();
+  expect((await world.bot.health()).status).toBe(200);
+  const check = world.discord.sendCommand({ name: 'profile', user: 'dave' });
+  expect(dataOf(await check.waitForInitialResponse(5_000)).content).toContain('/link');
+});
+
+/** Waits until the bot answered or a grace period passed (some garbage is rightly ignored). */
+async function settle(handle: InteractionHandle, ms = 1_500) {
+  try {
+    return await handle.waitForInitialResponse(ms);
+  } catch {
+    return undefined;
+  }
+}
+
+function expectEphemeral(response: Awaited<ReturnType<InteractionHandle['waitForInitialResponse']>> | undefined, content: string) {
+  expect(response, 'the bot should have answered').toBeDefined();
+  expect(response!.latencyMs).toBeLessThan(3_000);
+  expect(dataOf(response!).content).toBe(content);
+  expect(dataOf(response!).flags! & MessageFlags.Ephemeral).toBeTruthy();
+}
+
+describe('bad input over the real wire', () => {
+  it('unknown command names get the "unknown command" answer', async () => {
+    for (const name of ['nonexistent', 'LINK', 'a'.repeat(32), 'list-old']) {
+      const handle = world.discord.sendCommand({ name, user: 'alice' });
+      expectEphemeral(await settle(handle, 5_000), UNKNOWN_COMMAND_MESSAGE);
+    }
+  });
+
+  it('missing and garbled options on /profile', async () => {
+    const garbage: unknown[] = [
+      [{ name: 'user', type: 6 }],
+      [{ name: 'user', type: 6, value: 'not-a-snowflake' }],
+      [{ name: 'user', type: 6, value: '999999999999999999' }],
+      [{ name: 'user', type: 3, value: 12345 }],
+      [{ name: 'nope', type: 3, value: 'x' }],
+      [{ name: 'user', type: 1, options: [{ name: 'deep', type: 1, options: [] }] }],
+      [null],
+      'garbage',
+      { user: 'x' },
+    ];
+    for (const rawOptions of garbage) {
+      const handle = world.discord.sendCommand({ name: 'profile', user: 'alice', rawOptions });
+      const response = await settle(handle);
+      if (response) expect(response.latencyMs, JSON.stringify(rawOptions)).toBeLessThan(3_000);
+      expect(world.bot.exit, `${JSON.stringify(rawOptions)}\n${describeOutput(world.bot)}`).toBeUndefined();
+    }
+  });
+
+  it('options on commands that take none, and garbage options on /link and /unlink', async () => {
+    for (const name of ['link', 'unlink']) {
+      const handle = world.discord.sendCommand({ name, user: 'carol', rawOptions: [{ name: 'x', type: 3, value: '\u0000'.repeat(10) }] });
+      const response = await settle(handle, 5_000);
+      expect(response, name).toBeDefined();
+      expect(response!.latencyMs).toBeLessThan(3_000);
+    }
+  });
+
+  it('a button custom_id the bot never issued gets the "no longer active" answer', async () => {
+    for (const customId of ['ghost:page:2', 'profile:anything', 'link', '', ':::', 'x'.repeat(100), '../../etc/passwd']) {
+      const handle = world.discord.sendButton({ customId, user: 'alice', allowMissingComponent: true });
+      expectEphemeral(await settle(handle, 5_000), STALE_COMPONENT_MESSAGE);
+    }
+  });
+
+  it('autocomplete for a command without autocomplete answers an empty list', async () => {
+    const handle = world.discord.sendAutocomplete({ name: 'profile', user: 'alice', focused: 'user', focusedValue: 'a' });
+    const response = await settle(handle, 5_000);
+    expect(response?.type).toBe(8);
+    expect(handle.choices()).toEqual([]);
+  });
+
+  it('garbled INTERACTION_CREATE payloads never bring the process down', async () => {
+    const mutations: [string, (payload: Record<string, unknown>) => Record<string, unknown> | void][] = [
+      ['no data', (p) => void delete p.data],
+      ['data null', (p) => void (p.data = null)],
+      ['no user and no member', (p) => void (delete p.member, delete p.user)],
+      ['member without user', (p) => void (p.member = { roles: [], permissions: '0' })],
+      ['unknown interaction type', (p) => void (p.type = 99)],
+      ['string type', (p) => void (p.type = 'APPLICATION_COMMAND')],
+      ['no channel', (p) => void (delete p.channel, delete p.channel_id)],
+      ['bad locale and permissions', (p) => void ((p.locale = 42), (p.app_permissions = 'lots'))],
+      ['empty object', () => ({})],
+    ];
+    for (const [label, raw] of mutations) {
+      const handle = world.discord.sendCommand({ name: 'profile', user: 'alice', raw });
+      const response = await settle(handle, 1_000);
+      if (response) expect(response.latencyMs, label).toBeLessThan(3_000);
+      expect(world.bot.exit, `${label}\n${describeOutput(world.bot)}`).toBeUndefined();
+      expect((await world.bot.health()).status, label).toBe(200);
+    }
+  });
+
+  it('nothing the bot sent broke Discord\'s schema or hit an unknown route, no internals or secrets leaked', () => {
+    expectCleanDiscordTraffic(world);
+    expectNoSecretsInOutput(world);
+    // Whatever failed, members saw the generic message, never an error's text.
+    const answers = world.discord.requests.filter((request) => request.path.startsWith('/interactions/')).map((request) => JSON.stringify(request.body));
+    for (const answer of answers) expect(answer).not.toMatch(/TypeError|ReferenceError|at .*\.js:\d+/);
+    const unexpected = answers.filter((answer) => answer.includes(UNEXPECTED_ERROR_MESSAGE)).length;
+    console.log(`[e2e] bad input: ${answers.length} interaction callbacks, ${unexpected} answered with the generic error`);
+  });
+});

@@ -1,0 +1,171 @@
+/**
+ * The web pages in a real headless Chromium (Debian's `chromium`, driven by playwright-core): what a member sees
+ * between `/link` and the result page, on a desktop and on a phone. Screenshots land in test/artifacts/.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { SEED_USERS } from '../fakes/anilist/index.js';
+import { killAllBots, PROJECT_ROOT } from './support/bot-process.js';
+import { expectCleanDiscordTraffic, expectNoSecretsInOutput, runLinkCommand, startWorld, type World } from './support/world.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ARTIFACTS = join(PROJECT_ROOT, 'test', 'artifacts');
+
+let browser: Browser | undefined;
+let world: World | undefined;
+const contexts: BrowserContext[] = [];
+/** Requests the pages tried to make beyond loopback (blocked). */
+const blocked: string[] = [];
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) {
+    const message =
+      `\n\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n` +
+      `!! Chromium NOT FOUND at ${CHROMIUM}: the browser journey CANNOT run.\n` +
+      `!! Install it: apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium\n` +
+      `!! (or set CHROMIUM_PATH). This is a failure, not a skip.\n` +
+      `!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n`;
+    console.error(message);
+    throw new Error(`Chromium not found at ${CHROMIUM}`);
+  }
+  mkdirSync(ARTIFACTS, { recursive: true });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'],
+  });
+});
+
+afterEach(async () => {
+  for (const context of contexts.splice(0)) await context.close();
+  await killAllBots();
+  await world?.close();
+  world = undefined;
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+/** A fresh browser profile that may reach only loopback. */
+async function newContext(options: Parameters<Browser['newContext']>[0] = {}): Promise<BrowserContext> {
+  const context = await browser!.newContext(options);
+  contexts.push(context);
+  await context.route('**/*', async (route) => {
+    const { hostname } = new URL(route.request().url());
+    if (hostname === '127.0.0.1' || hostname === 'localhost') await route.continue();
+    else {
+      blocked.push(route.request().url());
+      await route.abort('blockedbyclient');
+    }
+  });
+  return context;
+}
+
+async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+}
+
+/** Runs in the page. Written as strings: the project compiles without the DOM library. */
+const PAGE_WIDTHS = '({ scrollWidth: document.scrollingElement.scrollWidth, innerWidth: window.innerWidth })';
+const cssDisplay = (page: Page, selector: string) =>
+  page.evaluate<string>(`getComputedStyle(document.querySelector(${JSON.stringify(selector)})).display`);
+
+async function expectNoHorizontalOverflow(page: Page, label: string): Promise<void> {
+  const { scrollWidth, innerWidth } = await page.evaluate<{ scrollWidth: number; innerWidth: number }>(PAGE_WIDTHS);
+  expect(scrollWidth, `${label}: page is ${scrollWidth}px wide in a ${innerWidth}px viewport`).toBeLessThanOrEqual(innerWidth);
+}
+
+/** Visible, and wholly inside the viewport horizontally. */
+async function expectFullyVisible(page: Page, selector: string, label: string): Promise<void> {
+  const locator = page.locator(selector);
+  await expect.poll(() => locator.isVisible(), { message: `${label} visible` }).toBe(true);
+  const box = (await locator.boundingBox())!;
+  const width = page.viewportSize()!.width;
+  expect(box.x, label).toBeGreaterThanOrEqual(0);
+  expect(box.x + box.width, label).toBeLessThanOrEqual(width);
+}
+
+/** Clicks Continue, approves on the fake AniList, and lands on the result page; records code and state as secrets. */
+async function continueAndApprove(w: World, page: Page, shotPrefix: string): Promise<void> {
+  page.on('request', (request) => {
+    const url = new URL(request.url());
+    if (url.pathname === '/oauth/callback') {
+      for (const key of ['code', 'state']) {
+        const value = url.searchParams.get(key);
+        if (value) w.secrets.add(value);
+      }
+    }
+  });
+  await page.getByRole('link', { name: 'Continue to AniList' }).click();
+  await page.waitForURL((url) => url.href.startsWith(`${w.anilist.oauthUrl}/authorize`));
+  await expect.poll(() => page.locator('#approve').isVisible()).toBe(true);
+  await shot(page, `${shotPrefix}-2-anilist-authorize`);
+  await page.locator('#approve').click();
+  await page.waitForURL(`${w.bot.publicUrl}/oauth/done`);
+}
+
+describe('the linking pages in headless Chromium', () => {
+  it('desktop: start page → Continue → approve on AniList → result page; the /link reply is edited', async () => {
+    const w = (world = await startWorld());
+    const { handle, pageUrl } = await runLinkCommand(w, 'alice');
+    w.anilist.setLoggedInUser(SEED_USERS.alice.id);
+    const context = await newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+
+    const response = await page.goto(pageUrl);
+    expect(response?.status()).toBe(200);
+    await expect.poll(() => page.title()).toBe('Link your AniList account · anilink');
+    const account = page.getByTestId('discord-account');
+    expect(await account.locator('.display-name').innerText()).toBe('Alice');
+    expect(await account.locator('.username').innerText()).toBe('@alice');
+    const text = await page.locator('main').innerText();
+    expect(text).toContain('What the bot will be able to do');
+    expect(text).toContain('Read your AniList profile and anime and manga lists');
+    expect(text).toContain('Change entries on your lists when you use /update');
+    expect(text).toContain('AniList does not offer narrower permissions');
+    expect(text).toContain('Not you?');
+    // The stylesheet loaded (CSP allows it) and the button is styled as one.
+    expect(await cssDisplay(page, 'a.button')).toBe('inline-block');
+    await expectFullyVisible(page, 'a.button', 'Continue button');
+    await shot(page, 'desktop-1-start-page');
+
+    await continueAndApprove(w, page, 'desktop');
+    const result = await page.getByTestId('result').innerText();
+    expect(result).toBe('AniList user AliceFake is now linked to Discord user Alice (@alice).');
+    expect(await page.title()).toBe('Account linked · anilink');
+    await shot(page, 'desktop-3-result-page');
+
+    const edit = await handle.waitForEdit(10_000);
+    expect(edit.message!.content).toContain('AliceFake');
+    // The only thing the pages tried to fetch beyond loopback is the member's Discord avatar.
+    expect(blocked.filter((url) => !url.startsWith('https://cdn.discordapp.com/'))).toEqual([]);
+    expectCleanDiscordTraffic(w);
+    expectNoSecretsInOutput(w);
+  });
+
+  it('phone (390×844, dark): start and result pages fit the screen and the button is visible', async () => {
+    const w = (world = await startWorld());
+    const { pageUrl } = await runLinkCommand(w, 'carol');
+    w.anilist.setLoggedInUser(SEED_USERS.carol.id);
+    const context = await newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, colorScheme: 'dark' });
+    const page = await context.newPage();
+
+    expect((await page.goto(pageUrl))?.status()).toBe(200);
+    expect(await page.getByTestId('discord-account').locator('.username').innerText()).toBe('@carol.k');
+    await expectNoHorizontalOverflow(page, 'start page');
+    await expectFullyVisible(page, 'a.button', 'Continue button');
+    // Below 480px the button spans the card.
+    expect(await cssDisplay(page, 'a.button')).toBe('block');
+    await shot(page, 'phone-1-start-page');
+
+    await continueAndApprove(w, page, 'phone');
+    expect(await page.getByTestId('result').innerText()).toBe('AniList user CarolFake is now linked to Discord user Carol ✨ (@carol.k).');
+    await expectNoHorizontalOverflow(page, 'result page');
+    await expectFullyVisible(page, '[data-testid="result"]', 'result message');
+    await expectFullyVisible(page, 'a[href*="anilist"]', 'AniList profile link');
+    await shot(page, 'phone-3-result-page');
+    expectNoSecretsInOutput(w);
+  });
+});

@@ -1,0 +1,154 @@
+/**
+ * One end-to-end "world": the fake Discord, the fake AniList and the real bot process wired to both, plus the
+ * helpers the journeys share.
+ */
+import { join } from 'node:path';
+import { expect } from 'vitest';
+import { DEFAULT_CLIENT_SECRET, startFakeAniList, type FakeAniList } from '../../fakes/anilist/index.js';
+import { startFakeDiscord, type FakeDiscord, type InteractionHandle, type StartFakeDiscordOptions } from '../../fakes/discord/index.js';
+import { hrefOf, TestBrowser } from '../../support/browser.js';
+import { TEST_DISCORD_TOKEN } from '../../support/env.js';
+import { allocatePublicUrl, describeOutput, e2eTempDir, freshEncryptionKey, startBot, type BotProcess } from './bot-process.js';
+
+export interface World {
+  discord: FakeDiscord;
+  anilist: FakeAniList;
+  bot: BotProcess;
+  dir: string;
+  env: Record<string, string>;
+  /** Every secret that must never appear in the bot's output; journeys add codes, states and page ids. */
+  secrets: Set<string>;
+  /** Starts the bot again with the same environment (same port, database and key). */
+  restart(): Promise<BotProcess>;
+  close(): Promise<void>;
+}
+
+export interface StartWorldOptions {
+  discord?: StartFakeDiscordOptions;
+  env?: Record<string, string | undefined>;
+}
+
+export async function startWorld(options: StartWorldOptions = {}): Promise<World> {
+  const { port, publicUrl } = await allocatePublicUrl();
+  const discord = await startFakeDiscord({ token: TEST_DISCORD_TOKEN, ...options.discord });
+  const anilist = await startFakeAniList({ redirectUri: `${publicUrl}/oauth/callback` });
+  const dir = e2eTempDir();
+  const env: Record<string, string> = {
+    DISCORD_TOKEN: TEST_DISCORD_TOKEN,
+    DISCORD_API_URL: discord.apiUrl,
+    ANILIST_CLIENT_ID: anilist.clientId,
+    ANILIST_CLIENT_SECRET: DEFAULT_CLIENT_SECRET,
+    ANILIST_OAUTH_URL: anilist.oauthUrl,
+    ANILIST_API_URL: anilist.graphqlUrl,
+    ANILIST_RATE_LIMIT_PER_MINUTE: '90',
+    PUBLIC_URL: publicUrl,
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    DATABASE_PATH: join(dir, 'data', 'anilink.sqlite'),
+    TOKEN_ENCRYPTION_KEY: freshEncryptionKey(),
+    LOG_LEVEL: 'debug',
+  };
+  for (const [key, value] of Object.entries(options.env ?? {})) {
+    if (value === undefined) delete env[key];
+    else env[key] = value;
+  }
+
+  const world: World = {
+    discord,
+    anilist,
+    bot: undefined as unknown as BotProcess,
+    dir,
+    env,
+    secrets: new Set([TEST_DISCORD_TOKEN, DEFAULT_CLIENT_SECRET, env.TOKEN_ENCRYPTION_KEY!]),
+    async restart() {
+      const readyBefore = discord.readyCount;
+      world.bot = startBot({ env, cwd: dir });
+      await waitUntilUp(world, readyBefore + 1);
+      return world.bot;
+    },
+    async close() {
+      if (!world.bot.exit) await world.bot.stop('SIGKILL');
+      await discord.close();
+      await anilist.close();
+    },
+  };
+  try {
+    await world.restart();
+  } catch (error) {
+    await world.close();
+    throw error;
+  }
+  return world;
+}
+
+/** /healthz 200, the fake's READY, and the slash commands registered. */
+async function waitUntilUp(world: World, readyCount: number): Promise<void> {
+  await world.bot.waitForHealthy();
+  await world.discord.waitForReady(readyCount, 15_000);
+  await world.bot.waitForLog((line) => line.msg === 'slash commands registered', 15_000);
+}
+
+type InitialData = { content?: string; flags?: number; components?: { components: { url?: string; label?: string; custom_id?: string }[] }[] };
+
+export function dataOf(response: { data: Record<string, unknown> | undefined }): InitialData {
+  return response.data ?? {};
+}
+
+/** `/link` over the gateway; returns the handle and the URL behind its button. */
+export async function runLinkCommand(world: World, user: 'alice' | 'bob' | 'carol' | 'dave'): Promise<{ handle: InteractionHandle; pageUrl: string }> {
+  const handle = world.discord.sendCommand({ name: 'link', user });
+  const initial = await handle.waitForInitialResponse(5_000);
+  const button = dataOf(initial).components?.[0]?.components[0];
+  expect(button?.label).toBe('Link AniList account');
+  const pageUrl = button!.url!;
+  world.secrets.add(new URL(pageUrl).pathname.split('/').pop()!);
+  return { handle, pageUrl };
+}
+
+/** The whole linking journey over HTTP (cookie-keeping client, no browser). */
+export async function linkOverHttp(world: World, user: 'alice' | 'bob' | 'carol' | 'dave', anilistUserId: number) {
+  const { handle, pageUrl } = await runLinkCommand(world, user);
+  const browser = new TestBrowser();
+  const page = await browser.get(pageUrl);
+  expect(page.status, describeOutput(world.bot)).toBe(200);
+  const authorizeUrl = hrefOf(page.body, 'Continue to AniList')!;
+  expect(authorizeUrl).toBeDefined();
+  world.anilist.setLoggedInUser(anilistUserId);
+  const callbackUrl = await world.anilist.approve(authorizeUrl);
+  const callback = new URL(callbackUrl);
+  world.secrets.add(callback.searchParams.get('code')!);
+  world.secrets.add(callback.searchParams.get('state')!);
+  const host = new URL(pageUrl).host;
+  for (const name of browser.cookieNames(host)) world.secrets.add(browser.cookie(host, name)!);
+  const redirect = await browser.get(callbackUrl);
+  expect(redirect.status, describeOutput(world.bot)).toBe(303);
+  const result = await browser.get(new URL(redirect.headers.get('location')!, callbackUrl).toString());
+  expect(result.status).toBe(200);
+  return { handle, pageUrl, page, result };
+}
+
+/** Asserts nothing secret reached the bot's stdout or stderr (JWT access tokens all start with `eyJ`). */
+export function expectNoSecretsInOutput(world: World, bots: BotProcess[] = [world.bot]): void {
+  // Interaction tokens let anyone edit the member's reply for 15 minutes: secrets too.
+  for (const request of world.discord.requests) {
+    const token = /^\/(?:interactions\/\d+|webhooks\/\d+)\/([^/]+)/.exec(request.path)?.[1];
+    if (token) world.secrets.add(token);
+  }
+  for (const bot of bots) {
+    const output = bot.stdout() + bot.stderr();
+    for (const secret of world.secrets) {
+      if (secret.length < 8) continue;
+      expect(output.includes(secret), `a secret (${secret.slice(0, 4)}…) appeared in the bot's output`).toBe(false);
+    }
+    expect(output).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}/);
+  }
+}
+
+/** No request to the fake Discord broke its schema or hit a route it does not know. */
+export function expectCleanDiscordTraffic(world: World): void {
+  expect(world.discord.schemaViolations, JSON.stringify(world.discord.schemaViolations, null, 2)).toEqual([]);
+  expect(
+    world.discord.unknownRoutes.map((request) => `${request.method} ${request.path}`),
+    'requests to routes the fake Discord does not know',
+  ).toEqual([]);
+}
