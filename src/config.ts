@@ -4,18 +4,21 @@ import { resolve } from 'node:path';
 import { parseEnv } from 'node:util';
 import { z } from 'zod';
 
+const DEFAULT_DATABASE_PATH = './data/anilink.sqlite';
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 const GENERATE_KEY_HINT =
   'generate one with: node -e "console.log(require(\'node:crypto\').randomBytes(32).toString(\'base64\'))"';
 
-const booleanFlag = (name: string) =>
+// Problems are reported as "<VARIABLE> <message>", so the message does not repeat the name.
+const booleanFlag = (_name: string) =>
   z
     .string()
     .trim()
     .toLowerCase()
     .refine((value) => ['true', 'false', '1', '0', 'yes', 'no'].includes(value), {
-      message: `${name} must be true or false`,
+      message: 'must be true or false',
     })
     .transform((value) => ['true', '1', 'yes'].includes(value));
 
@@ -110,10 +113,38 @@ const schema = z.object({
     .max(65535, 'must be between 0 and 65535')
     .default(3000),
   TRUST_PROXY: trustProxy.optional(),
-  DATABASE_PATH: z.string().trim().min(1).default('./data/anilink.sqlite'),
+  DATABASE_PATH: z.string().trim().min(1).default(DEFAULT_DATABASE_PATH),
   TOKEN_ENCRYPTION_KEY: z.string({ message: `is required to encrypt AniList tokens; ${GENERATE_KEY_HINT}` }).pipe(encryptionKey),
   LOG_LEVEL: z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
-});
+  METRICS: booleanFlag('METRICS').default(true),
+  METRICS_PORT: z.coerce
+    .number({ message: 'must be a port number for the separate /metrics listener, or empty to serve /metrics on PORT' })
+    .int('must be a whole port number')
+    .min(1, 'must be between 1 and 65535')
+    .max(65535, 'must be between 1 and 65535')
+    .optional(),
+  METRICS_TOKEN: z
+    .string()
+    .trim()
+    .min(16, 'must be at least 16 characters (scrapers send it as "Authorization: Bearer <token>"); generate one with: openssl rand -hex 32')
+    .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces, as it travels in an HTTP header')
+    .optional(),
+  EXPIRY_REMINDER_DAYS: z.coerce
+    .number({ message: 'must be a whole number of days (0 turns expiry reminders off)' })
+    .int('must be a whole number of days (0 turns expiry reminders off)')
+    .min(0, 'must be between 0 (off) and 60')
+    .max(60, 'must be between 0 (off) and 60')
+    .default(14),
+})
+  .superRefine((env, ctx) => {
+    if (env.METRICS_PORT !== undefined && env.METRICS_PORT === env.PORT) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['METRICS_PORT'],
+        message: `must differ from PORT (${env.PORT}); leave METRICS_PORT empty to serve /metrics on PORT instead`,
+      });
+    }
+  });
 
 type ParsedConfig = z.output<typeof schema>;
 
@@ -141,6 +172,15 @@ export interface Config {
   readonly databasePath: string;
   readonly tokenEncryptionKey: Buffer;
   readonly logLevel: (typeof LOG_LEVELS)[number];
+  readonly metrics: {
+    readonly enabled: boolean;
+    /** A separate listener for /metrics (on HOST); undefined serves /metrics on the public PORT. */
+    readonly port: number | undefined;
+    /** When set, /metrics requires `Authorization: Bearer <token>`. */
+    readonly token: string | undefined;
+  };
+  /** Days before a token's expiry when the member gets a reminder DM; 0 turns reminders off. */
+  readonly expiryReminderDays: number;
 }
 
 export class ConfigError extends Error {
@@ -173,6 +213,15 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   return freeze(result.data);
 }
 
+/**
+ * Only DATABASE_PATH (with its default), for tools such as `npm run db:backup` that need the database but not
+ * the rest of a valid configuration.
+ */
+export function loadDatabasePath(env: Record<string, string | undefined> = { ...readDotEnv(), ...process.env }): string {
+  const value = env.DATABASE_PATH?.trim();
+  return value ? value : DEFAULT_DATABASE_PATH;
+}
+
 export function loadConfig(): Config {
   return parseConfig({ ...readDotEnv(), ...process.env });
 }
@@ -202,6 +251,12 @@ function freeze(parsed: ParsedConfig): Config {
     databasePath: parsed.DATABASE_PATH,
     tokenEncryptionKey: parsed.TOKEN_ENCRYPTION_KEY,
     logLevel: parsed.LOG_LEVEL,
+    metrics: {
+      enabled: parsed.METRICS,
+      port: parsed.METRICS_PORT,
+      token: parsed.METRICS_TOKEN,
+    },
+    expiryReminderDays: parsed.EXPIRY_REMINDER_DAYS,
   };
   return deepFreeze(config);
 }

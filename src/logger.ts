@@ -1,4 +1,5 @@
 import { pino, type DestinationStream, type Logger } from 'pino';
+import pinoPretty from 'pino-pretty';
 
 export type { Logger } from 'pino';
 
@@ -33,7 +34,22 @@ const REDACT_PATHS = [
   'res.headers["set-cookie"]',
 ];
 
-export function createLogger({ level, destination }: { level: string; destination?: DestinationStream }): Logger {
+export interface LoggerOptions {
+  level: string;
+  /** Where JSON lines go (default stdout). */
+  destination?: DestinationStream;
+  /**
+   * Human-readable, coloured lines instead of JSON: for a terminal only (main.ts passes `process.stdout.isTTY`),
+   * so log collectors always get JSON. Ignored when `destination` is given.
+   */
+  pretty?: boolean;
+}
+
+export function createLogger({ level, destination, pretty = false }: LoggerOptions): Logger {
+  // pino-pretty as an in-process synchronous stream rather than a worker-thread transport, so the fatal line
+  // written just before process.exit(1) (bad config, unwritable database) is never lost.
+  const target =
+    destination ?? (pretty ? pinoPretty({ sync: true, colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,app' }) : undefined);
   return pino(
     {
       level,
@@ -41,6 +57,6 @@ export function createLogger({ level, destination }: { level: string; destinatio
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
       timestamp: pino.stdTimeFunctions.isoTime,
     },
-    destination,
+    target,
   );
 }

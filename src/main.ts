@@ -16,8 +16,12 @@ import { createTokenVault } from './crypto/vault.js';
 import { openDatabase, type OpenDatabase } from './db/database.js';
 import { createLinkRequestsRepository } from './db/link-requests.js';
 import { createLinkedAccountsRepository } from './db/linked-accounts.js';
+import { createDirectMessages } from './expiry/direct-messages.js';
+import { createExpiryReminders, type ExpiryReminders } from './expiry/reminders.js';
 import { buildServer } from './http/server.js';
 import { createLogger } from './logger.js';
+import { buildMetricsServer } from './metrics/http.js';
+import { createMetrics } from './metrics/metrics.js';
 import { createViewerIdentifier } from './oauth/identify-viewer.js';
 import { createLinkService } from './oauth/link-service.js';
 import { createTokenExchange } from './oauth/token-exchange.js';
@@ -40,7 +44,8 @@ function readConfigOrExit(): Config {
 
 async function main(): Promise<void> {
   const config = readConfigOrExit();
-  const logger = createLogger({ level: config.logLevel });
+  // Pretty lines for a person at a terminal; JSON lines for everything else (Docker, systemd, log shippers).
+  const logger = createLogger({ level: config.logLevel, pretty: process.stdout.isTTY === true });
   const version = (JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { version: string }).version;
   const userAgent = `anilink/${version} (self-hosted Discord bot; +${config.http.publicUrl})`;
   const clock = () => new Date();
@@ -57,19 +62,27 @@ async function main(): Promise<void> {
   // A separate key for signing cookies, derived so admins manage one secret only.
   const cookieSecret = Buffer.from(hkdfSync('sha256', config.tokenEncryptionKey, 'anilink', 'cookie-signing', 32)).toString('base64url');
 
+  const accounts = createLinkedAccountsRepository(database.db);
   const limiter = createRateLimiter({ perMinute: config.anilist.rateLimitPerMinute, logger: logger.child({ component: 'anilist-limiter' }) });
+  const metrics = config.metrics.enabled
+    ? createMetrics({
+        limiterStats: () => limiter.stats(),
+        linkedMembers: () => ({ total: accounts.count(), tokenRejected: accounts.countTokenRejected() }),
+      })
+    : undefined;
   const anilist = createAniListClient({
     endpoint: config.anilist.apiUrl,
     userAgent,
     referer: `${config.http.publicUrl}/`,
-    limiter,
+    // Observed from outside: every request counted by outcome (429s included) and its queueing time measured.
+    limiter: metrics ? metrics.observeLimiter(limiter) : limiter,
     logger: logger.child({ component: 'anilist' }),
   });
 
   const client = createDiscordClient({ apiUrl: config.discord.apiUrl });
   const links = createLinkService({
     linkRequests: createLinkRequestsRepository(database.db),
-    accounts: createLinkedAccountsRepository(database.db),
+    accounts,
     vault,
     exchangeToken: createTokenExchange({
       oauthUrl: config.anilist.oauthUrl,
@@ -90,7 +103,24 @@ async function main(): Promise<void> {
     },
   });
 
-  const dispatch = createInteractionDispatcher({ commands, deps: { links, anilist, clock }, logger: logger.child({ component: 'bot' }) });
+  const dispatch = createInteractionDispatcher({
+    commands,
+    deps: { links, anilist, clock },
+    logger: logger.child({ component: 'bot' }),
+    observer: metrics?.interactions,
+  });
+
+  const reminders: ExpiryReminders | undefined =
+    config.expiryReminderDays > 0
+      ? createExpiryReminders({
+          accounts,
+          dms: createDirectMessages(client.rest),
+          clock,
+          logger: logger.child({ component: 'expiry-reminders' }),
+          reminderDays: config.expiryReminderDays,
+          onReminder: metrics ? (outcome) => metrics.reminder(outcome) : undefined,
+        })
+      : undefined;
   // The dispatcher is the error boundary and never rejects.
   client.on(Events.InteractionCreate, (interaction) => void dispatch(interaction));
   client.on(Events.Error, (error) => logger.error({ err: error }, 'discord client error'));
@@ -99,6 +129,8 @@ async function main(): Promise<void> {
   client.on(Events.ShardResume, (shardId, replayed) => logger.info({ shardId, replayed }, 'gateway resumed'));
   client.once(Events.ClientReady, (readyClient) => {
     logger.info({ user: readyClient.user.tag, applicationId: readyClient.application.id, guilds: readyClient.guilds.cache.size }, 'connected to Discord');
+    // Daily, and once shortly after start. Started here because DMs need the REST client's token.
+    reminders?.start();
     if (!config.discord.registerCommands) return;
     registerCommands(readyClient.rest, commands, { applicationId: readyClient.application.id, guildId: config.discord.guildId }).then(
       (count) => logger.info({ count, scope: config.discord.guildId ? `guild ${config.discord.guildId}` : 'global' }, 'slash commands registered'),
@@ -113,7 +145,13 @@ async function main(): Promise<void> {
     cookieSecret,
     trustProxy: config.http.trustProxy,
     health: () => ({ database: database.isHealthy() ? 'ok' : 'error', gateway: gatewayStatus(client) }),
+    // On the public port only when the admin did not ask for a separate one.
+    metrics: metrics && config.metrics.port === undefined ? { registry: metrics.registry, token: config.metrics.token } : undefined,
   });
+  const metricsServer =
+    metrics && config.metrics.port !== undefined
+      ? await buildMetricsServer({ registry: metrics.registry, token: config.metrics.token, logger })
+      : undefined;
 
   const purgeTimer = setInterval(() => {
     try {
@@ -128,8 +166,10 @@ async function main(): Promise<void> {
   const shutdown = async () => {
     closing = true;
     clearInterval(purgeTimer);
+    reminders?.stop();
     await client.destroy();
     await server.close();
+    await metricsServer?.close();
     database.close();
   };
 
@@ -150,6 +190,16 @@ async function main(): Promise<void> {
     logger.fatal(`Cannot listen on ${config.http.host}:${config.http.port}: ${(error as Error).message}. Check HOST and PORT.`);
     await shutdown().catch(() => undefined);
     process.exit(1);
+  }
+  if (metricsServer) {
+    try {
+      const address = await metricsServer.listen({ host: config.http.host, port: config.metrics.port });
+      logger.info({ address, bearerToken: config.metrics.token !== undefined }, 'metrics listening at /metrics');
+    } catch (error) {
+      logger.fatal(`Cannot listen for metrics on ${config.http.host}:${config.metrics.port}: ${(error as Error).message}. Check METRICS_PORT.`);
+      await shutdown().catch(() => undefined);
+      process.exit(1);
+    }
   }
 
   try {

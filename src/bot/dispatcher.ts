@@ -18,7 +18,27 @@ export interface DispatcherDeps {
   commands: readonly Command[];
   deps: CommandDeps;
   logger: Logger;
+  /** Told about every handled interaction, e.g. for metrics. Optional; the dispatcher works the same without. */
+  observer?: InteractionObserver | undefined;
 }
+
+export interface InteractionObservation {
+  /** A command in the registry, or 'unknown' (so stale or forged names cannot grow label sets without bound). */
+  command: string;
+  type: 'command' | 'autocomplete' | 'component';
+  outcome: 'ok' | 'user_error' | 'error';
+  /** Until the first reply, defer, update or autocomplete answer was acknowledged; undefined when there was none. */
+  firstResponseMs: number | undefined;
+  /** Until the handler (or the error message after a failure) finished. */
+  totalMs: number;
+}
+
+export interface InteractionObserver {
+  observe(observation: InteractionObservation): void;
+}
+
+/** The calls that acknowledge an interaction; whichever resolves first is its first response. */
+const FIRST_RESPONSE_METHODS = ['reply', 'deferReply', 'update', 'deferUpdate', 'showModal', 'respond'] as const;
 
 export type InteractionDispatcher = (interaction: Interaction) => Promise<void>;
 
@@ -26,17 +46,29 @@ export type InteractionDispatcher = (interaction: Interaction) => Promise<void>;
  * Routes every interaction to its command and is the one error boundary: whatever a handler throws, the member
  * gets an ephemeral message and the process keeps running.
  */
-export function createInteractionDispatcher({ commands, deps, logger }: DispatcherDeps): InteractionDispatcher {
+export function createInteractionDispatcher({ commands, deps, logger, observer }: DispatcherDeps): InteractionDispatcher {
   const byName = new Map(commands.map((command) => [command.definition.name, command]));
 
   return async function dispatch(interaction) {
+    const described = describe(interaction);
     const log = logger.child({
       interactionId: interaction.id,
       userId: interaction.user.id,
       guildId: interaction.guildId ?? undefined,
-      ...describe(interaction),
+      ...described,
     });
     const started = performance.now();
+    const type = interactionType(interaction);
+    const firstResponse = observer && type ? watchFirstResponse(interaction, started) : undefined;
+    const observe = (outcome: InteractionObservation['outcome']) => {
+      if (!observer || !type) return;
+      const command = described.command !== undefined && byName.has(described.command) ? described.command : 'unknown';
+      try {
+        observer.observe({ command, type, outcome, firstResponseMs: firstResponse?.(), totalMs: performance.now() - started });
+      } catch (error) {
+        log.warn({ err: error }, 'could not record interaction metrics');
+      }
+    };
     try {
       if (interaction.isChatInputCommand()) {
         await runChatInput(byName, interaction, deps, log);
@@ -49,6 +81,7 @@ export function createInteractionDispatcher({ commands, deps, logger }: Dispatch
         return;
       }
       log.info({ ms: Math.round(performance.now() - started), outcome: 'ok' }, 'interaction handled');
+      observe('ok');
     } catch (error) {
       const userFacing = error instanceof UserFacingError;
       if (userFacing) {
@@ -61,8 +94,34 @@ export function createInteractionDispatcher({ commands, deps, logger }: Dispatch
       } else if (interaction.isRepliable()) {
         await sendEphemeralError(interaction, userFacing ? error.message : UNEXPECTED_ERROR_MESSAGE, log);
       }
+      observe(userFacing ? 'user_error' : 'error');
     }
   };
+}
+
+function interactionType(interaction: Interaction): InteractionObservation['type'] | undefined {
+  if (interaction.isChatInputCommand()) return 'command';
+  if (interaction.isAutocomplete()) return 'autocomplete';
+  if (interaction.isMessageComponent()) return 'component';
+  return undefined;
+}
+
+/**
+ * Wraps this interaction object's acknowledging methods to note when the first one resolves. Only the instance
+ * is touched; arguments and results pass through unchanged. Returns a reader for the elapsed milliseconds.
+ */
+function watchFirstResponse(interaction: Interaction, started: number): () => number | undefined {
+  let firstMs: number | undefined;
+  for (const name of FIRST_RESPONSE_METHODS) {
+    const original: unknown = Reflect.get(interaction, name);
+    if (typeof original !== 'function') continue;
+    Reflect.set(interaction, name, async function (this: unknown, ...args: unknown[]): Promise<unknown> {
+      const result: unknown = await (original as (...a: unknown[]) => Promise<unknown>).apply(this, args);
+      firstMs ??= performance.now() - started;
+      return result;
+    });
+  }
+  return () => firstMs;
 }
 
 function describe(interaction: Interaction): { command?: string; customId?: string } {

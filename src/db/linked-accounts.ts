@@ -1,9 +1,21 @@
-import { and, count, eq, ne } from 'drizzle-orm';
+import { and, asc, count, desc, eq, isNotNull, isNull, lte, ne, or } from 'drizzle-orm';
 import type { Db } from './database.js';
 import { linkedAccounts, type LinkedAccountRow } from './schema.js';
 
 export type LinkedAccount = LinkedAccountRow;
-export type NewLinkedAccount = Omit<LinkedAccountRow, 'createdAt' | 'updatedAt' | 'tokenRejectedAt'>;
+export type NewLinkedAccount = Omit<
+  LinkedAccountRow,
+  'createdAt' | 'updatedAt' | 'tokenRejectedAt' | 'expiryReminderFor' | 'expiryReminderOutcome' | 'expiryRemindedAt'
+>;
+export type ExpiryReminderOutcome = NonNullable<LinkedAccountRow['expiryReminderOutcome']>;
+
+/** Only what a reminder needs; no sealed token. */
+export interface ExpiryReminderCandidate {
+  discordUserId: string;
+  anilistName: string;
+  tokenExpiresAt: Date;
+  tokenRejectedAt: Date | null;
+}
 
 export interface SaveLinkResult {
   /** The Discord user the AniList account was linked to before, when the link moved. */
@@ -19,7 +31,24 @@ export interface LinkedAccountsRepository {
   delete(discordUserId: string): boolean;
   markTokenRejected(discordUserId: string, at: Date): void;
   count(): number;
+  /** The most recently saved link, e.g. for `npm run doctor` to try the encryption key on. */
+  findMostRecent(): LinkedAccount | undefined;
+  /** Links whose token was rejected by AniList. */
+  countTokenRejected(): number;
+  /**
+   * Links whose token expires at or before `horizon`, or was rejected, and whose current expiry has not been
+   * reminded about yet (sent or found undeliverable). Soonest expiry first.
+   */
+  findDueForExpiryReminder(horizon: Date, limit: number): ExpiryReminderCandidate[];
+  /**
+   * Records the reminder for exactly the expiry it was about: if the member re-linked meanwhile (a new expiry),
+   * nothing changes and the new token stays armed. Returns whether a row was updated.
+   */
+  recordExpiryReminder(discordUserId: string, forExpiry: Date, outcome: ExpiryReminderOutcome, at: Date): boolean;
 }
+
+/** A new token is neither rejected nor reminded about. */
+const FRESH_TOKEN = { tokenRejectedAt: null, expiryReminderFor: null, expiryReminderOutcome: null, expiryRemindedAt: null } as const;
 
 export function createLinkedAccountsRepository(db: Db): LinkedAccountsRepository {
   return {
@@ -39,10 +68,10 @@ export function createLinkedAccountsRepository(db: Db): LinkedAccountsRepository
           .where(eq(linkedAccounts.discordUserId, account.discordUserId))
           .get();
         tx.insert(linkedAccounts)
-          .values({ ...account, tokenRejectedAt: null, createdAt: now, updatedAt: now })
+          .values({ ...account, ...FRESH_TOKEN, createdAt: now, updatedAt: now })
           .onConflictDoUpdate({
             target: linkedAccounts.discordUserId,
-            set: { ...account, tokenRejectedAt: null, createdAt: now, updatedAt: now },
+            set: { ...account, ...FRESH_TOKEN, createdAt: now, updatedAt: now },
           })
           .run();
         return {
@@ -60,5 +89,36 @@ export function createLinkedAccountsRepository(db: Db): LinkedAccountsRepository
     },
 
     count: () => db.select({ total: count() }).from(linkedAccounts).get()?.total ?? 0,
+
+    findMostRecent: () => db.select().from(linkedAccounts).orderBy(desc(linkedAccounts.updatedAt)).limit(1).get(),
+
+    countTokenRejected: () =>
+      db.select({ total: count() }).from(linkedAccounts).where(isNotNull(linkedAccounts.tokenRejectedAt)).get()?.total ?? 0,
+
+    findDueForExpiryReminder: (horizon, limit) =>
+      db
+        .select({
+          discordUserId: linkedAccounts.discordUserId,
+          anilistName: linkedAccounts.anilistName,
+          tokenExpiresAt: linkedAccounts.tokenExpiresAt,
+          tokenRejectedAt: linkedAccounts.tokenRejectedAt,
+        })
+        .from(linkedAccounts)
+        .where(
+          and(
+            or(lte(linkedAccounts.tokenExpiresAt, horizon), isNotNull(linkedAccounts.tokenRejectedAt)),
+            or(isNull(linkedAccounts.expiryReminderFor), ne(linkedAccounts.expiryReminderFor, linkedAccounts.tokenExpiresAt)),
+          ),
+        )
+        .orderBy(asc(linkedAccounts.tokenExpiresAt))
+        .limit(limit)
+        .all(),
+
+    recordExpiryReminder: (discordUserId, forExpiry, outcome, at) =>
+      db
+        .update(linkedAccounts)
+        .set({ expiryReminderFor: forExpiry, expiryReminderOutcome: outcome, expiryRemindedAt: at })
+        .where(and(eq(linkedAccounts.discordUserId, discordUserId), eq(linkedAccounts.tokenExpiresAt, forExpiry)))
+        .run().changes > 0,
   };
 }

@@ -29,26 +29,38 @@ export const linkRequests = sqliteTable(
 );
 
 /** One AniList account per Discord user and one Discord user per AniList account. */
-export const linkedAccounts = sqliteTable('linked_accounts', {
-  discordUserId: text('discord_user_id').primaryKey(),
-  anilistUserId: integer('anilist_user_id').notNull().unique(),
-  anilistName: text('anilist_name').notNull(),
-  anilistSiteUrl: text('anilist_site_url').notNull(),
-  anilistAvatarUrl: text('anilist_avatar_url'),
-  sealedToken: text('sealed_token').notNull(),
-  tokenExpiresAt: integer('token_expires_at', { mode: 'timestamp_ms' }).notNull(),
-  /** Set when AniList answered "Invalid token": the member must run /link again. */
-  tokenRejectedAt: integer('token_rejected_at', { mode: 'timestamp_ms' }),
-  scoreFormat: text('score_format').notNull(),
-  titleLanguage: text('title_language').notNull(),
-  displayAdultContent: integer('display_adult_content', { mode: 'boolean' }).notNull().default(false),
-  createdAt: integer('created_at', { mode: 'timestamp_ms' })
-    .notNull()
-    .default(sql`(unixepoch() * 1000)`),
-  updatedAt: integer('updated_at', { mode: 'timestamp_ms' })
-    .notNull()
-    .default(sql`(unixepoch() * 1000)`),
-});
+export const linkedAccounts = sqliteTable(
+  'linked_accounts',
+  {
+    discordUserId: text('discord_user_id').primaryKey(),
+    anilistUserId: integer('anilist_user_id').notNull().unique(),
+    anilistName: text('anilist_name').notNull(),
+    anilistSiteUrl: text('anilist_site_url').notNull(),
+    anilistAvatarUrl: text('anilist_avatar_url'),
+    sealedToken: text('sealed_token').notNull(),
+    tokenExpiresAt: integer('token_expires_at', { mode: 'timestamp_ms' }).notNull(),
+    /** Set when AniList answered "Invalid token": the member must run /link again. */
+    tokenRejectedAt: integer('token_rejected_at', { mode: 'timestamp_ms' }),
+    /**
+     * The `token_expires_at` the member was last reminded about (by DM). A reminder is due again only once this
+     * differs, i.e. after a re-link brought a new token, so one expiry never gets two DMs.
+     */
+    expiryReminderFor: integer('expiry_reminder_for', { mode: 'timestamp_ms' }),
+    /** 'sent', or 'undeliverable' when Discord refused the DM (closed DMs, unknown user): not retried. */
+    expiryReminderOutcome: text('expiry_reminder_outcome', { enum: ['sent', 'undeliverable'] }),
+    expiryRemindedAt: integer('expiry_reminded_at', { mode: 'timestamp_ms' }),
+    scoreFormat: text('score_format').notNull(),
+    titleLanguage: text('title_language').notNull(),
+    displayAdultContent: integer('display_adult_content', { mode: 'boolean' }).notNull().default(false),
+    createdAt: integer('created_at', { mode: 'timestamp_ms' })
+      .notNull()
+      .default(sql`(unixepoch() * 1000)`),
+    updatedAt: integer('updated_at', { mode: 'timestamp_ms' })
+      .notNull()
+      .default(sql`(unixepoch() * 1000)`),
+  },
+  (table) => [index('linked_accounts_token_expires_idx').on(table.tokenExpiresAt)],
+);
 
 export type LinkRequestRow = typeof linkRequests.$inferSelect;
 export type LinkedAccountRow = typeof linkedAccounts.$inferSelect;

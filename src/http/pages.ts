@@ -169,7 +169,7 @@ body { margin: 0; padding: 1rem; background: var(--bg); color: var(--text); font
 h1 { font-size: 1.5rem; margin-top: 0; }
 h2 { font-size: 1.1rem; }
 .identity { display: flex; gap: 1rem; align-items: center; padding: 0.75rem; border-radius: 8px; background: var(--bg); }
-.avatar { border-radius: 50%; flex: none; }
+.avatar { border-radius: 50%; flex: none; object-fit: cover; background: var(--card); color: transparent; overflow: hidden; }
 .username, .small, footer { color: var(--muted); }
 .small { font-size: 0.9rem; }
 .warning { border-left: 4px solid #e85d75; padding-left: 0.75rem; }

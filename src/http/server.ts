@@ -3,6 +3,7 @@ import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Logger } from '../logger.js';
+import { registerMetricsRoute, type MetricsRouteOptions } from '../metrics/http.js';
 import type { LinkService } from '../oauth/link-service.js';
 import { linkRoutes, sendFailure } from './link-routes.js';
 import { STYLESHEET_CSS } from './pages.js';
@@ -23,6 +24,8 @@ export interface ServerDeps {
   /** Per client IP, on the start page and the callback. */
   rateLimit?: { max: number; timeWindowMs: number };
   health: () => HealthStatus;
+  /** Serves GET /metrics on this server (omit when metrics are off or on their own port). */
+  metrics?: MetricsRouteOptions | undefined;
 }
 
 /** Builds the web server without listening: `main.ts` listens, tests use `inject()` or a loopback port. */
@@ -62,7 +65,9 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(rateLimit, { global: false });
 
   app.addHook('onResponse', async (request, reply) => {
-    request.log.info(
+    // A scraper calls /metrics every few seconds; its lines would drown the rest at info.
+    const level = request.routeOptions.url === '/metrics' ? 'debug' : 'info';
+    request.log[level](
       { method: request.method, route: request.routeOptions.url ?? '(no route)', statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime) },
       'request completed',
     );
@@ -83,6 +88,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     const healthy = status.database === 'ok';
     return reply.code(healthy ? 200 : 503).header('cache-control', 'no-store').send({ status: healthy ? 'ok' : 'degraded', ...status });
   });
+
+  if (deps.metrics) registerMetricsRoute(app, deps.metrics);
 
   app.get('/assets/anilink.css', async (_request, reply) =>
     reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(STYLESHEET_CSS),

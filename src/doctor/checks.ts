@@ -1,0 +1,352 @@
+import { accessSync, constants, existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import { readMigrationFiles } from 'drizzle-orm/migrator';
+import type { RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
+import type { LinkedAccount } from '../db/linked-accounts.js';
+
+/** One line of the doctor's report. `fix` says what to do when `ok` is false. */
+export interface CheckResult {
+  name: string;
+  ok: boolean;
+  detail: string;
+  fix?: string | undefined;
+}
+
+export type Fetch = typeof fetch;
+
+const DEFAULT_TIMEOUT_MS = 5_000;
+
+const pass = (name: string, detail: string): CheckResult => ({ name, ok: true, detail });
+const fail = (name: string, detail: string, fix: string): CheckResult => ({ name, ok: false, detail, fix });
+
+function describeFetchError(error: unknown): string {
+  const err = error as { name?: string; message?: string; cause?: { code?: string; message?: string } };
+  if (err.name === 'TimeoutError') return 'no answer within the timeout';
+  return err.cause?.code ?? err.cause?.message ?? err.message ?? String(error);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Configuration
+
+export const CONFIG_CHECK = 'Configuration';
+
+export function checkConfiguration(outcome: { problems: readonly string[] } | { problems?: undefined }): CheckResult {
+  if (!outcome.problems) return pass(CONFIG_CHECK, 'valid (environment and .env)');
+  return fail(
+    CONFIG_CHECK,
+    `${outcome.problems.length} problem${outcome.problems.length === 1 ? '' : 's'}:\n${outcome.problems.map((problem) => `  - ${problem}`).join('\n')}`,
+    'set these in .env or the environment (see .env.example), then run the doctor again',
+  );
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Database
+
+export const DATABASE_CHECK = 'Database';
+
+/**
+ * The file (or, before the first start, its folder) is writable and every migration this version ships has been
+ * applied. Opens the file without creating or migrating it: the doctor changes nothing.
+ */
+export function checkDatabase({ path, migrationsFolder }: { path: string; migrationsFolder: string }): CheckResult {
+  if (path === ':memory:') return fail(DATABASE_CHECK, 'DATABASE_PATH is :memory:, so nothing survives a restart', 'set DATABASE_PATH to a file, e.g. ./data/anilink.sqlite');
+  const file = resolve(path);
+  const folder = dirname(file);
+  if (!existsSync(file)) {
+    const ancestor = nearestExisting(folder);
+    if (!writable(ancestor)) {
+      return fail(DATABASE_CHECK, `${file} does not exist and ${ancestor} is not writable`, `create ${folder} and make it writable by the bot's user (e.g. chown), or change DATABASE_PATH`);
+    }
+    return fail(DATABASE_CHECK, `${file} does not exist yet (its folder is writable)`, 'start the bot once (npm start): it creates the file and runs the migrations');
+  }
+  if (!writable(file) || !writable(folder)) {
+    return fail(
+      DATABASE_CHECK,
+      `${file} or its folder is not writable (SQLite also writes -wal and -shm files next to it)`,
+      `make ${folder} and the files in it writable by the bot's user (e.g. chown), or change DATABASE_PATH`,
+    );
+  }
+  let sqlite: Database.Database | undefined;
+  try {
+    sqlite = new Database(file, { fileMustExist: true });
+    sqlite.pragma('busy_timeout = 3000');
+    // Taking the write lock proves writes would work (read-only mounts, locked files) without writing anything.
+    sqlite.exec('BEGIN IMMEDIATE; ROLLBACK;');
+    const known = readMigrationFiles({ migrationsFolder }).map((migration) => migration.folderMillis);
+    const hasTable = sqlite.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '__drizzle_migrations'").get() !== undefined;
+    const last = hasTable
+      ? ((sqlite.prepare('SELECT MAX(created_at) AS last FROM __drizzle_migrations').get() as { last: number | null }).last ?? 0)
+      : 0;
+    const pending = known.filter((millis) => millis > last).length;
+    const newest = Math.max(0, ...known);
+    if (last > newest) {
+      return fail(
+        DATABASE_CHECK,
+        `${file} was migrated by a newer anilink than this one`,
+        'run the newer version again, or restore a backup taken before the upgrade (see README → Backups)',
+      );
+    }
+    if (pending > 0) {
+      return fail(
+        DATABASE_CHECK,
+        `${file} is writable but ${pending} of ${known.length} migrations are not applied yet`,
+        'start the bot (npm start): migrations run at every start',
+      );
+    }
+    return pass(DATABASE_CHECK, `${file} is writable and migrated (${known.length} migration${known.length === 1 ? '' : 's'})`);
+  } catch (error) {
+    return fail(DATABASE_CHECK, `cannot use ${file}: ${(error as Error).message}`, 'check DATABASE_PATH, the file permissions, and that no other program holds the database locked');
+  } finally {
+    sqlite?.close();
+  }
+}
+
+function nearestExisting(folder: string): string {
+  let current = folder;
+  while (!existsSync(current)) {
+    const parent = dirname(current);
+    if (parent === current) break;
+    current = parent;
+  }
+  return current;
+}
+
+function writable(path: string): boolean {
+  try {
+    accessSync(path, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Discord
+
+export const DISCORD_TOKEN_CHECK = 'Discord token';
+
+export interface DiscordTarget {
+  /** DISCORD_API_URL; `/v10` is appended as discord.js does. */
+  apiUrl: string;
+  token: string;
+  fetch?: Fetch;
+  timeoutMs?: number;
+}
+
+async function discordGet(target: DiscordTarget, path: string): Promise<{ status: number; body: unknown }> {
+  const response = await (target.fetch ?? fetch)(`${target.apiUrl}/v10${path}`, {
+    headers: { authorization: `Bot ${target.token}`, accept: 'application/json' },
+    signal: AbortSignal.timeout(target.timeoutMs ?? DEFAULT_TIMEOUT_MS),
+  });
+  const body: unknown = await response.json().catch(() => undefined);
+  return { status: response.status, body };
+}
+
+/** `GET /users/@me` proves the token; `GET /applications/@me` gives the application id. */
+export async function checkDiscordToken(target: DiscordTarget): Promise<{ result: CheckResult; applicationId?: string }> {
+  try {
+    const me = await discordGet(target, '/users/@me');
+    if (me.status === 401) {
+      return {
+        result: fail(
+          DISCORD_TOKEN_CHECK,
+          'Discord rejected DISCORD_TOKEN (401 Unauthorized)',
+          'Discord developer portal → your application → Bot → Reset Token, and put the new token in DISCORD_TOKEN (without "Bot ")',
+        ),
+      };
+    }
+    if (me.status !== 200) {
+      return { result: fail(DISCORD_TOKEN_CHECK, `GET /users/@me answered HTTP ${me.status}`, 'check DISCORD_API_URL and Discord\'s status (https://discordstatus.com), then try again') };
+    }
+    const user = me.body as { id?: string; username?: string; bot?: boolean };
+    if (user.bot === false) {
+      return { result: fail(DISCORD_TOKEN_CHECK, `the token belongs to the user account ${user.username ?? '?'}, not a bot`, 'use the token from the Bot page of your application') };
+    }
+    const app = await discordGet(target, '/applications/@me');
+    const applicationId = (app.body as { id?: unknown } | undefined)?.id;
+    if (app.status !== 200 || typeof applicationId !== 'string') {
+      return { result: fail(DISCORD_TOKEN_CHECK, `accepted as ${user.username ?? '?'}, but GET /applications/@me answered HTTP ${app.status}`, 'check DISCORD_API_URL, then try again') };
+    }
+    return { result: pass(DISCORD_TOKEN_CHECK, `accepted: bot ${user.username ?? '?'} (${user.id ?? '?'}), application id ${applicationId}`), applicationId };
+  } catch (error) {
+    return {
+      result: fail(DISCORD_TOKEN_CHECK, `cannot reach ${target.apiUrl}: ${describeFetchError(error)}`, 'check the network (DNS, firewall, proxy) and DISCORD_API_URL'),
+    };
+  }
+}
+
+export const COMMANDS_CHECK = 'Slash commands';
+
+type CommandDefinition = RESTPostAPIChatInputApplicationCommandsJSONBody;
+
+/** Compares the registry with what Discord has registered (globally, or in DISCORD_GUILD_ID). */
+export async function checkCommandsRegistered(
+  target: DiscordTarget & { applicationId: string; guildId?: string | undefined; commands: readonly CommandDefinition[] },
+): Promise<CheckResult> {
+  const scope = target.guildId ? `in guild ${target.guildId}` : 'globally';
+  const fix = 'run `npm run commands:deploy` (or start the bot with REGISTER_COMMANDS=true, the default)';
+  try {
+    const path = target.guildId ? `/applications/${target.applicationId}/guilds/${target.guildId}/commands` : `/applications/${target.applicationId}/commands`;
+    const answer = await discordGet(target, path);
+    if (answer.status !== 200 || !Array.isArray(answer.body)) {
+      const hint = answer.status === 403 ? '; is the bot in that server (DISCORD_GUILD_ID)?' : '';
+      return fail(COMMANDS_CHECK, `GET ${scope} commands answered HTTP ${answer.status}${hint}`, target.guildId ? 'add the bot to the server named by DISCORD_GUILD_ID, or clear DISCORD_GUILD_ID' : fix);
+    }
+    const registered = new Map((answer.body as Record<string, unknown>[]).filter((c) => (c.type ?? 1) === 1).map((c) => [String(c.name), c]));
+    const missing = target.commands.filter((c) => !registered.has(c.name)).map((c) => `/${c.name}`);
+    const changed = target.commands
+      .filter((c) => registered.has(c.name) && JSON.stringify(commandShape(c)) !== JSON.stringify(commandShape(registered.get(c.name)!)))
+      .map((c) => `/${c.name}`);
+    const names = new Set(target.commands.map((c) => c.name));
+    const stale = [...registered.keys()].filter((name) => !names.has(name)).map((name) => `/${name}`);
+    if (missing.length + changed.length + stale.length === 0) {
+      return pass(COMMANDS_CHECK, `all ${target.commands.length} registered ${scope} and up to date`);
+    }
+    const parts = [
+      missing.length ? `missing ${missing.join(', ')}` : '',
+      changed.length ? `out of date ${changed.join(', ')}` : '',
+      stale.length ? `no longer offered ${stale.join(', ')}` : '',
+    ].filter(Boolean);
+    return fail(COMMANDS_CHECK, `registered ${scope} but ${parts.join('; ')}`, fix);
+  } catch (error) {
+    return fail(COMMANDS_CHECK, `cannot reach ${target.apiUrl}: ${describeFetchError(error)}`, 'check the network and DISCORD_API_URL');
+  }
+}
+
+/** The parts of a command a member sees; Discord adds ids, versions and defaults we do not compare. */
+function commandShape(command: object): unknown {
+  const c = command as Record<string, unknown>;
+  return { name: c.name, description: c.description ?? '', options: optionsShape(c.options) };
+}
+
+function optionsShape(options: unknown): unknown {
+  if (!Array.isArray(options)) return [];
+  return (options as Record<string, unknown>[]).map((o) => ({
+    type: o.type,
+    name: o.name,
+    description: o.description ?? '',
+    required: o.required === true,
+    autocomplete: o.autocomplete === true,
+    choices: Array.isArray(o.choices) ? (o.choices as Record<string, unknown>[]).map((choice) => [choice.name, choice.value]) : [],
+    min: o.min_value ?? o.min_length ?? null,
+    max: o.max_value ?? o.max_length ?? null,
+    options: optionsShape(o.options),
+  }));
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// AniList
+
+export const ANILIST_CREDENTIALS_CHECK = 'AniList client';
+export const REDIRECT_URI_CHECK = 'AniList redirect URL';
+
+export interface AniListCredentials {
+  oauthUrl: string;
+  clientId: string;
+  clientSecret: string;
+  redirectUri: string;
+  userAgent: string;
+  fetch?: Fetch;
+  timeoutMs?: number;
+}
+
+/**
+ * A token request with a deliberately bogus code: AniList checks the client first, so `invalid_client` means
+ * a wrong id, secret or redirect URL, while `invalid_grant` (the code is bad) proves all three are right.
+ */
+export async function checkAniListCredentials(target: AniListCredentials): Promise<CheckResult> {
+  const settings = 'https://anilist.co/settings/developer';
+  try {
+    const response = await (target.fetch ?? fetch)(`${target.oauthUrl}/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json', 'user-agent': target.userAgent },
+      body: new URLSearchParams({
+        grant_type: 'authorization_code',
+        client_id: target.clientId,
+        client_secret: target.clientSecret,
+        redirect_uri: target.redirectUri,
+        code: 'anilink-doctor-deliberately-invalid-code',
+      }),
+      signal: AbortSignal.timeout(target.timeoutMs ?? DEFAULT_TIMEOUT_MS),
+    });
+    const body = (await response.json().catch(() => undefined)) as { error?: unknown } | undefined;
+    const error = typeof body?.error === 'string' ? body.error : undefined;
+    if (error === 'invalid_grant') return pass(ANILIST_CREDENTIALS_CHECK, `client ${target.clientId} accepted (id, secret and redirect URL match)`);
+    if (error === 'invalid_client' || response.status === 401) {
+      return fail(
+        ANILIST_CREDENTIALS_CHECK,
+        `AniList rejected client ${target.clientId} (invalid_client)`,
+        `compare ANILIST_CLIENT_ID and ANILIST_CLIENT_SECRET with ${settings}, and check the client's Redirect URL is exactly ${target.redirectUri}`,
+      );
+    }
+    return fail(
+      ANILIST_CREDENTIALS_CHECK,
+      `unexpected answer from ${target.oauthUrl}/token: HTTP ${response.status}${error ? ` ${error}` : ''}`,
+      response.status >= 500 ? 'AniList may be down; try again later' : 'check ANILIST_OAUTH_URL (default https://anilist.co/api/v2/oauth)',
+    );
+  } catch (error) {
+    return fail(ANILIST_CREDENTIALS_CHECK, `cannot reach ${target.oauthUrl}: ${describeFetchError(error)}`, 'check the network and ANILIST_OAUTH_URL');
+  }
+}
+
+/** Always ✓: the one value the admin must copy into AniList by hand. */
+export function redirectUriNotice(redirectUri: string): CheckResult {
+  return pass(REDIRECT_URI_CHECK, `paste exactly ${redirectUri} as the Redirect URL at https://anilist.co/settings/developer`);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Public URL
+
+export const PUBLIC_URL_CHECK = 'Public URL';
+
+/** `/healthz` through PUBLIC_URL, i.e. through DNS, the reverse proxy and TLS: what a member's browser sees. */
+export async function checkPublicUrl({ publicUrl, fetch: fetchImpl = fetch, timeoutMs = DEFAULT_TIMEOUT_MS }: { publicUrl: string; fetch?: Fetch; timeoutMs?: number }): Promise<CheckResult> {
+  const url = `${publicUrl}/healthz`;
+  const running = 'the bot must be running for this check (npm start, or docker start)';
+  try {
+    const response = await fetchImpl(url, { headers: { accept: 'application/json' }, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
+    const body = (await response.json().catch(() => undefined)) as { status?: unknown; database?: unknown; gateway?: unknown } | undefined;
+    if (response.status === 200 && body?.status === 'ok') {
+      return pass(PUBLIC_URL_CHECK, `${url} answers: database ${String(body.database)}, gateway ${String(body.gateway)}`);
+    }
+    if (response.status === 503 && body?.status === 'degraded') {
+      return fail(PUBLIC_URL_CHECK, `${url} answers but reports the database as ${String(body.database)}`, 'check the bot\'s logs and the Database line above');
+    }
+    return fail(
+      PUBLIC_URL_CHECK,
+      `${url} answered HTTP ${response.status}, not anilink's health check`,
+      'point PUBLIC_URL (and the reverse proxy) at the bot\'s HOST:PORT; ' + running,
+    );
+  } catch (error) {
+    return fail(PUBLIC_URL_CHECK, `${url} is unreachable: ${describeFetchError(error)}`, `${running}; then check DNS, the reverse proxy/TLS and the firewall in front of PORT`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Encryption key
+
+export const ENCRYPTION_KEY_CHECK = 'Encryption key';
+
+/** Tries to open one stored token with the configured key. The token is never printed. */
+export function checkEncryptionKey({
+  sample,
+  openToken,
+}: {
+  /** One linked account (any), or undefined when nobody has linked yet. */
+  sample: LinkedAccount | undefined;
+  openToken: (account: LinkedAccount) => string;
+}): CheckResult {
+  if (!sample) return pass(ENCRYPTION_KEY_CHECK, 'TOKEN_ENCRYPTION_KEY is set; no member has linked yet, so there is no stored token to try it on');
+  try {
+    const token = openToken(sample);
+    if (token.length === 0) throw new Error('empty token');
+    return pass(ENCRYPTION_KEY_CHECK, 'TOKEN_ENCRYPTION_KEY opens the stored tokens');
+  } catch {
+    return fail(
+      ENCRYPTION_KEY_CHECK,
+      'TOKEN_ENCRYPTION_KEY cannot open the stored tokens: it is not the key they were sealed with',
+      'restore the TOKEN_ENCRYPTION_KEY the bot used before (from your backups); with a new key every member must run /link again',
+    );
+  }
+}

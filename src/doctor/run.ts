@@ -1,0 +1,112 @@
+import Database from 'better-sqlite3';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
+import type { RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
+import { createLinkedAccountsRepository, type LinkedAccount } from '../db/linked-accounts.js';
+import * as schema from '../db/schema.js';
+import {
+  ANILIST_CREDENTIALS_CHECK,
+  COMMANDS_CHECK,
+  DATABASE_CHECK,
+  DISCORD_TOKEN_CHECK,
+  ENCRYPTION_KEY_CHECK,
+  PUBLIC_URL_CHECK,
+  REDIRECT_URI_CHECK,
+  checkAniListCredentials,
+  checkCommandsRegistered,
+  checkConfiguration,
+  checkDatabase,
+  checkDiscordToken,
+  checkEncryptionKey,
+  checkPublicUrl,
+  redirectUriNotice,
+  type CheckResult,
+  type Fetch,
+} from './checks.js';
+
+export type { CheckResult } from './checks.js';
+
+/** The parts of the bot's configuration the doctor looks at (structurally the same as `Config`). */
+export interface DoctorConfig {
+  readonly discord: { readonly token: string; readonly apiUrl: string; readonly guildId: string | undefined };
+  readonly anilist: { readonly clientId: string; readonly clientSecret: string; readonly oauthUrl: string };
+  readonly http: { readonly publicUrl: string; readonly redirectUri: string };
+  readonly databasePath: string;
+  readonly tokenEncryptionKey: Buffer;
+}
+
+export interface DoctorDeps {
+  /** The parsed configuration, or the problems that stopped it from parsing. */
+  config: { config: DoctorConfig; problems?: undefined } | { config?: undefined; problems: readonly string[] };
+  migrationsFolder: string;
+  commands: readonly RESTPostAPIChatInputApplicationCommandsJSONBody[];
+  /** Opens a stored token with the configured key (see createStoredTokenOpener). */
+  openToken: (account: LinkedAccount, key: Buffer) => string;
+  userAgent: string;
+  fetch?: Fetch;
+  timeoutMs?: number;
+}
+
+const ALL_CHECKS = [DATABASE_CHECK, DISCORD_TOKEN_CHECK, COMMANDS_CHECK, ANILIST_CREDENTIALS_CHECK, REDIRECT_URI_CHECK, PUBLIC_URL_CHECK, ENCRYPTION_KEY_CHECK];
+
+/** Every check in order. Never throws: whatever goes wrong becomes a ✗ line. */
+export async function runDoctor(deps: DoctorDeps): Promise<CheckResult[]> {
+  const results: CheckResult[] = [checkConfiguration(deps.config)];
+  const { config } = deps.config;
+  if (!config) {
+    return [...results, ...ALL_CHECKS.map((name) => ({ name, ok: false, detail: 'not checked', fix: 'fix the configuration first' }))];
+  }
+  const net = { fetch: deps.fetch ?? fetch, timeoutMs: deps.timeoutMs ?? 5_000 };
+
+  const database = checkDatabase({ path: config.databasePath, migrationsFolder: deps.migrationsFolder });
+  results.push(database);
+
+  const discordTarget = { apiUrl: config.discord.apiUrl, token: config.discord.token, ...net };
+  const [discord, anilist, publicUrl] = await Promise.all([
+    checkDiscordToken(discordTarget),
+    checkAniListCredentials({
+      oauthUrl: config.anilist.oauthUrl,
+      clientId: config.anilist.clientId,
+      clientSecret: config.anilist.clientSecret,
+      redirectUri: config.http.redirectUri,
+      userAgent: deps.userAgent,
+      ...net,
+    }),
+    checkPublicUrl({ publicUrl: config.http.publicUrl, ...net }),
+  ]);
+  results.push(discord.result);
+  results.push(
+    discord.applicationId
+      ? await checkCommandsRegistered({ ...discordTarget, applicationId: discord.applicationId, guildId: config.discord.guildId, commands: deps.commands })
+      : { name: COMMANDS_CHECK, ok: false, detail: 'not checked', fix: 'fix the Discord token first' },
+  );
+  results.push(anilist, redirectUriNotice(config.http.redirectUri), publicUrl);
+  results.push(database.ok ? keyCheck(config, deps) : { name: ENCRYPTION_KEY_CHECK, ok: false, detail: 'not checked: the database is not usable yet', fix: 'fix the Database line first' });
+  return results;
+}
+
+function keyCheck(config: DoctorConfig, deps: DoctorDeps): CheckResult {
+  let sqlite: Database.Database | undefined;
+  try {
+    sqlite = new Database(config.databasePath, { fileMustExist: true });
+    sqlite.pragma('busy_timeout = 3000');
+    const sample = createLinkedAccountsRepository(drizzle(sqlite, { schema })).findMostRecent();
+    return checkEncryptionKey({ sample, openToken: (account) => deps.openToken(account, config.tokenEncryptionKey) });
+  } catch (error) {
+    return { name: ENCRYPTION_KEY_CHECK, ok: false, detail: `cannot read the linked accounts: ${(error as Error).message}`, fix: 'check the Database line above' };
+  } finally {
+    sqlite?.close();
+  }
+}
+
+/** The report: a ✓/✗ line per check, the fix indented under each ✗, and a closing verdict. */
+export function formatReport(results: readonly CheckResult[]): string {
+  const lines: string[] = [];
+  for (const result of results) {
+    const [first, ...rest] = result.detail.split('\n');
+    lines.push(`${result.ok ? '✓' : '✗'} ${result.name}: ${first ?? ''}`, ...rest.map((line) => `  ${line}`));
+    if (!result.ok && result.fix) lines.push(`    fix: ${result.fix}`);
+  }
+  const failed = results.filter((result) => !result.ok).length;
+  lines.push('', failed === 0 ? 'All checks passed.' : `${failed} check${failed === 1 ? '' : 's'} failed.`);
+  return `${lines.join('\n')}\n`;
+}

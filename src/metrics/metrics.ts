@@ -1,0 +1,179 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { isAniListError, type RateLimiter, type RateLimiterStats } from '../anilist/index.js';
+
+/** What the interaction dispatcher reports (it declares the same shape; main.ts wires them together). */
+export interface InteractionObservation {
+  command: string;
+  type: string;
+  outcome: string;
+  firstResponseMs: number | undefined;
+  totalMs: number;
+}
+
+export type ReminderOutcome = 'sent' | 'undeliverable' | 'failed';
+
+export interface MetricsSources {
+  /** Read at every scrape (a COUNT on the SQLite file). */
+  linkedMembers?: () => { total: number; tokenRejected: number };
+  /** The shared AniList limiter's own counters, read at every scrape. */
+  limiterStats?: () => RateLimiterStats;
+  clock?: () => number;
+  /** Node.js process metrics (CPU, memory, event loop lag, GC). Default true. */
+  processMetrics?: boolean;
+}
+
+export interface Metrics {
+  /** This bot's own registry: nothing is registered in prom-client's global default registry. */
+  readonly registry: Registry;
+  /** Pass to the interaction dispatcher. */
+  readonly interactions: { observe(observation: InteractionObservation): void };
+  /** Wraps the AniList limiter so every request is counted by outcome and its queueing time measured. */
+  observeLimiter(limiter: RateLimiter): RateLimiter;
+  /** Pass to the expiry reminder job. */
+  reminder(outcome: ReminderOutcome): void;
+}
+
+/** Seconds: Discord's 3 s deadline for the first response sits between buckets, as does its 15 min token life. */
+const RESPONSE_BUCKETS = [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5, 10, 30, 60, 300];
+const WAIT_BUCKETS = [0.001, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 60];
+
+export function createMetrics(sources: MetricsSources = {}): Metrics {
+  const registry = new Registry();
+  const clock = sources.clock ?? Date.now;
+  if (sources.processMetrics ?? true) collectDefaultMetrics({ register: registry });
+
+  const interactionsTotal = new Counter({
+    name: 'anilink_interactions_total',
+    help: 'Interactions handled, by command, interaction type and outcome (ok, user_error, error).',
+    labelNames: ['command', 'type', 'outcome'] as const,
+    registers: [registry],
+  });
+  const firstResponse = new Histogram({
+    name: 'anilink_interaction_first_response_seconds',
+    help: 'Time from receiving an interaction to its first response (reply, defer, update or autocomplete). Discord allows 3 s.',
+    labelNames: ['command', 'type'] as const,
+    buckets: RESPONSE_BUCKETS,
+    registers: [registry],
+  });
+  const finalAnswer = new Histogram({
+    name: 'anilink_interaction_duration_seconds',
+    help: 'Time from receiving an interaction to its final answer (the handler, or the error message, finished).',
+    labelNames: ['command', 'type', 'outcome'] as const,
+    buckets: RESPONSE_BUCKETS,
+    registers: [registry],
+  });
+  const anilistRequests = new Counter({
+    name: 'anilink_anilist_requests_total',
+    help: 'AniList API requests by outcome: ok, rate_limited (HTTP 429), busy (refused by our own limiter, never sent), invalid_token, not_found, unavailable, validation, timeout, network, bad_request, error.',
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+  });
+  const limiterWait = new Histogram({
+    name: 'anilink_anilist_limiter_wait_seconds',
+    help: 'Time AniList requests waited in the shared rate limiter before being sent.',
+    buckets: WAIT_BUCKETS,
+    registers: [registry],
+  });
+  const reminders = new Counter({
+    name: 'anilink_expiry_reminders_total',
+    help: 'Token-expiry reminder DMs by outcome: sent, undeliverable (DMs closed; not retried), failed (retried next run).',
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+  });
+
+  const { limiterStats, linkedMembers } = sources;
+  if (limiterStats) {
+    new Gauge({
+      name: 'anilink_anilist_limiter_queue_length',
+      help: 'AniList requests waiting in the shared rate limiter.',
+      registers: [registry],
+      collect() {
+        this.set(limiterStats().queued);
+      },
+    });
+    new Gauge({
+      name: 'anilink_anilist_limiter_paused_seconds',
+      help: 'Seconds left in a pause after AniList answered 429 (0 when not paused).',
+      registers: [registry],
+      collect() {
+        const pausedUntil = limiterStats().pausedUntil;
+        this.set(pausedUntil === null ? 0 : Math.max(0, (pausedUntil - clock()) / 1000));
+      },
+    });
+    new Gauge({
+      name: 'anilink_anilist_limiter_requests_in_window',
+      help: 'AniList requests counted in the current 60 s window.',
+      registers: [registry],
+      collect() {
+        this.set(limiterStats().inWindow);
+      },
+    });
+    new Gauge({
+      name: 'anilink_anilist_limiter_limit_per_minute',
+      help: 'AniList requests per minute currently allowed (configured, or lower if AniList said so).',
+      registers: [registry],
+      collect() {
+        this.set(limiterStats().limitPerMinute);
+      },
+    });
+  }
+  if (linkedMembers) {
+    new Gauge({
+      name: 'anilink_linked_members',
+      help: 'Discord members linked to an AniList account, by token state (ok, rejected).',
+      labelNames: ['token'] as const,
+      registers: [registry],
+      collect() {
+        const { total, tokenRejected } = linkedMembers();
+        this.set({ token: 'ok' }, total - tokenRejected);
+        this.set({ token: 'rejected' }, tokenRejected);
+      },
+    });
+  }
+
+  const interactions: Metrics['interactions'] = {
+    observe({ command, type, outcome, firstResponseMs, totalMs }: InteractionObservation) {
+      interactionsTotal.inc({ command, type, outcome });
+      if (firstResponseMs !== undefined) firstResponse.observe({ command, type }, firstResponseMs / 1000);
+      finalAnswer.observe({ command, type, outcome }, totalMs / 1000);
+    },
+  };
+
+  function observeLimiter(limiter: RateLimiter): RateLimiter {
+    return {
+      schedule<T>(key: string, task: () => Promise<T>): Promise<T> {
+        const queuedAt = performance.now();
+        let started = false;
+        return limiter
+          .schedule(key, async () => {
+            started = true;
+            limiterWait.observe((performance.now() - queuedAt) / 1000);
+            try {
+              const result = await task();
+              anilistRequests.inc({ outcome: 'ok' });
+              return result;
+            } catch (error) {
+              anilistRequests.inc({ outcome: anilistOutcome(error) });
+              throw error;
+            }
+          })
+          .catch((error: unknown) => {
+            // Refused before sending (queue too long or shutting down): never reached AniList.
+            if (!started) anilistRequests.inc({ outcome: anilistOutcome(error) });
+            throw error;
+          });
+      },
+      report: (response) => limiter.report(response),
+      stats: () => limiter.stats(),
+      close: () => limiter.close(),
+    };
+  }
+
+  return { registry, interactions, observeLimiter, reminder: (outcome) => reminders.inc({ outcome }) };
+}
+
+/** AniListError kinds as snake_case label values; `rateLimited` is AniList's 429. */
+function anilistOutcome(error: unknown): string {
+  if (!isAniListError(error)) return 'error';
+  return error.kind.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
+}
