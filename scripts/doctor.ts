@@ -4,7 +4,6 @@ import { commands } from '../commands/index.js';
 import { ConfigError, loadConfig } from '../src/config.js';
 import { createStoredTokenOpener } from '../src/doctor/token-opener.js';
 import { formatReport, runDoctor, type DoctorDeps } from '../src/doctor/run.js';
-import { createLogger } from '../src/logger.js';
 import { migrationsFolder, projectRoot } from '../src/paths.js';
 
 /** `npm run doctor`: a ✓/✗ line per check, with the fix under each ✗. Exit code 0 only when everything is ✓. */
@@ -17,12 +16,11 @@ async function doctor(): Promise<number> {
     config = { problems: error.problems };
   }
   const version = (JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { version: string }).version;
-  const logger = createLogger({ level: 'silent' });
   const results = await runDoctor({
     config,
     migrationsFolder,
     commands: commands.map((command) => command.definition),
-    openToken: (account, key) => createStoredTokenOpener({ key, logger })(account),
+    openToken: (account, key) => createStoredTokenOpener({ key })(account),
     userAgent: `anilink/${version} doctor${config.config ? ` (+${config.config.http.publicUrl})` : ''}`,
   });
   process.stdout.write(formatReport(results));

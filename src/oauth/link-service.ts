@@ -88,6 +88,11 @@ export interface LinkService {
 const interactionTokenContext = (discordUserId: string) => `link-request:${discordUserId}`;
 const accessTokenContext = (discordUserId: string, anilistUserId: number) => `linked-account:${discordUserId}:${anilistUserId}`;
 
+/** Opens a member's stored AniList token; the token is bound to its row, so a copied value does not open. */
+export function openAccessToken(vault: TokenVault, account: Pick<LinkedAccount, 'sealedToken' | 'discordUserId' | 'anilistUserId'>): string {
+  return vault.open(account.sealedToken, accessTokenContext(account.discordUserId, account.anilistUserId));
+}
+
 export function createLinkService(deps: LinkServiceDeps): LinkService {
   const { linkRequests, accounts, vault, clock, logger } = deps;
 
@@ -217,7 +222,7 @@ export function createLinkService(deps: LinkServiceDeps): LinkService {
 
     findLink: (discordUserId) => accounts.findByDiscordUserId(discordUserId),
 
-    accessTokenFor: (account) => vault.open(account.sealedToken, accessTokenContext(account.discordUserId, account.anilistUserId)),
+    accessTokenFor: (account) => openAccessToken(vault, account),
 
     markTokenRejected: (discordUserId) => accounts.markTokenRejected(discordUserId, clock()),
 

@@ -15,7 +15,6 @@ import { migrationsFolder, projectRoot } from '../../src/paths.js';
 import { DEFAULT_CLIENT_SECRET } from '../fakes/anilist/index.js';
 import { startFakeDiscord, type FakeDiscord } from '../fakes/discord/index.js';
 import { TEST_DISCORD_TOKEN } from '../support/env.js';
-import { captureLogs } from '../support/log-capture.js';
 import { startLinkHarness, type LinkHarness } from '../support/link-harness.js';
 import { freePort } from '../support/ports.js';
 import { useTempDir } from '../support/temp.js';
@@ -132,7 +131,7 @@ describe('npm run doctor', () => {
   it('a key that cannot open the stored token: ✗, with the way out', async () => {
     const w = await world();
     await linkThroughAniList(w.h);
-    const otherKey = createStoredTokenOpener({ key: randomBytes(32), logger: captureLogs().logger });
+    const otherKey = createStoredTokenOpener({ key: randomBytes(32) });
     const results = await runDoctor(w.deps({ openToken: (account) => otherKey(account) }));
     expect(failedNames(results)).toEqual(['Encryption key']);
     expect(byName(results)['Encryption key']!.fix).toContain('restore the TOKEN_ENCRYPTION_KEY');

@@ -136,7 +136,8 @@ describe('metrics', () => {
     expect(sample(text, 'anilink_anilist_limiter_queue_length')).toBe(0);
     expect(sample(text, 'anilink_anilist_limiter_paused_seconds')).toBeGreaterThan(50);
     expect(sample(text, 'anilink_anilist_limiter_limit_per_minute')).toBeGreaterThan(0);
-    now += 61_000;
+    // The pause also honours X-RateLimit-Reset, stamped by the fake's real clock (later than this frozen one).
+    now += 120_000;
     expect(sample(await metrics.registry.metrics(), 'anilink_anilist_limiter_paused_seconds')).toBe(0);
     limiter.close();
   });
