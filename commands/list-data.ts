@@ -69,6 +69,7 @@ export async function loadList(deps: CommandDeps, request: ListRequest, access: 
     () => deps.anilist.userMediaList({ userId: owner.anilistUserId, type: request.type }, { key: request.callerId, token }),
     { notFound: isOwn ? "AniList couldn't find your list. Check your AniList account still exists." : `${owner.anilistName}'s AniList profile is private, so their list cannot be shown.` },
   );
+  if (list.scoreFormat) deps.links.rememberScoreFormat(owner.discordUserId, list.scoreFormat);
   const inStatus = list.entries.filter((entry) => request.status === 'ALL' || entry.status === request.status);
   const visible = request.nsfwAllowed ? inStatus : inStatus.filter((entry) => entry.media?.isAdult !== true);
   return {

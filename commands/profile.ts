@@ -34,6 +34,9 @@ export const profile: Command = {
       deps.anilist.userProfile(account.anilistUserId, { key: interaction.user.id, token: usableOwnToken }),
     );
 
+    const reportedFormat = user.mediaListOptions?.scoreFormat;
+    if (reportedFormat) deps.links.rememberScoreFormat(account.discordUserId, reportedFormat);
+
     const anime = user.statistics?.anime;
     const manga = user.statistics?.manga;
     const embed = new EmbedBuilder()

@@ -68,7 +68,9 @@ export const update: Command = {
 
     const saved = await callAniList(deps, account, () => deps.anilist.saveMediaListEntry({ mediaId, ...changes }, { key: account.discordUserId, token }));
     const savedMedia = saved.media ?? media;
-    const scoreFormat = saved.user?.mediaListOptions?.scoreFormat ?? toScoreFormat(account.scoreFormat);
+    const reportedFormat = saved.user?.mediaListOptions?.scoreFormat;
+    if (reportedFormat) deps.links.rememberScoreFormat(account.discordUserId, reportedFormat);
+    const scoreFormat = reportedFormat ?? toScoreFormat(account.scoreFormat);
     const embed = new EmbedBuilder()
       .setColor(ANILIST_BLUE)
       .setAuthor({ name: `${account.anilistName} updated their list` })
@@ -120,7 +122,9 @@ function readChanges(interaction: ChatInputCommandInteraction, account: LinkedAc
   }
   if (score !== null) {
     const checked = checkScore(score, toScoreFormat(account.scoreFormat));
-    if (!checked.ok) throw new UserFacingError(checked.message);
+    if (!checked.ok) {
+      throw new UserFacingError(`${checked.message}\nChanged your score format on AniList lately? Run \`/list\` or \`/profile\` once and I will pick it up.`);
+    }
     changes.score = checked.score;
   }
   const text = interaction.options.getString('media', true).trim();

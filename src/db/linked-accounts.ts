@@ -30,6 +30,8 @@ export interface LinkedAccountsRepository {
   save(account: NewLinkedAccount, now: Date): SaveLinkResult;
   delete(discordUserId: string): boolean;
   markTokenRejected(discordUserId: string, at: Date): void;
+  /** Keeps the member's score format current; returns whether it changed. */
+  updateScoreFormat(discordUserId: string, scoreFormat: string, at: Date): boolean;
   count(): number;
   /** The most recently saved link, e.g. for `npm run doctor` to try the encryption key on. */
   findMostRecent(): LinkedAccount | undefined;
@@ -87,6 +89,13 @@ export function createLinkedAccountsRepository(db: Db): LinkedAccountsRepository
     markTokenRejected(discordUserId, at) {
       db.update(linkedAccounts).set({ tokenRejectedAt: at, updatedAt: at }).where(eq(linkedAccounts.discordUserId, discordUserId)).run();
     },
+
+    updateScoreFormat: (discordUserId, scoreFormat, at) =>
+      db
+        .update(linkedAccounts)
+        .set({ scoreFormat, updatedAt: at })
+        .where(and(eq(linkedAccounts.discordUserId, discordUserId), ne(linkedAccounts.scoreFormat, scoreFormat)))
+        .run().changes > 0,
 
     count: () => db.select({ total: count() }).from(linkedAccounts).get()?.total ?? 0,
 

@@ -82,6 +82,11 @@ export interface LinkService {
   /** Decrypts a member's AniList token just before it is used. */
   accessTokenFor(account: LinkedAccount): string;
   markTokenRejected(discordUserId: string): void;
+  /**
+   * Records the score format AniList last reported for a member. /update validates scores before asking AniList
+   * anything, so the stored copy must follow a member who changed formats since linking.
+   */
+  rememberScoreFormat(discordUserId: string, scoreFormat: string): void;
   purgeExpiredRequests(): number;
 }
 
@@ -225,6 +230,12 @@ export function createLinkService(deps: LinkServiceDeps): LinkService {
     accessTokenFor: (account) => openAccessToken(vault, account),
 
     markTokenRejected: (discordUserId) => accounts.markTokenRejected(discordUserId, clock()),
+
+    rememberScoreFormat(discordUserId, scoreFormat) {
+      if (accounts.updateScoreFormat(discordUserId, scoreFormat, clock())) {
+        logger.info({ discordUserId, scoreFormat }, 'score format changed on AniList; stored copy updated');
+      }
+    },
 
     purgeExpiredRequests: () => linkRequests.purgeExpired(clock()),
   };

@@ -157,6 +157,21 @@ describe('/update', () => {
     expect(h.anilistFake.graphqlRequests().length).toBe(before);
   });
 
+  it('follows a member who changed score format on AniList after linking', async () => {
+    const h = await start([['alice', SEED_USERS.alice.id]]);
+    // Alice linked with POINT_10_DECIMAL, then switched to POINT_100 on AniList.
+    h.anilistFake.store.getUser(SEED_USERS.alice.id)!.mediaListOptions.scoreFormat = 'POINT_100';
+    const stale = await sendUpdate(h, 'alice', String(SEED_MEDIA.frieren.id), [{ name: 'score', value: 85 }]).waitForInitialResponse();
+    expect((stale.data as { content: string }).content).toMatch(/10 point decimal[\s\S]*Run `\/list` or `\/profile` once/);
+
+    // Any answer from AniList that names the format refreshes the stored copy.
+    await h.discord.sendCommand({ name: 'list', user: 'alice' }).waitForEdit();
+    expect(h.links.findLink(fakeUsers.alice.id)?.scoreFormat).toBe('POINT_100');
+    const message = await updated(sendUpdate(h, 'alice', String(SEED_MEDIA.frieren.id), [{ name: 'score', value: 85 }]));
+    expect(fieldsOf(message).Score).toBe('85/100');
+    expect(h.anilistFake.store.findEntry(SEED_USERS.alice.id, SEED_MEDIA.frieren.id)?.scoreRaw).toBe(85);
+  });
+
   it('refuses progress above the known total without writing', async () => {
     const h = await start([['alice', SEED_USERS.alice.id]]);
     const handle = sendUpdate(h, 'alice', String(SEED_MEDIA.frieren.id), [{ name: 'progress', value: 29 }]);
