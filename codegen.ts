@@ -5,12 +5,12 @@ import type { CodegenConfig } from '@graphql-codegen/cli';
 // test/anilist/operations.test.ts fails when it drifts from the .graphql files.
 const config: CodegenConfig = {
   schema: 'src/anilist/schema.graphql',
-  documents: ['src/anilist/operations/*.graphql'],
+  documents: ['src/anilist/operations/**/*.graphql'],
   generates: {
     'src/anilist/generated/': {
       preset: 'client',
       presetConfig: {
-        // No fragments are shared, so masking would only add an unwrapping step.
+        // Fragments only share selections here; masking would add an unwrapping step for nothing.
         fragmentMasking: false,
       },
       config: {

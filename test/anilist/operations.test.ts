@@ -21,6 +21,13 @@ const operationFiles = readdirSync(operationsDir)
   .filter((name) => name.endsWith('.graphql'))
   .sort();
 
+// Shared selections: an operation document is sent together with the fragments it spreads.
+const fragmentsDir = `${operationsDir}fragments/`;
+const fragments = readdirSync(fragmentsDir)
+  .filter((name) => name.endsWith('.graphql'))
+  .map((name) => readFileSync(`${fragmentsDir}${name}`, 'utf8'))
+  .map((source) => ({ source, name: /fragment\s+(\w+)/.exec(source)?.[1] ?? '' }));
+
 // Complexity depends on arguments only for list sizes; these mirror what the client sends.
 const sampleVariables: Record<string, Record<string, unknown>> = {
   Viewer: {},
@@ -36,7 +43,9 @@ const sampleVariables: Record<string, Record<string, unknown>> = {
 const ANILIST_MAX_COMPLEXITY = 500;
 
 function load(name: string): DocumentNode {
-  return parse(readFileSync(`${operationsDir}${name}`, 'utf8'));
+  const source = readFileSync(`${operationsDir}${name}`, 'utf8');
+  const used = fragments.filter((fragment) => source.includes(`...${fragment.name}`)).map((fragment) => fragment.source);
+  return parse([source, ...used].join('\n'));
 }
 
 function operationName(document: DocumentNode): string {

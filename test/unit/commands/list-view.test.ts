@@ -93,6 +93,7 @@ describe('autocomplete choices', () => {
     format: 'TV',
     episodes: 12,
     chapters: null,
+    volumes: null,
     isAdult,
     siteUrl: null,
     title: { userPreferred: title, romaji: title, english: `${title} EN`, native: null },
