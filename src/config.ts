@@ -135,6 +135,16 @@ const schema = z.object({
     .min(0, 'must be between 0 (off) and 60')
     .max(60, 'must be between 0 (off) and 60')
     .default(14),
+  SHARDS: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .refine((value) => value === 'auto' || (/^\d+$/.test(value) && Number(value) >= 1 && Number(value) <= 1000), {
+      message:
+        'must be "auto" (as many shards as Discord recommends) or a whole number of shards from 1 to 1000; leave it empty to run without sharding',
+    })
+    .transform((value): 'auto' | number => (value === 'auto' ? 'auto' : Number(value)))
+    .optional(),
 })
   .superRefine((env, ctx) => {
     if (env.METRICS_PORT !== undefined && env.METRICS_PORT === env.PORT) {
@@ -181,6 +191,11 @@ export interface Config {
   };
   /** Days before a token's expiry when the member gets a reminder DM; 0 turns reminders off. */
   readonly expiryReminderDays: number;
+  /**
+   * SHARDS: undefined runs one process with one gateway connection (the default); otherwise a sharding manager
+   * spawns this many shard processes ('auto': as many as Discord recommends). Always undefined inside a shard.
+   */
+  readonly shards: 'auto' | number | undefined;
 }
 
 export class ConfigError extends Error {
@@ -226,6 +241,16 @@ export function loadConfig(): Config {
   return parseConfig({ ...readDotEnv(), ...process.env });
 }
 
+/**
+ * The configuration inside a shard process (src/shard.ts). discord.js's ShardingManager puts its own `SHARDS`
+ * (this shard's id) and `SHARD_COUNT` into the child's environment; those are for discord.js's Client, not the
+ * admin's SHARDS option, so they are left out here and the shard never tries to shard again.
+ */
+export function loadShardConfig(): Config {
+  const { SHARDS: _shardIds, SHARD_COUNT: _shardCount, ...env } = { ...readDotEnv(), ...process.env };
+  return parseConfig(env);
+}
+
 function freeze(parsed: ParsedConfig): Config {
   const config: Config = {
     discord: {
@@ -257,6 +282,7 @@ function freeze(parsed: ParsedConfig): Config {
       token: parsed.METRICS_TOKEN,
     },
     expiryReminderDays: parsed.EXPIRY_REMINDER_DAYS,
+    shards: parsed.SHARDS,
   };
   return deepFreeze(config);
 }

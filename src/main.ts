@@ -1,20 +1,16 @@
 import { hkdfSync } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import closeWithGrace from 'close-with-grace';
-import { Events } from 'discord.js';
+import { Events, type REST } from 'discord.js';
 import { commands } from '../commands/index.js';
-import { createAniListClient, createRateLimiter } from './anilist/index.js';
+import { createRateLimiter } from './anilist/index.js';
 import { createDiscordClient } from './bot/client.js';
 import { createInteractionDispatcher } from './bot/dispatcher.js';
 import { gatewayStatus } from './bot/gateway-status.js';
-import { createInteractionReplies } from './bot/interaction-replies.js';
 import { describeLoginFailure } from './bot/login-failure.js';
-import { registerCommands } from './bot/register-commands.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createTokenVault } from './crypto/vault.js';
 import { openDatabase, type OpenDatabase } from './db/database.js';
-import { createLinkRequestsRepository } from './db/link-requests.js';
 import { createLinkedAccountsRepository } from './db/linked-accounts.js';
 import { createDirectMessages } from './expiry/direct-messages.js';
 import { createExpiryReminders, type ExpiryReminders } from './expiry/reminders.js';
@@ -22,11 +18,17 @@ import { buildServer } from './http/server.js';
 import { createLogger } from './logger.js';
 import { buildMetricsServer } from './metrics/http.js';
 import { createMetrics } from './metrics/metrics.js';
-import { createViewerIdentifier } from './oauth/identify-viewer.js';
-import { createLinkService } from './oauth/link-service.js';
-import { createTokenExchange } from './oauth/token-exchange.js';
-import { migrationsFolder, projectRoot } from './paths.js';
+import { migrationsFolder } from './paths.js';
+import { createShardedGateway, fetchApplicationId, managerRest, planShards, type ShardedGateway } from './sharding/manager.js';
+import { buildAniListClient, buildLinkService, logGatewayEvents, registerSlashCommands, userAgentFor } from './wiring.js';
 
+/**
+ * The composition root of the bot, in either of its two shapes:
+ *  - SHARDS unset: one process with one gateway connection (the default);
+ *  - SHARDS=auto|n: the sharding manager. Everything that must exist once lives here (web server, metrics,
+ *    reminders, the AniList rate limiter, command registration); each gateway shard is a child process with its
+ *    own composition root, src/shard.ts.
+ */
 const SHUTDOWN_GRACE_MS = 9_000;
 const PURGE_INTERVAL_MS = 10 * 60_000;
 
@@ -42,16 +44,20 @@ function readConfigOrExit(): Config {
   }
 }
 
+/** The compiled shard entry next to this file (dist/src/shard.js). */
+const SHARD_FILE = fileURLToPath(new URL('./shard.js', import.meta.url));
+
 async function main(): Promise<void> {
   const config = readConfigOrExit();
   // Pretty lines for a person at a terminal; JSON lines for everything else (Docker, systemd, log shippers).
   const logger = createLogger({ level: config.logLevel, pretty: process.stdout.isTTY === true });
-  const version = (JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { version: string }).version;
-  const userAgent = `anilink/${version} (self-hosted Discord bot; +${config.http.publicUrl})`;
+  const userAgent = userAgentFor(config);
   const clock = () => new Date();
+  const sharded = config.shards !== undefined;
 
   let database: OpenDatabase;
   try {
+    // Sharded, this also migrates the file for the shards, which open it only after this.
     database = openDatabase(config.databasePath, migrationsFolder);
   } catch (error) {
     logger.fatal(`Cannot open the database at ${config.databasePath}: ${(error as Error).message}. Check DATABASE_PATH and that the folder is writable.`);
@@ -63,6 +69,7 @@ async function main(): Promise<void> {
   const cookieSecret = Buffer.from(hkdfSync('sha256', config.tokenEncryptionKey, 'anilink', 'cookie-signing', 32)).toString('base64url');
 
   const accounts = createLinkedAccountsRepository(database.db);
+  // Sharded, this is still the only limiter: shards ask it for permits over IPC (src/sharding/ipc-limiter.ts).
   const limiter = createRateLimiter({ perMinute: config.anilist.rateLimitPerMinute, logger: logger.child({ component: 'anilist-limiter' }) });
   const metrics = config.metrics.enabled
     ? createMetrics({
@@ -70,73 +77,51 @@ async function main(): Promise<void> {
         linkedMembers: () => ({ total: accounts.count(), tokenRejected: accounts.countTokenRejected() }),
       })
     : undefined;
-  const anilist = createAniListClient({
-    endpoint: config.anilist.apiUrl,
-    userAgent,
-    referer: `${config.http.publicUrl}/`,
+  const anilist = buildAniListClient(config, {
     // Observed from outside: every request counted by outcome (429s included) and its queueing time measured.
+    // Sharded, this covers the manager's own calls (linking); the shards' requests only show in the limiter gauges.
     limiter: metrics ? metrics.observeLimiter(limiter) : limiter,
-    logger: logger.child({ component: 'anilist' }),
+    userAgent,
+    logger,
   });
 
-  const client = createDiscordClient({ apiUrl: config.discord.apiUrl });
-  const links = createLinkService({
-    linkRequests: createLinkRequestsRepository(database.db),
-    accounts,
-    vault,
-    exchangeToken: createTokenExchange({
-      oauthUrl: config.anilist.oauthUrl,
-      clientId: config.anilist.clientId,
-      clientSecret: config.anilist.clientSecret,
-      redirectUri: config.http.redirectUri,
-      userAgent,
-    }),
-    identifyViewer: createViewerIdentifier(anilist),
-    replies: createInteractionReplies(client.rest),
-    clock,
-    logger: logger.child({ component: 'link' }),
-    oauth: {
-      publicUrl: config.http.publicUrl,
-      authorizeUrl: `${config.anilist.oauthUrl}/authorize`,
-      clientId: config.anilist.clientId,
-      redirectUri: config.http.redirectUri,
-    },
-  });
-
-  const dispatch = createInteractionDispatcher({
-    commands,
-    deps: { links, anilist, clock },
-    logger: logger.child({ component: 'bot' }),
-    observer: metrics?.interactions,
-  });
+  // Unsharded, the gateway client's REST serves everything. Sharded, the manager has no gateway client: interaction
+  // webhooks (link replies) need no token, DMs do.
+  const client = sharded ? undefined : createDiscordClient({ apiUrl: config.discord.apiUrl });
+  const webhookRest: REST = client?.rest ?? managerRest(config.discord.apiUrl);
+  const botRest: REST = client?.rest ?? managerRest(config.discord.apiUrl, config.discord.token);
+  const links = buildLinkService(config, { db: database.db, accounts, vault, anilist, rest: webhookRest, userAgent, clock, logger });
 
   const reminders: ExpiryReminders | undefined =
     config.expiryReminderDays > 0
       ? createExpiryReminders({
           accounts,
-          dms: createDirectMessages(client.rest),
+          dms: createDirectMessages(botRest),
           clock,
           logger: logger.child({ component: 'expiry-reminders' }),
           reminderDays: config.expiryReminderDays,
           onReminder: metrics ? (outcome) => metrics.reminder(outcome) : undefined,
         })
       : undefined;
-  // The dispatcher is the error boundary and never rejects.
-  client.on(Events.InteractionCreate, (interaction) => void dispatch(interaction));
-  client.on(Events.Error, (error) => logger.error({ err: error }, 'discord client error'));
-  client.on(Events.ShardDisconnect, (event, shardId) => logger.warn({ shardId, code: event.code }, 'gateway disconnected'));
-  client.on(Events.ShardReconnecting, (shardId) => logger.info({ shardId }, 'gateway reconnecting'));
-  client.on(Events.ShardResume, (shardId, replayed) => logger.info({ shardId, replayed }, 'gateway resumed'));
-  client.once(Events.ClientReady, (readyClient) => {
-    logger.info({ user: readyClient.user.tag, applicationId: readyClient.application.id, guilds: readyClient.guilds.cache.size }, 'connected to Discord');
-    // Daily, and once shortly after start. Started here because DMs need the REST client's token.
-    reminders?.start();
-    if (!config.discord.registerCommands) return;
-    registerCommands(readyClient.rest, commands, { applicationId: readyClient.application.id, guildId: config.discord.guildId }).then(
-      (count) => logger.info({ count, scope: config.discord.guildId ? `guild ${config.discord.guildId}` : 'global' }, 'slash commands registered'),
-      (error: unknown) => logger.error({ err: error }, 'could not register slash commands; existing registrations stay in place'),
-    );
-  });
+
+  if (client) {
+    const dispatch = createInteractionDispatcher({
+      commands,
+      deps: { links, anilist, clock },
+      logger: logger.child({ component: 'bot' }),
+      observer: metrics?.interactions,
+    });
+    // The dispatcher is the error boundary and never rejects.
+    client.on(Events.InteractionCreate, (interaction) => void dispatch(interaction));
+    logGatewayEvents(client, logger);
+    client.once(Events.ClientReady, (readyClient) => {
+      logger.info({ user: readyClient.user.tag, applicationId: readyClient.application.id, guilds: readyClient.guilds.cache.size }, 'connected to Discord');
+      // Daily, and once shortly after start. Started here because DMs need the REST client's token.
+      reminders?.start();
+      registerSlashCommands(config, readyClient.rest, readyClient.application.id, logger);
+    });
+  }
+  let shards: ShardedGateway | undefined;
 
   const server = await buildServer({
     logger,
@@ -144,7 +129,10 @@ async function main(): Promise<void> {
     publicUrl: config.http.publicUrl,
     cookieSecret,
     trustProxy: config.http.trustProxy,
-    health: () => ({ database: database.isHealthy() ? 'ok' : 'error', gateway: gatewayStatus(client) }),
+    health: () => ({
+      database: database.isHealthy() ? 'ok' : 'error',
+      gateway: client ? gatewayStatus(client) : (shards?.status() ?? 'starting shards'),
+    }),
     // On the public port only when the admin did not ask for a separate one.
     metrics: metrics && config.metrics.port === undefined ? { registry: metrics.registry, token: config.metrics.token } : undefined,
   });
@@ -167,7 +155,9 @@ async function main(): Promise<void> {
     closing = true;
     clearInterval(purgeTimer);
     reminders?.stop();
-    await client.destroy();
+    await client?.destroy();
+    await shards?.stop();
+    if (sharded) limiter.close();
     await server.close();
     await metricsServer?.close();
     database.close();
@@ -202,8 +192,34 @@ async function main(): Promise<void> {
     }
   }
 
+  if (client) {
+    try {
+      await client.login(config.discord.token);
+    } catch (error) {
+      if (closing) return;
+      logger.fatal(describeLoginFailure(error, config.discord.apiUrl));
+      await shutdown().catch(() => undefined);
+      process.exit(1);
+    }
+    return;
+  }
+
+  // Sharded: ask Discord how many shards (and how many may start together), then spawn them.
   try {
-    await client.login(config.discord.token);
+    const plan = await planShards(botRest, config.shards ?? 'auto');
+    if (closing) return;
+    shards = createShardedGateway({ shardFile: SHARD_FILE, token: config.discord.token, plan, limiter, logger: logger.child({ component: 'shards' }) });
+    await shards.start();
+    if (closing) return;
+    logger.info({ shards: plan.totalShards }, 'all shards connected to Discord');
+    reminders?.start();
+    // Once for all shards, through REST (registerSlashCommands itself honours REGISTER_COMMANDS).
+    if (config.discord.registerCommands) {
+      fetchApplicationId(botRest).then(
+        (applicationId) => registerSlashCommands(config, botRest, applicationId, logger),
+        (error: unknown) => logger.error({ err: error }, 'could not register slash commands; existing registrations stay in place'),
+      );
+    }
   } catch (error) {
     if (closing) return;
     logger.fatal(describeLoginFailure(error, config.discord.apiUrl));

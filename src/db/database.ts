@@ -17,9 +17,10 @@ export interface OpenDatabase {
 
 /**
  * Opens (creating if needed) the SQLite file and brings its schema up to date. Migrations run at every start,
- * so a fresh path just works and an older database is upgraded in place.
+ * so a fresh path just works and an older database is upgraded in place. Several processes may open the same
+ * file (sharding): WAL lets them read while one writes, and busy_timeout makes a writer wait for another.
  */
-export function openDatabase(path: string, migrationsFolder: string): OpenDatabase {
+export function openDatabase(path: string, migrationsFolder: string, options: { migrate?: boolean } = {}): OpenDatabase {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const sqlite = new Database(path);
   try {
@@ -28,7 +29,8 @@ export function openDatabase(path: string, migrationsFolder: string): OpenDataba
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('synchronous = NORMAL');
     const db = drizzle(sqlite, { schema });
-    migrate(db, { migrationsFolder });
+    // Shard processes skip this: the sharding manager migrated the shared file before spawning them.
+    if (options.migrate ?? true) migrate(db, { migrationsFolder });
     const healthCheck = sqlite.prepare('SELECT 1 AS ok');
     return {
       db,

@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import { DEFAULT_CLIENT_SECRET, startFakeAniList, type FakeAniList } from '../../fakes/anilist/index.js';
+import { DEFAULT_CLIENT_SECRET, startFakeAniList, type FakeAniList, type FakeAniListOptions } from '../../fakes/anilist/index.js';
 import { startFakeDiscord, type FakeDiscord, type InteractionHandle, type StartFakeDiscordOptions } from '../../fakes/discord/index.js';
 import { hrefOf, TestBrowser } from '../../support/browser.js';
 import { TEST_DISCORD_TOKEN } from '../../support/env.js';
@@ -25,13 +25,14 @@ export interface World {
 
 export interface StartWorldOptions {
   discord?: StartFakeDiscordOptions;
+  anilist?: Omit<FakeAniListOptions, 'redirectUri'>;
   env?: Record<string, string | undefined>;
 }
 
 export async function startWorld(options: StartWorldOptions = {}): Promise<World> {
   const { port, publicUrl } = await allocatePublicUrl();
   const discord = await startFakeDiscord({ token: TEST_DISCORD_TOKEN, ...options.discord });
-  const anilist = await startFakeAniList({ redirectUri: `${publicUrl}/oauth/callback` });
+  const anilist = await startFakeAniList({ ...options.anilist, redirectUri: `${publicUrl}/oauth/callback` });
   const dir = e2eTempDir();
   const env: Record<string, string> = {
     DISCORD_TOKEN: TEST_DISCORD_TOKEN,

@@ -1,0 +1,189 @@
+/**
+ * One AniList budget for all shard processes.
+ *
+ * AniList counts requests per IP, so the shards must not each have a limiter of their own. The sharding manager
+ * owns the real limiter (src/anilist/rate-limiter.ts); a shard asks it for a permit over the IPC channel that
+ * discord.js's ShardingManager sets up, runs the HTTP request itself once granted, and reports the response's
+ * status and rate-limit headers back so the manager's limiter adapts (429 pauses, X-RateLimit-*) for everyone.
+ *
+ * Protocol (every message carries `_anilink: 'limiter'` so discord.js's own `_ready`/`_eval`/… messages and
+ * ours never mix):
+ *   shard → manager  { op: 'schedule', id, key }           ask for a permit, queued round-robin by key
+ *   manager → shard  { op: 'grant', id }                   send now (the slot is already counted)
+ *   manager → shard  { op: 'busy', id, retryAfterSeconds } refused: the wait would be too long
+ *   shard → manager  { op: 'report', status, headers }     the outcome of a granted request
+ */
+import { AniListError, type HeaderSource, type RateLimiter, type RateLimiterStats, type RateLimitReport } from '../anilist/index.js';
+import type { Logger } from '../logger.js';
+
+export const LIMITER_CHANNEL = 'limiter';
+
+export type LimiterRequest =
+  | { readonly _anilink: typeof LIMITER_CHANNEL; readonly op: 'schedule'; readonly id: number; readonly key: string }
+  | { readonly _anilink: typeof LIMITER_CHANNEL; readonly op: 'report'; readonly status: number; readonly headers: Record<string, string> };
+
+export type LimiterResponse =
+  | { readonly _anilink: typeof LIMITER_CHANNEL; readonly op: 'grant'; readonly id: number }
+  | { readonly _anilink: typeof LIMITER_CHANNEL; readonly op: 'busy'; readonly id: number; readonly retryAfterSeconds: number | undefined };
+
+/** One side of an IPC link: `process.send`/`process.on('message')` in a shard, a discord.js Shard in the manager. */
+export interface IpcEndpoint {
+  send(message: unknown): void;
+  onMessage(listener: (message: unknown) => void): () => void;
+}
+
+/** The only headers the limiter reads; everything else (cookies, tokens) stays in the shard. */
+const RATE_LIMIT_HEADERS = ['retry-after', 'x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset'] as const;
+
+/** Headers (a fetch `Headers` or a plain record) reduced to the rate-limit ones, as a structured-clone-safe record. */
+export function rateLimitHeaders(headers: HeaderSource | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (headers === undefined) return out;
+  const entries: [string, unknown][] = headers instanceof Headers ? [...headers.entries()] : Object.entries(headers);
+  for (const [name, value] of entries) {
+    const lower = name.toLowerCase();
+    if (!(RATE_LIMIT_HEADERS as readonly string[]).includes(lower)) continue;
+    const first = Array.isArray(value) ? (value[0] as unknown) : value;
+    if (typeof first === 'string') out[lower] = first;
+  }
+  return out;
+}
+
+function isLimiterMessage(message: unknown): message is { _anilink: typeof LIMITER_CHANNEL; op: unknown } {
+  return typeof message === 'object' && message !== null && (message as { _anilink?: unknown })._anilink === LIMITER_CHANNEL;
+}
+
+export interface IpcRateLimiterOptions {
+  endpoint: IpcEndpoint;
+  /**
+   * A request the manager never answers (it died) is refused as `busy` after this long. Longer than the manager
+   * limiter's own longest wait (20 s), so it only fires when the manager is gone.
+   */
+  answerTimeoutMs?: number;
+  logger?: Logger | undefined;
+}
+
+interface Pending {
+  readonly run: () => void;
+  readonly refuse: (error: AniListError) => void;
+  readonly timer: ReturnType<typeof setTimeout>;
+}
+
+/** The shard's limiter: the same interface as the real one, every decision made by the manager. */
+export function createIpcRateLimiter(options: IpcRateLimiterOptions): RateLimiter {
+  const { endpoint, logger } = options;
+  const answerTimeoutMs = options.answerTimeoutMs ?? 30_000;
+  const pending = new Map<number, Pending>();
+  let nextId = 1;
+  let sent = 0;
+  let rejected = 0;
+  let closed = false;
+
+  const detach = endpoint.onMessage((message) => {
+    if (!isLimiterMessage(message)) return;
+    const answer = message as LimiterResponse;
+    const entry = pending.get(answer.id);
+    // Unknown ids: a request that already timed out here. The manager counted the slot anyway; nothing to do.
+    if (entry === undefined) return;
+    pending.delete(answer.id);
+    clearTimeout(entry.timer);
+    if (answer.op === 'grant') {
+      sent++;
+      entry.run();
+    } else {
+      rejected++;
+      entry.refuse(new AniListError('busy', { retryAfterSeconds: answer.retryAfterSeconds }));
+    }
+  });
+
+  function schedule<T>(key: string, task: () => Promise<T>): Promise<T> {
+    if (closed) {
+      rejected++;
+      return Promise.reject(new AniListError('busy', { retryAfterSeconds: 60 }));
+    }
+    const id = nextId++;
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        if (!pending.delete(id)) return;
+        rejected++;
+        logger?.warn({ waitedMs: answerTimeoutMs }, 'the sharding manager did not answer an AniList permit request');
+        reject(new AniListError('busy', { retryAfterSeconds: 60 }));
+      }, answerTimeoutMs);
+      timer.unref();
+      pending.set(id, {
+        // Wrapped so a task that throws synchronously still rejects the caller's promise.
+        run: () => {
+          new Promise<T>((settle) => settle(task())).then(resolve, reject);
+        },
+        refuse: reject,
+        timer,
+      });
+      try {
+        endpoint.send({ _anilink: LIMITER_CHANNEL, op: 'schedule', id, key } satisfies LimiterRequest);
+      } catch (error) {
+        pending.delete(id);
+        clearTimeout(timer);
+        rejected++;
+        logger?.warn({ err: error }, 'could not ask the sharding manager for an AniList permit');
+        reject(new AniListError('busy', { retryAfterSeconds: 60 }));
+      }
+    });
+  }
+
+  function report({ status, headers }: RateLimitReport): void {
+    if (closed) return;
+    try {
+      endpoint.send({ _anilink: LIMITER_CHANNEL, op: 'report', status, headers: rateLimitHeaders(headers) } satisfies LimiterRequest);
+    } catch (error) {
+      logger?.debug({ err: error }, 'could not report an AniList response to the sharding manager');
+    }
+  }
+
+  function stats(): RateLimiterStats {
+    // The budget's real numbers live in the manager (its /metrics); these are this shard's own.
+    return { queued: pending.size, queuedKeys: 0, pausedUntil: null, sent, rejected, limitPerMinute: 0, inWindow: 0 };
+  }
+
+  function close(): void {
+    closed = true;
+    detach();
+    for (const entry of pending.values()) {
+      clearTimeout(entry.timer);
+      rejected++;
+      entry.refuse(new AniListError('busy', { retryAfterSeconds: 60 }));
+    }
+    pending.clear();
+  }
+
+  return { schedule, report, stats, close };
+}
+
+/**
+ * The manager's side for one shard: permits come from the real `limiter`, so every shard (and the manager's own
+ * calls, e.g. /link's Viewer query) draws from one budget. Returns a function that stops listening.
+ */
+export function serveRateLimiter(limiter: RateLimiter, endpoint: IpcEndpoint, logger?: Logger): () => void {
+  return endpoint.onMessage((message) => {
+    if (!isLimiterMessage(message)) return;
+    const request = message as LimiterRequest;
+    if (request.op === 'report') {
+      limiter.report({ status: request.status, headers: request.headers });
+      return;
+    }
+    const { id, key } = request;
+    limiter
+      .schedule(key, () => {
+        // The permit is the task: the slot is counted now and the shard sends the request right away.
+        endpoint.send({ _anilink: LIMITER_CHANNEL, op: 'grant', id } satisfies LimiterResponse);
+        return Promise.resolve();
+      })
+      .catch((error: unknown) => {
+        const retryAfterSeconds = error instanceof AniListError ? error.retryAfterSeconds : undefined;
+        try {
+          endpoint.send({ _anilink: LIMITER_CHANNEL, op: 'busy', id, retryAfterSeconds } satisfies LimiterResponse);
+        } catch (sendError) {
+          logger?.debug({ err: sendError }, 'could not refuse an AniList permit: the shard is gone');
+        }
+      });
+  });
+}

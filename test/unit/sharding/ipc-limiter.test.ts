@@ -1,0 +1,153 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { AniListError, createRateLimiter, type RateLimiter, type RateLimitReport } from '../../../src/anilist/index.js';
+import { createIpcRateLimiter, rateLimitHeaders, serveRateLimiter, type IpcEndpoint } from '../../../src/sharding/ipc-limiter.js';
+import { startRounds } from '../../../src/sharding/manager.js';
+
+/** Two ends of an in-memory IPC channel; delivery is asynchronous and JSON-cloned, like child_process IPC. */
+function channel(): { shard: IpcEndpoint; manager: IpcEndpoint; sent: unknown[] } {
+  const listeners = { shard: new Set<(message: unknown) => void>(), manager: new Set<(message: unknown) => void>() };
+  const sent: unknown[] = [];
+  const endpoint = (own: 'shard' | 'manager', other: 'shard' | 'manager'): IpcEndpoint => ({
+    send(message) {
+      sent.push(message);
+      const copy = JSON.parse(JSON.stringify(message)) as unknown;
+      setImmediate(() => {
+        for (const listener of listeners[other]) listener(copy);
+      });
+    },
+    onMessage(listener) {
+      listeners[own].add(listener);
+      return () => listeners[own].delete(listener);
+    },
+  });
+  return { shard: endpoint('shard', 'manager'), manager: endpoint('manager', 'shard'), sent };
+}
+
+/** A manager limiter and `count` shard limiters wired to it. */
+function shards(limiter: RateLimiter, count: number): RateLimiter[] {
+  return Array.from({ length: count }, () => {
+    const link = channel();
+    serveRateLimiter(limiter, link.manager);
+    return createIpcRateLimiter({ endpoint: link.shard });
+  });
+}
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('IPC rate limiter (shard side ↔ manager side)', () => {
+  it('two shards draw from one budget: the manager grants exactly its limit, the rest are refused as busy', async () => {
+    const manager = createRateLimiter({ perMinute: 3, burst: 3, maxWaitMs: 1_000 });
+    const [a, b] = shards(manager, 2);
+    let ran = 0;
+    const task = () => {
+      ran++;
+      return Promise.resolve('answer');
+    };
+    const results = await Promise.allSettled([
+      a!.schedule('alice', task),
+      b!.schedule('bob', task),
+      a!.schedule('carol', task),
+      b!.schedule('dave', task),
+      a!.schedule('erin', task),
+    ]);
+    expect(ran).toBe(3);
+    expect(results.filter((r) => r.status === 'fulfilled').map((r) => r.value)).toEqual(['answer', 'answer', 'answer']);
+    const refused = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => r.reason as AniListError);
+    expect(refused).toHaveLength(2);
+    for (const error of refused) {
+      expect(error).toBeInstanceOf(AniListError);
+      expect(error.kind).toBe('busy');
+      expect(error.retryAfterSeconds).toBeGreaterThan(0);
+    }
+    expect(manager.stats()).toMatchObject({ sent: 3, rejected: 2 });
+    expect(a!.stats()).toMatchObject({ sent: 2, rejected: 1, queued: 0 });
+    manager.close();
+  });
+
+  it("the task runs in the shard: its result and its failure are the shard caller's", async () => {
+    const manager = createRateLimiter({ perMinute: 10 });
+    const [shard] = shards(manager, 1);
+    await expect(shard!.schedule('k', () => Promise.resolve(42))).resolves.toBe(42);
+    await expect(shard!.schedule('k', () => Promise.reject(new AniListError('notFound')))).rejects.toMatchObject({ kind: 'notFound' });
+    await expect(
+      shard!.schedule('k', () => {
+        throw new Error('sync throw');
+      }),
+    ).rejects.toThrow('sync throw');
+    manager.close();
+  });
+
+  it("a shard's 429 report pauses the manager's limiter for every shard, with only the rate-limit headers sent over", async () => {
+    const reports: RateLimitReport[] = [];
+    const real = createRateLimiter({ perMinute: 10, maxWaitMs: 1_000 });
+    const spy: RateLimiter = { ...real, report: (response) => (reports.push(response), real.report(response)) };
+    const linkA = channel();
+    serveRateLimiter(spy, linkA.manager);
+    const a = createIpcRateLimiter({ endpoint: linkA.shard });
+    const [b] = shards(real, 1);
+
+    a.report({ status: 429, headers: new Headers({ 'Retry-After': '30', 'Set-Cookie': 'session=secret', 'X-RateLimit-Remaining': '0' }) });
+    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(reports).toEqual([{ status: 429, headers: { 'retry-after': '30', 'x-ratelimit-remaining': '0' } }]);
+    expect(JSON.stringify(linkA.sent)).not.toContain('secret');
+    expect(real.stats().pausedUntil).not.toBeNull();
+    // The other shard is refused too: the pause is longer than its longest wait.
+    await expect(b!.schedule('k', () => Promise.resolve(1))).rejects.toMatchObject({ kind: 'busy' });
+    real.close();
+  });
+
+  it('ignores messages that are not its own (discord.js _ready, other ids) and refuses everything after close()', async () => {
+    const link = channel();
+    const shard = createIpcRateLimiter({ endpoint: link.shard });
+    link.manager.send({ _ready: true });
+    link.manager.send({ _anilink: 'limiter', op: 'grant', id: 999 });
+    const waiting = shard.schedule('k', () => Promise.resolve('never'));
+    await new Promise((resolve) => setImmediate(resolve));
+    shard.close();
+    await expect(waiting).rejects.toMatchObject({ kind: 'busy' });
+    await expect(shard.schedule('k', () => Promise.resolve(1))).rejects.toMatchObject({ kind: 'busy' });
+  });
+
+  it('refuses as busy when the manager never answers (it is gone)', async () => {
+    vi.useFakeTimers();
+    const link = channel();
+    const shard = createIpcRateLimiter({ endpoint: link.shard, answerTimeoutMs: 30_000 });
+    const waiting = shard.schedule('k', () => Promise.resolve(1));
+    const settled = expect(waiting).rejects.toMatchObject({ kind: 'busy' });
+    await vi.advanceTimersByTimeAsync(30_000);
+    await settled;
+    expect(shard.stats()).toMatchObject({ queued: 0, rejected: 1 });
+  });
+
+  it('refuses as busy when there is no IPC channel to send on', async () => {
+    const shard = createIpcRateLimiter({
+      endpoint: {
+        send: () => {
+          throw new Error('channel closed');
+        },
+        onMessage: () => () => undefined,
+      },
+    });
+    await expect(shard.schedule('k', () => Promise.resolve(1))).rejects.toMatchObject({ kind: 'busy' });
+  });
+});
+
+describe('rateLimitHeaders', () => {
+  it('keeps only the four rate-limit headers, lower-cased, from a Headers object or a record', () => {
+    expect(rateLimitHeaders(undefined)).toEqual({});
+    expect(
+      rateLimitHeaders({ 'X-RateLimit-Limit': '90', 'x-ratelimit-reset': ['1700000000', 'x'], Authorization: 'Bearer t', 'retry-after': undefined }),
+    ).toEqual({ 'x-ratelimit-limit': '90', 'x-ratelimit-reset': '1700000000' });
+  });
+});
+
+describe('startRounds', () => {
+  it('starts max_concurrency shards together, one per identify bucket', () => {
+    expect(startRounds({ totalShards: 2, maxConcurrency: 2 })).toEqual([[0, 1]]);
+    expect(startRounds({ totalShards: 5, maxConcurrency: 2 })).toEqual([[0, 1], [2, 3], [4]]);
+    expect(startRounds({ totalShards: 3, maxConcurrency: 1 })).toEqual([[0], [1], [2]]);
+  });
+});
