@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadDatabasePath, parseConfig } from '../../src/config.js';
-import { minimalEnv } from '../support/env.js';
-
-function problemsOf(env: Record<string, string | undefined>): string[] {
-  try {
-    parseConfig(env);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as ConfigError).problems;
-  }
-  throw new Error('expected the configuration to be rejected');
-}
+import { loadDatabasePath, parseConfig } from '../../src/config.js';
+import { configProblems as problemsOf, minimalEnv } from '../support/env.js';
 
 describe('operations settings', () => {
   it('defaults: metrics on the public port without a token, reminders 14 days ahead', () => {

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { ConfigError, parseConfig } from '../../src/config.js';
 
 /** A syntactically valid bot token; the fake Discord accepts whatever token it was started with. */
 export const TEST_DISCORD_TOKEN = 'MTEwMDAwMDAwMDAwMDAwMDAwMQ.GfAkEd.fake-token-for-tests-only-0123456789abcdef';
@@ -17,4 +18,15 @@ export function minimalEnv(overrides: Record<string, string | undefined> = {}): 
     TOKEN_ENCRYPTION_KEY: testEncryptionKey(),
     ...overrides,
   };
+}
+
+/** The problems parseConfig reports for an environment that must be rejected; throws if it is accepted. */
+export function configProblems(env: Record<string, string | undefined>): string[] {
+  try {
+    parseConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected the configuration to be rejected');
 }

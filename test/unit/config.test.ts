@@ -2,18 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig, readDotEnv } from '../../src/config.js';
-import { minimalEnv } from '../support/env.js';
-
-function problemsOf(env: Record<string, string | undefined>): string[] {
-  try {
-    parseConfig(env);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as ConfigError).problems;
-  }
-  throw new Error('expected the configuration to be rejected');
-}
+import { parseConfig, readDotEnv } from '../../src/config.js';
+import { configProblems as problemsOf, minimalEnv } from '../support/env.js';
 
 describe('config', () => {
   it('applies the documented defaults', () => {

@@ -1,16 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ConfigError, loadShardConfig, parseConfig } from '../../../src/config.js';
-import { minimalEnv } from '../../support/env.js';
-
-function problemsOf(env: Record<string, string | undefined>): string[] {
-  try {
-    parseConfig(env);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as ConfigError).problems;
-  }
-  throw new Error('expected the configuration to be rejected');
-}
+import { loadShardConfig, parseConfig } from '../../../src/config.js';
+import { configProblems as problemsOf, minimalEnv } from '../../support/env.js';
 
 afterEach(() => {
   vi.unstubAllEnvs();
