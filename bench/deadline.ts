@@ -5,6 +5,8 @@
  * Reference in the same run: a plain discord.js bot that defers at once and edits after the same 1.5 s, with no
  * AniList budget to respect (the best any bot could do on this machine).
  */
+import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import type { FakeDiscord, InteractionHandle } from '../test/fakes/discord/index.js';
 import { startRealBot, startRefBot } from './lib/bot-process.js';
@@ -29,6 +31,20 @@ export interface BurstResult {
   anilistRequests: number;
   anilist429s: number;
   duringRetryAfter: number;
+  /** CPU time (user + system) the bot process spent from the burst's start until every final answer was in. */
+  cpuMs: number;
+  /** 1-minute load average of the machine when the burst started (other work competing for the cores). */
+  loadAtStart: number;
+}
+
+/** utime + stime of a process in ms, from /proc (Linux); NaN elsewhere. */
+function processCpuMs(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // clock ticks; USER_HZ is 100 on Linux
+  } catch {
+    return Number.NaN;
+  }
 }
 
 /** Which command to burst: /list once the registry has it, else /profile (defers, then calls AniList). */
@@ -99,6 +115,7 @@ async function runOne(kind: 'anilink' | 'reference', command: string): Promise<B
   const discord = await startDiscord({ extraUsers: users });
   const key = newEncryptionKey();
   let stop: () => Promise<void> = () => Promise.resolve();
+  let pid = -1;
   try {
     if (kind === 'anilink') {
       seedLinks({ databasePath: dbPath(dir.path), encryptionKey: key, discordUsers: users, anilist, anilistUsers });
@@ -112,9 +129,11 @@ async function runOne(kind: 'anilink' | 'reference', command: string): Promise<B
         logFile: join(dir.path, 'bot.log'),
       });
       stop = () => bot.child.stop();
+      pid = bot.child.pid;
     } else {
       const ref = startRefBot({ mode: 'defer', discord, logFile: join(dir.path, 'ref.log'), workMs: ANILIST_LATENCY_MS });
       stop = () => ref.stop();
+      pid = ref.pid;
       await discord.waitForReady(1, 30_000);
     }
     // Warm-up off the clock: 20 commands from someone who is not linked (answered without AniList).
@@ -124,10 +143,15 @@ async function runOne(kind: 'anilink' | 'reference', command: string): Promise<B
 
     anilist.inject({ kind: 'latency', ms: ANILIST_LATENCY_MS }, { times: Infinity });
     const before = anilist.stats();
+    const loadAtStart = loadavg()[0] ?? Number.NaN;
+    const cpuBefore = processCpuMs(pid);
     const { handles, sentAt, span } = await burst(discord, users, command);
     const collected = await collect(handles, sentAt, 90_000);
+    const cpuMs = processCpuMs(pid) - cpuBefore;
     const after = anilist.stats();
     return {
+      cpuMs,
+      loadAtStart,
       command,
       ...collected,
       dispatchSpanMs: span,
@@ -164,6 +188,19 @@ export async function runDeadline(): Promise<{ rows: Row[]; detail: Record<strin
       value: fmt(Math.max(...bot.initial), 'ms'),
       reference: fmt(Math.max(...ref.initial), 'ms'),
       ratio: ratio(Math.max(...bot.initial), Math.max(...ref.initial)),
+    },
+    {
+      figure: f,
+      metric: `process CPU per ${command} interaction (burst → last final answer)`,
+      value: fmt(bot.cpuMs / INTERACTIONS, 'ms', 2),
+      reference: fmt(ref.cpuMs / INTERACTIONS, 'ms', 2),
+      ratio: ratio(bot.cpuMs, ref.cpuMs),
+    },
+    {
+      figure: f,
+      metric: 'machine load average (1 min) at burst start',
+      value: bot.loadAtStart.toFixed(2),
+      reference: ref.loadAtStart.toFixed(2),
     },
     {
       figure: f,

@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, isNotNull, isNull, lte, ne, or } from 'drizzle-orm';
+import { and, asc, count, desc, eq, isNotNull, isNull, lte, ne, or, sql } from 'drizzle-orm';
 import type { Db } from './database.js';
 import { linkedAccounts, type LinkedAccountRow } from './schema.js';
 
@@ -53,9 +53,16 @@ export interface LinkedAccountsRepository {
 const FRESH_TOKEN = { tokenRejectedAt: null, expiryReminderFor: null, expiryReminderOutcome: null, expiryRemindedAt: null } as const;
 
 export function createLinkedAccountsRepository(db: Db): LinkedAccountsRepository {
+  // Every command looks its member up before it can acknowledge the interaction, so this one query is prepared
+  // once: built with drizzle and compiled by SQLite per call it was the largest CPU cost on the way to the
+  // deferReply under a burst (BENCHMARKS.md, figure 1).
+  const byDiscordUserId = db
+    .select()
+    .from(linkedAccounts)
+    .where(eq(linkedAccounts.discordUserId, sql.placeholder('discordUserId')))
+    .prepare();
   return {
-    findByDiscordUserId: (discordUserId) =>
-      db.select().from(linkedAccounts).where(eq(linkedAccounts.discordUserId, discordUserId)).get(),
+    findByDiscordUserId: (discordUserId) => byDiscordUserId.get({ discordUserId }),
 
     save(account, now) {
       return db.transaction((tx) => {
