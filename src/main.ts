@@ -1,6 +1,5 @@
 import { hkdfSync } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import closeWithGrace from 'close-with-grace';
 import { Events, type REST } from 'discord.js';
 import { commands } from '../commands/index.js';
 import { createRateLimiter } from './anilist/index.js';
@@ -19,6 +18,7 @@ import { createLogger } from './logger.js';
 import { buildMetricsServer } from './metrics/http.js';
 import { createMetrics } from './metrics/metrics.js';
 import { migrationsFolder } from './paths.js';
+import { closeGracefullyOnSignals, exitAfterStartupFailure } from './process-lifecycle.js';
 import { createShardedGateway, fetchApplicationId, managerRest, planShards, type ShardedGateway } from './sharding/manager.js';
 import { buildAniListClient, buildLinkService, logGatewayEvents, registerSlashCommands, userAgentFor } from './wiring.js';
 
@@ -163,32 +163,20 @@ async function main(): Promise<void> {
     database.close();
   };
 
-  closeWithGrace(
-    { delay: SHUTDOWN_GRACE_MS, logger: { error: (message: string) => logger.error(message) }, skip: ['unhandledRejection'] },
-    async ({ signal, err }) => {
-      if (err) logger.fatal({ err }, 'unexpected error; shutting down');
-      else logger.info({ signal }, 'shutting down');
-      await shutdown();
-    },
-  );
-  process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection'));
+  closeGracefullyOnSignals({ logger, graceMs: SHUTDOWN_GRACE_MS, close: shutdown });
 
   try {
     const address = await server.listen({ host: config.http.host, port: config.http.port });
     logger.info({ address, publicUrl: config.http.publicUrl, redirectUri: config.http.redirectUri }, 'web server listening');
   } catch (error) {
-    logger.fatal(`Cannot listen on ${config.http.host}:${config.http.port}: ${(error as Error).message}. Check HOST and PORT.`);
-    await shutdown().catch(() => undefined);
-    process.exit(1);
+    await exitAfterStartupFailure(logger, `Cannot listen on ${config.http.host}:${config.http.port}: ${(error as Error).message}. Check HOST and PORT.`, shutdown);
   }
   if (metricsServer) {
     try {
       const address = await metricsServer.listen({ host: config.http.host, port: config.metrics.port });
       logger.info({ address, bearerToken: config.metrics.token !== undefined }, 'metrics listening at /metrics');
     } catch (error) {
-      logger.fatal(`Cannot listen for metrics on ${config.http.host}:${config.metrics.port}: ${(error as Error).message}. Check METRICS_PORT.`);
-      await shutdown().catch(() => undefined);
-      process.exit(1);
+      await exitAfterStartupFailure(logger, `Cannot listen for metrics on ${config.http.host}:${config.metrics.port}: ${(error as Error).message}. Check METRICS_PORT.`, shutdown);
     }
   }
 
@@ -197,9 +185,7 @@ async function main(): Promise<void> {
       await client.login(config.discord.token);
     } catch (error) {
       if (closing) return;
-      logger.fatal(describeLoginFailure(error, config.discord.apiUrl));
-      await shutdown().catch(() => undefined);
-      process.exit(1);
+      await exitAfterStartupFailure(logger, describeLoginFailure(error, config.discord.apiUrl), shutdown);
     }
     return;
   }
@@ -222,9 +208,7 @@ async function main(): Promise<void> {
     }
   } catch (error) {
     if (closing) return;
-    logger.fatal(describeLoginFailure(error, config.discord.apiUrl));
-    await shutdown().catch(() => undefined);
-    process.exit(1);
+    await exitAfterStartupFailure(logger, describeLoginFailure(error, config.discord.apiUrl), shutdown);
   }
 }
 

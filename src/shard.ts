@@ -9,7 +9,6 @@
  * command registration run once, in the manager.
  */
 import process from 'node:process';
-import closeWithGrace from 'close-with-grace';
 import { Events } from 'discord.js';
 import { commands } from '../commands/index.js';
 import { createDiscordClient } from './bot/client.js';
@@ -21,6 +20,7 @@ import { openDatabase, type OpenDatabase } from './db/database.js';
 import { createLinkedAccountsRepository } from './db/linked-accounts.js';
 import { createLogger } from './logger.js';
 import { migrationsFolder } from './paths.js';
+import { closeGracefullyOnSignals, exitAfterStartupFailure } from './process-lifecycle.js';
 import { createIpcRateLimiter, type IpcEndpoint } from './sharding/ipc-limiter.js';
 import { buildAniListClient, buildLinkService, logGatewayEvents, userAgentFor } from './wiring.js';
 
@@ -101,15 +101,7 @@ async function main(): Promise<void> {
     await client.destroy();
     database.close();
   };
-  closeWithGrace(
-    { delay: SHUTDOWN_GRACE_MS, logger: { error: (message: string) => logger.error(message) }, skip: ['unhandledRejection'] },
-    async ({ signal, err }) => {
-      if (err) logger.fatal({ err }, 'unexpected error; shard shutting down');
-      else logger.info({ signal }, 'shard shutting down');
-      await shutdown();
-    },
-  );
-  process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection'));
+  closeGracefullyOnSignals({ logger, graceMs: SHUTDOWN_GRACE_MS, close: shutdown, processName: 'shard' });
   // The manager is gone (killed without stopping us): no permits, no web server; do not linger as an orphan.
   process.once('disconnect', () => {
     if (closing) return;
@@ -124,9 +116,7 @@ async function main(): Promise<void> {
     await client.login(config.discord.token);
   } catch (error) {
     if (closing) return;
-    logger.fatal(describeLoginFailure(error, config.discord.apiUrl));
-    await shutdown().catch(() => undefined);
-    process.exit(1);
+    await exitAfterStartupFailure(logger, describeLoginFailure(error, config.discord.apiUrl), shutdown);
   }
 }
 

@@ -1,0 +1,38 @@
+import closeWithGrace from 'close-with-grace';
+import type { Logger } from './logger.js';
+
+/**
+ * Signals close the process gracefully within `graceMs` (exit 0), a second signal exits at once, and an
+ * uncaught exception closes it with exit 1. Stray promise rejections are logged, not fatal: one bad gateway
+ * payload must not take every member's bot down.
+ */
+export function closeGracefullyOnSignals({
+  logger,
+  graceMs,
+  close,
+  processName,
+}: {
+  logger: Logger;
+  graceMs: number;
+  close: () => Promise<void>;
+  /** Names the process in the shutdown log line when there are several (a shard). */
+  processName?: string;
+}): void {
+  const shuttingDown = processName ? `${processName} shutting down` : 'shutting down';
+  closeWithGrace(
+    { delay: graceMs, logger: { error: (message: string) => logger.error(message) }, skip: ['unhandledRejection'] },
+    async ({ signal, err }) => {
+      if (err) logger.fatal({ err }, `unexpected error; ${shuttingDown}`);
+      else logger.info({ signal }, shuttingDown);
+      await close();
+    },
+  );
+  process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection'));
+}
+
+/** A start-up step failed: one actionable line for the admin, release what was opened, exit 1. */
+export async function exitAfterStartupFailure(logger: Logger, message: string, close: () => Promise<void>): Promise<never> {
+  logger.fatal(message);
+  await close().catch(() => undefined);
+  process.exit(1);
+}
