@@ -133,9 +133,12 @@ async function main(): Promise<void> {
       database: database.isHealthy() ? 'ok' : 'error',
       gateway: client ? gatewayStatus(client) : (shards?.status() ?? 'starting shards'),
     }),
-    // On the public port only when the admin did not ask for a separate one.
-    metrics: metrics && config.metrics.port === undefined ? { registry: metrics.registry, token: config.metrics.token } : undefined,
+    // On the public port only behind a bearer token: member counts and internals are nobody else's business.
+    metrics: metrics && config.metrics.port === undefined && config.metrics.token !== undefined ? { registry: metrics.registry, token: config.metrics.token } : undefined,
   });
+  if (metrics && config.metrics.port === undefined && config.metrics.token === undefined) {
+    logger.warn('metrics are collected but not served: set METRICS_PORT (a separate listener) or METRICS_TOKEN (bearer token on PORT) to scrape /metrics, or METRICS=false to silence this');
+  }
   const metricsServer =
     metrics && config.metrics.port !== undefined
       ? await buildMetricsServer({ registry: metrics.registry, token: config.metrics.token, logger })

@@ -13,18 +13,19 @@
  *   manager → shard  { op: 'busy', id, retryAfterSeconds } refused: the wait would be too long
  *   shard → manager  { op: 'report', status, headers }     the outcome of a granted request
  */
+import { randomUUID } from 'node:crypto';
 import { AniListError, type HeaderSource, type RateLimiter, type RateLimiterStats, type RateLimitReport } from '../anilist/index.js';
 import type { Logger } from '../logger.js';
 
 export const LIMITER_CHANNEL = 'limiter';
 
 export type LimiterRequest =
-  | { readonly _anilink: typeof LIMITER_CHANNEL; readonly op: 'schedule'; readonly id: number; readonly key: string }
+  | { readonly _anilink: typeof LIMITER_CHANNEL; readonly op: 'schedule'; readonly id: string; readonly key: string }
   | { readonly _anilink: typeof LIMITER_CHANNEL; readonly op: 'report'; readonly status: number; readonly headers: Record<string, string> };
 
 export type LimiterResponse =
-  | { readonly _anilink: typeof LIMITER_CHANNEL; readonly op: 'grant'; readonly id: number }
-  | { readonly _anilink: typeof LIMITER_CHANNEL; readonly op: 'busy'; readonly id: number; readonly retryAfterSeconds: number | undefined };
+  | { readonly _anilink: typeof LIMITER_CHANNEL; readonly op: 'grant'; readonly id: string }
+  | { readonly _anilink: typeof LIMITER_CHANNEL; readonly op: 'busy'; readonly id: string; readonly retryAfterSeconds: number | undefined };
 
 /** One side of an IPC link: `process.send`/`process.on('message')` in a shard, a discord.js Shard in the manager. */
 export interface IpcEndpoint {
@@ -73,8 +74,10 @@ interface Pending {
 export function createIpcRateLimiter(options: IpcRateLimiterOptions): RateLimiter {
   const { endpoint, logger } = options;
   const answerTimeoutMs = options.answerTimeoutMs ?? 30_000;
-  const pending = new Map<number, Pending>();
-  let nextId = 1;
+  const pending = new Map<string, Pending>();
+  // Ids are unique per process: a respawned shard must not take a grant meant for its predecessor's request.
+  const idPrefix = randomUUID();
+  let sequence = 0;
   let sent = 0;
   let rejected = 0;
   let closed = false;
@@ -101,7 +104,7 @@ export function createIpcRateLimiter(options: IpcRateLimiterOptions): RateLimite
       rejected++;
       return Promise.reject(new AniListError('busy', { retryAfterSeconds: 60 }));
     }
-    const id = nextId++;
+    const id = `${idPrefix}:${++sequence}`;
     return new Promise<T>((resolve, reject) => {
       const timer = setTimeout(() => {
         if (!pending.delete(id)) return;

@@ -53,6 +53,9 @@ describe('the real bot process', () => {
     expect(answer.content).toBe(RUN_LINK_FIRST);
     expect(answer.flags! & MessageFlags.Ephemeral).toBeTruthy();
 
+    // Without METRICS_PORT or METRICS_TOKEN, nothing about members is served on the public port.
+    expect((await fetch(`${w.bot.publicUrl}/metrics`)).status).toBe(404);
+
     expectCleanDiscordTraffic(w);
     // Discord token, client secret, encryption key, link page id, browser cookie, OAuth code and state.
     expect(w.secrets.size).toBeGreaterThanOrEqual(7);

@@ -99,11 +99,33 @@ describe('IPC rate limiter (shard side ↔ manager side)', () => {
     real.close();
   });
 
+  it("a respawned shard never takes a grant meant for its predecessor's request", async () => {
+    const link = channel();
+    const predecessor = createIpcRateLimiter({ endpoint: link.shard });
+    void predecessor.schedule('k', () => Promise.resolve('old')).catch(() => undefined);
+    const successor = createIpcRateLimiter({ endpoint: link.shard });
+    let ran = false;
+    const waiting = successor.schedule('k', () => {
+      ran = true;
+      return Promise.resolve('new');
+    });
+    // The manager answers the predecessor's request: the successor must not run on that grant.
+    const [oldRequest, newRequest] = link.sent as { id: string }[];
+    expect(oldRequest!.id).not.toBe(newRequest!.id);
+    link.manager.send({ _anilink: 'limiter', op: 'grant', id: oldRequest!.id });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(ran).toBe(false);
+    link.manager.send({ _anilink: 'limiter', op: 'grant', id: newRequest!.id });
+    await expect(waiting).resolves.toBe('new');
+    predecessor.close();
+    successor.close();
+  });
+
   it('ignores messages that are not its own (discord.js _ready, other ids) and refuses everything after close()', async () => {
     const link = channel();
     const shard = createIpcRateLimiter({ endpoint: link.shard });
     link.manager.send({ _ready: true });
-    link.manager.send({ _anilink: 'limiter', op: 'grant', id: 999 });
+    link.manager.send({ _anilink: 'limiter', op: 'grant', id: 'another-process:1' });
     const waiting = shard.schedule('k', () => Promise.resolve('never'));
     await new Promise((resolve) => setImmediate(resolve));
     shard.close();
