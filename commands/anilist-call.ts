@@ -22,7 +22,7 @@ export async function callAniList<T>(
     return await call();
   } catch (error) {
     if (!isAniListError(error)) throw error;
-    if (error.kind === 'invalidToken' && account) deps.links.markTokenRejected(account.discordUserId);
+    if (error.kind === 'invalidToken' && account) deps.links.markTokenRejected(account);
     if (error.kind === 'badRequest') throw error;
     if (error.kind === 'notFound' && messages.notFound !== undefined) throw new UserFacingError(messages.notFound);
     throw new UserFacingError(error.userMessage);

@@ -25,6 +25,11 @@ export interface LoadedList {
   readonly entries: readonly MediaListEntry[];
   readonly scoreFormat: ScoreFormat;
   readonly hiddenAdultCount: number;
+  /**
+   * Entries the owner marked private on AniList. Only the owner's own token returns them, and every /list
+   * message is public, so they are never shown: only counted, so the owner knows why they are missing.
+   */
+  readonly hiddenPrivateCount: number;
   readonly truncated: boolean;
 }
 
@@ -71,13 +76,15 @@ export async function loadList(deps: CommandDeps, request: ListRequest, access: 
   );
   if (list.scoreFormat) deps.links.rememberScoreFormat(owner.discordUserId, list.scoreFormat);
   const inStatus = list.entries.filter((entry) => request.status === 'ALL' || entry.status === request.status);
-  const visible = request.nsfwAllowed ? inStatus : inStatus.filter((entry) => entry.media?.isAdult !== true);
+  const shareable = inStatus.filter((entry) => entry.private !== true);
+  const visible = request.nsfwAllowed ? shareable : shareable.filter((entry) => entry.media?.isAdult !== true);
   return {
     owner,
     entries: visible,
     // The format AniList sent with the list is the one its scores are in; the link's copy may be a year old.
     scoreFormat: list.scoreFormat ?? toScoreFormat(owner.scoreFormat),
-    hiddenAdultCount: inStatus.length - visible.length,
+    hiddenAdultCount: shareable.length - visible.length,
+    hiddenPrivateCount: inStatus.length - shareable.length,
     truncated: list.truncated,
   };
 }

@@ -8,7 +8,7 @@ import { LIST_STATUSES, formatProgress, isListStatus, statusLabel, totalUnits, u
 import { safeLabel } from './format/text.js';
 import { loadList, resolveListAccess, type ListRequest, type LoadedList } from './list-data.js';
 import { parseListCustomId, type ListIncrementId, type ListPageId, type ListStatusFilter } from './list-ids.js';
-import { renderListPage } from './list-view.js';
+import { privateHiddenNote, renderListPage } from './list-view.js';
 import { UserFacingError } from './user-facing-error.js';
 
 export const NOT_YOUR_BUTTONS = 'These buttons belong to the member who ran this `/list`. Run `/list` yourself to browse.';
@@ -69,8 +69,12 @@ function pageMessage(request: ListRequest, loaded: LoadedList, page: number, not
     const owner = request.callerId === request.ownerId ? 'your' : `${escapeMarkdown(loaded.owner.anilistName)}'s`;
     const kind = request.type === 'MANGA' ? 'manga' : 'anime';
     const where = request.status === 'ALL' ? '' : ` under “${statusLabel(request.status, request.type)}”`;
-    const hidden = loaded.hiddenAdultCount > 0 ? ` (${loaded.hiddenAdultCount} 18+ ${loaded.hiddenAdultCount === 1 ? 'entry is' : 'entries are'} hidden outside NSFW channels)` : '';
-    const empty = `Nothing on ${owner} ${kind} list${where} yet${hidden}.`;
+    const notes = [
+      loaded.hiddenAdultCount > 0 ? `${loaded.hiddenAdultCount} 18+ ${loaded.hiddenAdultCount === 1 ? 'entry is' : 'entries are'} hidden outside NSFW channels` : undefined,
+      loaded.hiddenPrivateCount > 0 ? privateHiddenNote(loaded.hiddenPrivateCount) : undefined,
+    ].filter(Boolean);
+    const hidden = notes.length > 0 ? ` (${notes.join('; ')})` : '';
+    const empty = `Nothing ${loaded.hiddenPrivateCount > 0 ? 'public ' : ''}on ${owner} ${kind} list${where} yet${hidden}.`;
     return { content: [notice, empty].filter(Boolean).join('\n'), embeds: [], components: [], allowedMentions: { parse: [] } };
   }
   const rendered = renderListPage({
@@ -84,6 +88,7 @@ function pageMessage(request: ListRequest, loaded: LoadedList, page: number, not
     scoreFormat: loaded.scoreFormat,
     page,
     hiddenAdultCount: loaded.hiddenAdultCount,
+    hiddenPrivateCount: loaded.hiddenPrivateCount,
     truncated: loaded.truncated,
     withIncrementButtons: isOwnCurrent,
   });
@@ -104,19 +109,27 @@ async function incrementProgress(context: CommandContext<MessageComponentInterac
   const request: ListRequest = { callerId: id.callerId, ownerId: id.callerId, type: id.type, status: 'CURRENT', nsfwAllowed: isNsfwChannel(interaction) };
   const access = resolveListAccess(deps, id.callerId, id.callerId);
   await updateMessage(context, async () => {
+    const owner = access.owner;
+    // The cached list may be a minute old, and a change made on AniList's site since then must not be overwritten
+    // by "shown + 1": the decision is taken on a fresh read of the list. The page shown afterwards comes from it too.
+    deps.anilist.invalidateUserList(owner.anilistUserId);
     const before = await loadList(deps, request, access);
     const entry = before.entries.find((candidate) => candidate.mediaId === id.mediaId);
     if (!entry) return pageMessage(request, before, id.page, 'That title is no longer on this list, so nothing was changed.');
     const progress = entry.progress ?? 0;
     const title = safeLabel(entry.media?.title?.userPreferred ?? `Media ${entry.mediaId}`, 80);
     if (progress !== id.shownProgress) {
-      return pageMessage(request, before, id.page, `**${title}** was updated elsewhere in the meantime, so nothing was changed. Here is the current list.`);
+      return pageMessage(
+        request,
+        before,
+        id.page,
+        `**${title}** was updated elsewhere in the meantime: progress is already ${progress} on AniList, so nothing was changed. Here is the current list.`,
+      );
     }
     const total = totalUnits(entry.media);
     if (total !== null && progress >= total) {
       return pageMessage(request, before, id.page, `**${title}** is already at its last ${unitName(id.type)} (${total}).`);
     }
-    const owner = access.owner;
     const saved = await callAniList(deps, owner, () =>
       deps.anilist.saveMediaListEntry({ mediaId: id.mediaId, progress: progress + 1 }, { key: id.callerId, token: deps.links.accessTokenFor(owner) }),
     );

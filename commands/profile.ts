@@ -1,5 +1,6 @@
 import { EmbedBuilder, MessageFlags, SlashCommandBuilder, TimestampStyles, escapeMarkdown, time } from 'discord.js';
-import { RUN_LINK_FIRST, callAniList } from './anilist-call.js';
+import { isAniListError } from '../src/anilist/index.js';
+import { RUN_LINK_FIRST, callAniList, isUsableLink } from './anilist-call.js';
 import type { Command } from './command.js';
 
 const ANILIST_BLUE = 0x3db4f2;
@@ -29,10 +30,20 @@ export const profile: Command = {
 
     await interaction.deferReply();
     // Another member's profile is fetched without their token, so a private AniList profile stays private.
-    const usableOwnToken = isSelf && !account.tokenRejectedAt ? deps.links.accessTokenFor(account) : undefined;
-    const user = await callAniList(deps, isSelf ? account : undefined, () =>
-      deps.anilist.userProfile(account.anilistUserId, { key: interaction.user.id, token: usableOwnToken }),
-    );
+    // Our own goes with our token only while it may still work: an expired or rejected one would turn a card
+    // anyone can see into an error, so the public card is fetched without it instead.
+    const ownToken = isSelf && isUsableLink(account, deps.clock()) ? deps.links.accessTokenFor(account) : undefined;
+    const fetchProfile = (token: string | undefined) => deps.anilist.userProfile(account.anilistUserId, { key: interaction.user.id, token });
+    const user = await callAniList(deps, undefined, async () => {
+      if (ownToken === undefined) return fetchProfile(undefined);
+      try {
+        return await fetchProfile(ownToken);
+      } catch (error) {
+        if (!isAniListError(error) || error.kind !== 'invalidToken') throw error;
+        deps.links.markTokenRejected(account);
+        return fetchProfile(undefined);
+      }
+    });
 
     const reportedFormat = user.mediaListOptions?.scoreFormat;
     if (reportedFormat) deps.links.rememberScoreFormat(account.discordUserId, reportedFormat);
@@ -59,11 +70,15 @@ export const profile: Command = {
     const avatar = user.avatar?.large ?? user.avatar?.medium;
     if (avatar) embed.setThumbnail(avatar);
     if (isSelf) {
+      const rejected = deps.links.findLink(account.discordUserId)?.tokenRejectedAt ?? account.tokenRejectedAt;
+      const expired = account.tokenExpiresAt.getTime() <= deps.clock().getTime();
       embed.addFields({
         name: 'Authorization',
-        value: account.tokenRejectedAt
+        value: rejected
           ? 'AniList rejected the stored authorization. Run `/link` to connect again.'
-          : `Expires ${time(account.tokenExpiresAt, TimestampStyles.LongDate)}; run \`/link\` again before then.`,
+          : expired
+            ? `Expired ${time(account.tokenExpiresAt, TimestampStyles.LongDate)}. Run \`/link\` to connect again.`
+            : `Expires ${time(account.tokenExpiresAt, TimestampStyles.LongDate)}; run \`/link\` again before then.`,
       });
     }
     await interaction.editReply({ embeds: [embed], allowedMentions: { parse: [] } });

@@ -108,6 +108,13 @@ export async function loadOwnEntries(deps: CommandDeps, account: LinkedAccount, 
   return [...anime.entries, ...manga.entries].sort((a, b) => (b.updatedAt ?? 0) - (a.updatedAt ?? 0));
 }
 
+/** What `loadOwnEntries` would find in the client's cache right now; never a request. */
+export function peekOwnEntries(deps: CommandDeps, account: LinkedAccount, token: string): MediaListEntry[] {
+  const context = { key: account.discordUserId, token };
+  const lists = (['ANIME', 'MANGA'] as const).map((type) => deps.anilist.peekUserMediaList({ userId: account.anilistUserId, type }, context));
+  return lists.flatMap((list) => list?.entries ?? []).sort((a, b) => (b.updatedAt ?? 0) - (a.updatedAt ?? 0));
+}
+
 export type FreeTextResolution =
   | { kind: 'found'; mediaId: number }
   | { kind: 'none' }

@@ -1,12 +1,12 @@
-import { EmbedBuilder, SlashCommandBuilder, escapeMarkdown, type AutocompleteInteraction, type ChatInputCommandInteraction } from 'discord.js';
-import type { MediaListStatus, MediaSearchResult, SaveMediaListEntryInput } from '../src/anilist/index.js';
+import { EmbedBuilder, MessageFlags, SlashCommandBuilder, escapeMarkdown, type AutocompleteInteraction, type ChatInputCommandInteraction } from 'discord.js';
+import type { MediaListStatus, SaveMediaListEntryInput, ScoreFormat } from '../src/anilist/index.js';
 import type { LinkedAccount } from '../src/db/linked-accounts.js';
 import type { Logger } from '../src/logger.js';
 import { callAniList, isUsableLink, requireUsableLink } from './anilist-call.js';
 import { isNsfwChannel } from './channel-nsfw.js';
 import type { Command, CommandDeps } from './command.js';
 import { LIST_STATUSES, displayTitle, formatProgress, isListStatus, statusLabel, totalUnits, unitName } from './format/media.js';
-import { checkScore, formatScore, toScoreFormat } from './format/score.js';
+import { checkScore, formatScore, scoreFormatName, toScoreFormat } from './format/score.js';
 import { truncate } from './format/text.js';
 import { ANILIST_BLUE } from './list-view.js';
 import {
@@ -14,6 +14,7 @@ import {
   SEARCH_PAGE_SIZE,
   loadOwnEntries,
   matchOwnEntries,
+  peekOwnEntries,
   mediaIdFromOption,
   mergeChoices,
   normalizeQuery,
@@ -68,9 +69,10 @@ export const update: Command = {
 
     const saved = await callAniList(deps, account, () => deps.anilist.saveMediaListEntry({ mediaId, ...changes }, { key: account.discordUserId, token }));
     const savedMedia = saved.media ?? media;
+    const checkedFormat = toScoreFormat(account.scoreFormat);
     const reportedFormat = saved.user?.mediaListOptions?.scoreFormat;
     if (reportedFormat) deps.links.rememberScoreFormat(account.discordUserId, reportedFormat);
-    const scoreFormat = reportedFormat ?? toScoreFormat(account.scoreFormat);
+    const scoreFormat = reportedFormat ?? checkedFormat;
     const embed = new EmbedBuilder()
       .setColor(ANILIST_BLUE)
       .setAuthor({ name: `${account.anilistName} updated their list` })
@@ -81,7 +83,19 @@ export const update: Command = {
         { name: 'Score', value: formatScore(saved.score, scoreFormat), inline: true },
       );
     if (savedMedia.siteUrl) embed.setURL(savedMedia.siteUrl);
-    await interaction.editReply({ embeds: [embed], allowedMentions: { parse: [] } });
+    // AniList read `score` in the format it has now; it was checked against the copy we had. Say so when they differ.
+    const content =
+      changes.score !== undefined && reportedFormat && reportedFormat !== checkedFormat
+        ? scoreFormatChangedNotice(changes.score, checkedFormat, reportedFormat, saved.score)
+        : undefined;
+    if (saved.private === true) {
+      // A private entry is "only visible to" the member on AniList: it must not be announced in the channel.
+      await interaction.deleteReply();
+      embed.setAuthor({ name: 'Private entry updated (only you can see this)' });
+      await interaction.followUp({ content, embeds: [embed], flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
+      return;
+    }
+    await interaction.editReply({ content, embeds: [embed], allowedMentions: { parse: [] } });
   },
 
   async autocomplete({ interaction, deps, log }) {
@@ -103,6 +117,13 @@ interface EntryChanges extends Omit<SaveMediaListEntryInput, 'mediaId' | 'progre
 }
 
 /** Everything that can be checked without AniList, so a typo costs no request from the shared budget. */
+export function scoreFormatChangedNotice(given: number, checkedAs: ScoreFormat, nowIs: ScoreFormat, saved: number | null | undefined): string {
+  return (
+    `⚠️ Your AniList score format is now ${scoreFormatName(nowIs)}, not ${scoreFormatName(checkedAs)}: AniList read your ${given} ` +
+    `as ${formatScore(saved ?? given, nowIs)}. Run \`/update\` again with the score you meant, in the ${scoreFormatName(nowIs)} format.`
+  );
+}
+
 function readChanges(interaction: ChatInputCommandInteraction, account: LinkedAccount): EntryChanges {
   const progress = interaction.options.getInteger('progress');
   const status = interaction.options.getString('status');
@@ -157,6 +178,12 @@ async function resolveMediaId(deps: CommandDeps, account: LinkedAccount, token: 
   }
 }
 
+/**
+ * The latest keystroke of each member: an older one still waiting for the AniList budget is abandoned, because
+ * Discord only ever shows the answer to the newest. Keyed by Discord user id; entries leave when answered.
+ */
+const pendingSuggestions = new Map<string, AbortController>();
+
 async function suggest(interaction: AutocompleteInteraction, deps: CommandDeps, log: Logger) {
   const focused = interaction.options.getFocused(true);
   if (focused.name !== 'media') return [];
@@ -165,21 +192,32 @@ async function suggest(interaction: AutocompleteInteraction, deps: CommandDeps, 
   const account = deps.links.findLink(interaction.user.id);
   const usable = isUsableLink(account, deps.clock()) ? account : undefined;
 
-  const ownLoad = usable
-    ? loadOwnEntries(deps, usable, deps.links.accessTokenFor(usable)).then((entries) => matchOwnEntries(entries, query, nsfwAllowed))
-    : Promise.resolve([]);
-  const searchLoad: Promise<readonly MediaSearchResult[]> =
-    query.length >= MIN_SEARCH_LENGTH
-      ? deps.anilist.searchMedia({ search: query, isAdult: nsfwAllowed ? null : false, perPage: SEARCH_PAGE_SIZE }, { key: interaction.user.id })
-      : Promise.resolve([]);
+  // Own entries only from lists already cached (by /list or /update): loading two whole lists for a keystroke
+  // would spend the budget every member shares.
+  const own = usable ? matchOwnEntries(peekOwnEntries(deps, usable, deps.links.accessTokenFor(usable)), query, nsfwAllowed) : [];
+  if (query.length < MIN_SEARCH_LENGTH) return mergeChoices(own, [], nsfwAllowed, usable?.titleLanguage);
 
-  const [own, found] = await Promise.all([settleWithin(ownLoad, AUTOCOMPLETE_BUDGET_MS, log), settleWithin(searchLoad, AUTOCOMPLETE_BUDGET_MS, log)]);
-  return mergeChoices(own ?? [], found ?? [], nsfwAllowed, usable?.titleLanguage);
+  const memberId = interaction.user.id;
+  pendingSuggestions.get(memberId)?.abort(new Error('superseded by a newer keystroke'));
+  const controller = new AbortController();
+  pendingSuggestions.set(memberId, controller);
+  try {
+    const searchLoad = deps.anilist.searchMedia(
+      { search: query, isAdult: nsfwAllowed ? null : false, perPage: SEARCH_PAGE_SIZE },
+      { key: memberId, signal: controller.signal },
+    );
+    const found = await settleWithin(searchLoad, AUTOCOMPLETE_BUDGET_MS, log);
+    return mergeChoices(own, found ?? [], nsfwAllowed, usable?.titleLanguage);
+  } finally {
+    // Past the budget nobody will see this answer: a search still queued gives its place back.
+    controller.abort(new Error('autocomplete answered'));
+    if (pendingSuggestions.get(memberId) === controller) pendingSuggestions.delete(memberId);
+  }
 }
 
 /**
- * The value if it arrives in time, otherwise undefined. A late load keeps running and fills the client's cache,
- * so the member's next keystroke is answered from it.
+ * The value if it arrives in time, otherwise undefined. A late request AniList already received keeps running
+ * and fills the client's cache, so the member's next keystroke is answered from it.
  */
 async function settleWithin<T>(promise: Promise<T>, ms: number, log: Logger): Promise<T | undefined> {
   let timer: ReturnType<typeof setTimeout> | undefined;

@@ -53,6 +53,10 @@ const FORMAT_NAMES: Record<ScoreFormat, string> = {
   POINT_3: '3 point smiley',
 };
 
+export function scoreFormatName(format: ScoreFormat): string {
+  return FORMAT_NAMES[format];
+}
+
 export type ScoreCheck = { ok: true; score: number } | { ok: false; message: string };
 
 /**

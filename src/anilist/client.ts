@@ -50,6 +50,11 @@ export interface CallContext {
   readonly key: string;
   /** The member's AniList access token. Used for this request only: never stored, never logged. */
   readonly token?: string | undefined;
+  /**
+   * Abandons the call while it still waits for the rate limiter, so it spends nothing of the shared budget
+   * (an autocomplete keystroke the member has typed past). A request already sent runs to its end.
+   */
+  readonly signal?: AbortSignal | undefined;
 }
 
 export interface AuthenticatedCallContext extends CallContext {
@@ -90,6 +95,8 @@ export interface AniListClient {
   userProfile(userId: number, context: CallContext): Promise<UserProfile>;
   /** Every chunk of the list, de-duplicated, newest first; cached per user for a short time. */
   userMediaList(input: UserMediaListQueryInput, context: CallContext): Promise<UserMediaList>;
+  /** The list `userMediaList` would answer from its cache right now, or undefined: never a request. */
+  peekUserMediaList(input: UserMediaListQueryInput, context: CallContext): UserMediaList | undefined;
   mediaById(id: number, context: CallContext): Promise<MediaDetails>;
   searchMedia(input: SearchMediaInput, context: CallContext): Promise<readonly MediaSearchResult[]>;
   /** Creates or updates the token owner's entry, then drops that owner's cached lists. */
@@ -166,6 +173,9 @@ export function createAniListClient(options: AniListClientOptions): AniListClien
     const authenticated = context.token !== undefined;
 
     return limiter.schedule(context.key, async () => {
+      // A limiter that cannot withdraw queued calls (e.g. one shared across processes) may still start an
+      // abandoned one: skip the HTTP request at least.
+      context.signal?.throwIfAborted();
       const startedAt = performance.now();
       try {
         // The document's TypedDocumentNode already tied `variables` and TResult together above.
@@ -186,7 +196,7 @@ export function createAniListClient(options: AniListClientOptions): AniListClien
         logFailure(operation, mapped, performance.now() - startedAt);
         throw mapped;
       }
-    });
+    }, { signal: context.signal });
   }
 
   function logFailure(operation: string, error: AniListError, ms: number): void {
@@ -249,6 +259,10 @@ export function createAniListClient(options: AniListClientOptions): AniListClien
     });
   }
 
+  function peekUserMediaList(input: UserMediaListQueryInput, context: CallContext): UserMediaList | undefined {
+    return lists.peek(listCacheKey(input, context.token));
+  }
+
   async function mediaById(id: number, context: CallContext): Promise<MediaDetails> {
     const load = async (): Promise<MediaDetails> => {
       const data = await execute(MediaByIdDocument, { id }, context);
@@ -266,13 +280,19 @@ export function createAniListClient(options: AniListClientOptions): AniListClien
     const isAdult = input.isAdult === undefined ? false : input.isAdult;
     const type = input.type ?? null;
     const cacheKey = JSON.stringify([search.toLowerCase(), type, isAdult, perPage]);
-    const { results } = await searches.get(cacheKey, async () => {
+    const load = async (signal?: AbortSignal) => {
       // Sent without a token on purpose: results are then the same for everyone and cacheable.
-      const data = await execute(SearchMediaDocument, { search, type, isAdult, perPage }, { key: context.key });
+      const data = await execute(SearchMediaDocument, { search, type, isAdult, perPage }, { key: context.key, signal });
       const media = data.Page?.media ?? [];
       return { results: media.filter((m): m is MediaSearchResult => m !== null) };
-    });
-    return results;
+    };
+    if (context.signal === undefined) return (await searches.get(cacheKey, () => load())).results;
+    // An abandonable search is not shared with concurrent callers (their call must not fail because this
+    // one was abandoned); a cached answer still serves it, and its own answer fills the cache for them.
+    const cached = searches.peek(cacheKey);
+    if (cached !== undefined) return cached.results;
+    const loaded = await load(context.signal);
+    return (await searches.get(cacheKey, () => Promise.resolve(loaded))).results;
   }
 
   function invalidateUserList(userId: number): void {
@@ -307,6 +327,7 @@ export function createAniListClient(options: AniListClientOptions): AniListClien
     viewer,
     userProfile,
     userMediaList,
+    peekUserMediaList,
     mediaById,
     searchMedia,
     saveMediaListEntry,

@@ -23,6 +23,7 @@ export {
   type RateLimiterOptions,
   type RateLimiterStats,
   type RateLimitReport,
+  type ScheduleOptions,
 } from './rate-limiter.js';
 export type { HeaderSource } from './headers.js';
 export type { UserMediaList } from './media-list.js';

@@ -15,13 +15,22 @@ import { readNumericHeader, retryDelayMsFromHeaders, type HeaderSource } from '.
  * caller whose expected wait exceeds `maxWaitMs` is refused at once with a `busy` AniListError.
  */
 export interface RateLimiter {
-  /** Run `task` when the budget allows. Rejects with AniListError('busy') instead of waiting too long. */
-  schedule<T>(key: string, task: () => Promise<T>): Promise<T>;
+  /**
+   * Run `task` when the budget allows. Rejects with AniListError('busy') instead of waiting too long.
+   * An aborted `signal` takes a call that is still waiting out of the queue (rejecting with the signal's
+   * reason) so it never spends the budget; a task already started is not affected.
+   */
+  schedule<T>(key: string, task: () => Promise<T>, options?: ScheduleOptions): Promise<T>;
   /** Feed back every AniList response (success or failure) so the limiter can adapt. */
   report(response: RateLimitReport): void;
   stats(): RateLimiterStats;
   /** Refuse everything still waiting (shutdown). Tasks already started are unaffected. */
   close(): void;
+}
+
+export interface ScheduleOptions {
+  /** Abandon the call while it waits, e.g. an autocomplete keystroke the member has already typed past. */
+  readonly signal?: AbortSignal | undefined;
 }
 
 export interface RateLimitReport {
@@ -73,7 +82,7 @@ interface Waiter {
   readonly key: string;
   readonly enqueuedAt: number;
   readonly run: () => void;
-  readonly reject: (error: unknown) => void;
+  readonly reject: (error: Error) => void;
 }
 
 export function createRateLimiter(options: RateLimiterOptions = {}): RateLimiter {
@@ -195,8 +204,10 @@ export function createRateLimiter(options: RateLimiterOptions = {}): RateLimiter
     return new AniListError('busy', { retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)) });
   }
 
-  function schedule<T>(key: string, task: () => Promise<T>): Promise<T> {
+  function schedule<T>(key: string, task: () => Promise<T>, scheduleOptions: ScheduleOptions = {}): Promise<T> {
+    const { signal } = scheduleOptions;
     const at = now();
+    if (signal?.aborted === true) return Promise.reject(abortReason(signal));
     if (closed) return Promise.reject(busy(defaultPauseMs));
     if (queued >= maxQueue) {
       return Promise.reject(busy(projectedStart(queued + 1, at) - at));
@@ -208,18 +219,26 @@ export function createRateLimiter(options: RateLimiterOptions = {}): RateLimiter
     }
 
     return new Promise<T>((resolve, reject) => {
+      const onAbort = () => {
+        if (signal !== undefined && withdraw(waiter)) reject(abortReason(signal));
+      };
       const waiter: Waiter = {
         key,
         enqueuedAt: at,
         // The task is started by the pump; its own success or failure is the caller's result.
         run: () => {
+          signal?.removeEventListener('abort', onAbort);
           // Wrapped so a task that throws synchronously still rejects the caller's promise.
           new Promise<T>((settle) => {
             settle(task());
           }).then(resolve, reject);
         },
-        reject,
+        reject: (error) => {
+          signal?.removeEventListener('abort', onAbort);
+          reject(error);
+        },
       };
+      signal?.addEventListener('abort', onAbort, { once: true });
       let keyQueue = queues.get(key);
       if (keyQueue === undefined) {
         keyQueue = [];
@@ -230,6 +249,25 @@ export function createRateLimiter(options: RateLimiterOptions = {}): RateLimiter
       queued++;
       pump();
     });
+  }
+
+  /** Take a waiter out of the queue before its turn; false when it is no longer waiting. */
+  function withdraw(waiter: Waiter): boolean {
+    const keyQueue = queues.get(waiter.key);
+    const index = keyQueue?.indexOf(waiter) ?? -1;
+    if (keyQueue === undefined || index === -1) return false;
+    keyQueue.splice(index, 1);
+    queued--;
+    if (keyQueue.length === 0) {
+      queues.delete(waiter.key);
+      rotation.splice(rotation.indexOf(waiter.key), 1);
+    }
+    if (queued === 0 && timer !== undefined) {
+      clearTimer(timer.handle);
+      timer = undefined;
+      timerDueAt = Infinity;
+    }
+    return true;
   }
 
   function takeNextWaiter(): Waiter | undefined {
@@ -374,6 +412,12 @@ export function createRateLimiter(options: RateLimiterOptions = {}): RateLimiter
   }
 
   return { schedule, report, stats, close };
+}
+
+/** What an abandoned call rejects with: the signal's own reason (an AbortError unless the caller gave one). */
+function abortReason(signal: AbortSignal): Error {
+  const reason: unknown = signal.reason;
+  return reason instanceof Error ? reason : new DOMException('The operation was aborted.', 'AbortError');
 }
 
 function positiveInteger(value: number, name: string): number {

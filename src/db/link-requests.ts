@@ -10,8 +10,12 @@ export interface LinkRequestsRepository {
   replaceForUser(request: NewLinkRequest): void;
   findActiveByPageIdHash(pageIdHash: string, now: Date): LinkRequest | undefined;
   attachState(id: number, stateHash: string, browserBindingHash: string): void;
-  /** Deletes and returns the request in one statement, so two callbacks racing for one state cannot both win. */
-  consumeByStateHash(stateHash: string): LinkRequest | undefined;
+  /**
+   * Finds the request by state and, only if `accept` approves it (e.g. the browser binding matches and it has not
+   * expired), deletes it, in one transaction: two callbacks racing for one state cannot both win, and a callback
+   * that `accept` refuses leaves the member's request in place. `consumed` says whether this call deleted it.
+   */
+  consumeByStateHash(stateHash: string, accept: (request: LinkRequest) => boolean): { request: LinkRequest; consumed: boolean } | undefined;
   deleteForUser(discordUserId: string): number;
   purgeExpired(now: Date): number;
 }
@@ -33,7 +37,19 @@ export function createLinkRequestsRepository(db: Db): LinkRequestsRepository {
     attachState(id, stateHash, browserBindingHash) {
       db.update(linkRequests).set({ stateHash, browserBindingHash }).where(eq(linkRequests.id, id)).run();
     },
-    consumeByStateHash: (stateHash) => db.delete(linkRequests).where(eq(linkRequests.stateHash, stateHash)).returning().get(),
+    consumeByStateHash: (stateHash, accept) =>
+      db.transaction((tx) => {
+        const request = tx.select().from(linkRequests).where(eq(linkRequests.stateHash, stateHash)).get();
+        if (!request) return undefined;
+        if (!accept(request)) return { request, consumed: false };
+        // Conditional on the state still being there, so even a second process cannot consume it twice.
+        const deleted = tx
+          .delete(linkRequests)
+          .where(and(eq(linkRequests.id, request.id), eq(linkRequests.stateHash, stateHash)))
+          .returning({ id: linkRequests.id })
+          .get();
+        return deleted ? { request, consumed: true } : undefined;
+      }),
     deleteForUser: (discordUserId) => db.delete(linkRequests).where(eq(linkRequests.discordUserId, discordUserId)).run().changes,
     purgeExpired: (now) => db.delete(linkRequests).where(lte(linkRequests.expiresAt, now)).run().changes,
   };

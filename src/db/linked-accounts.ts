@@ -30,6 +30,12 @@ export interface LinkedAccountsRepository {
   save(account: NewLinkedAccount, now: Date): SaveLinkResult;
   delete(discordUserId: string): boolean;
   markTokenRejected(discordUserId: string, at: Date): void;
+  /**
+   * Marks the link rejected only if it still holds the token that was rejected (`sealedToken`, unique per seal):
+   * a late "Invalid token" from a request made before the member re-linked must not mark the new link.
+   * Returns whether a row was updated.
+   */
+  markTokenRejectedIfCurrent(discordUserId: string, sealedToken: string, at: Date): boolean;
   /** Keeps the member's score format current; returns whether it changed. */
   updateScoreFormat(discordUserId: string, scoreFormat: string, at: Date): boolean;
   count(): number;
@@ -96,6 +102,13 @@ export function createLinkedAccountsRepository(db: Db): LinkedAccountsRepository
     markTokenRejected(discordUserId, at) {
       db.update(linkedAccounts).set({ tokenRejectedAt: at, updatedAt: at }).where(eq(linkedAccounts.discordUserId, discordUserId)).run();
     },
+
+    markTokenRejectedIfCurrent: (discordUserId, sealedToken, at) =>
+      db
+        .update(linkedAccounts)
+        .set({ tokenRejectedAt: at, updatedAt: at })
+        .where(and(eq(linkedAccounts.discordUserId, discordUserId), eq(linkedAccounts.sealedToken, sealedToken)))
+        .run().changes > 0,
 
     updateScoreFormat: (discordUserId, scoreFormat, at) =>
       db

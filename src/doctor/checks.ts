@@ -252,8 +252,9 @@ export interface AniListCredentials {
 }
 
 /**
- * A token request with a deliberately bogus code: AniList checks the client first, so `invalid_client` means
- * a wrong id, secret or redirect URL, while `invalid_grant` (the code is bad) proves all three are right.
+ * A token request with a deliberately bogus code: AniList (league/oauth2-server) checks the client first, so
+ * `invalid_client` (or a 401) means a wrong id, secret or redirect URL, while any other 400 is about the code
+ * (`invalid_grant`, or `invalid_request` "Cannot decrypt the authorization code") and proves the client was accepted.
  */
 export async function checkAniListCredentials(target: AniListCredentials): Promise<CheckResult> {
   const settings = 'https://anilist.co/settings/developer';
@@ -272,13 +273,15 @@ export async function checkAniListCredentials(target: AniListCredentials): Promi
     });
     const body = (await response.json().catch(() => undefined)) as { error?: unknown } | undefined;
     const error = typeof body?.error === 'string' ? body.error : undefined;
-    if (error === 'invalid_grant') return pass(ANILIST_CREDENTIALS_CHECK, `client ${target.clientId} accepted (id, secret and redirect URL match)`);
     if (error === 'invalid_client' || response.status === 401) {
       return fail(
         ANILIST_CREDENTIALS_CHECK,
         `AniList rejected client ${target.clientId} (invalid_client)`,
         `compare ANILIST_CLIENT_ID and ANILIST_CLIENT_SECRET with ${settings}, and check the client's Redirect URL is exactly ${target.redirectUri}`,
       );
+    }
+    if (response.status === 400) {
+      return pass(ANILIST_CREDENTIALS_CHECK, `client ${target.clientId} accepted (id, secret and redirect URL match)`);
     }
     return fail(
       ANILIST_CREDENTIALS_CHECK,

@@ -16,8 +16,9 @@ export interface LinkRoutesOptions {
 const RESULT_COOKIE_MAX_AGE_S = 5 * 60;
 
 /** `status` overrides the page's usual status, e.g. to keep Fastify's 413 or 415 on a generic error page. */
-export function sendFailure(reply: FastifyReply, kind: Parameters<typeof failurePage>[0], status?: number): FastifyReply {
-  const page = failurePage(kind);
+export function sendFailure(reply: FastifyReply, kind: Parameters<typeof failurePage>[0], status?: number, retryAfterSeconds?: number): FastifyReply {
+  const page = failurePage(kind, retryAfterSeconds);
+  if (retryAfterSeconds !== undefined) reply.header('retry-after', String(Math.max(1, Math.ceil(retryAfterSeconds))));
   return reply
     .code(status ?? page.status)
     .type('text/html; charset=utf-8')
@@ -61,7 +62,11 @@ export function linkRoutes(app: FastifyInstance, options: LinkRoutesOptions, don
     reply.header('cache-control', 'no-store');
     const query = request.query as Record<string, unknown>;
     const browserBinding = request.cookies[bindingCookie];
-    if (browserBinding !== undefined) reply.clearCookie(bindingCookie, cookieOptions);
+    // The binding cookie is cleared only once its state was consumed: a callback with a bogus state, or for another
+    // browser's state, must not break the member's own link in progress.
+    const clearBinding = () => {
+      if (browserBinding !== undefined) reply.clearCookie(bindingCookie, cookieOptions);
+    };
     try {
       const linked = await links.completeLink({ state: query.state, code: query.code, error: query.error, browserBinding });
       const view: ResultPageView = {
@@ -73,10 +78,13 @@ export function linkRoutes(app: FastifyInstance, options: LinkRoutesOptions, don
         replacedAniListName: linked.replacedAniListName,
       };
       // The result travels in a signed cookie so the 303 target carries no query string to leak or replay.
+      clearBinding();
       reply.setCookie(resultCookie, JSON.stringify(view), { ...cookieOptions, maxAge: RESULT_COOKIE_MAX_AGE_S, signed: true });
       return reply.redirect('done', 303);
     } catch (error) {
       if (!(error instanceof LinkFailure)) throw error;
+      // `expired` and `wrong_browser` are the only failures raised before the state is consumed.
+      if (error.kind !== 'expired' && error.kind !== 'wrong_browser') clearBinding();
       if (error.kind === 'misconfigured') {
         logger.error(
           { reason: error.message },
@@ -85,7 +93,7 @@ export function linkRoutes(app: FastifyInstance, options: LinkRoutesOptions, don
       } else {
         logger.info({ kind: error.kind, reason: error.message }, 'link attempt failed');
       }
-      return sendFailure(reply, error.kind);
+      return sendFailure(reply, error.kind, undefined, error.retryAfterSeconds);
     }
   });
 

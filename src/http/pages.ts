@@ -121,6 +121,12 @@ export const FAILURES: Record<LinkFailureKind | 'rate_limited' | 'bad_request' |
     message: 'AniList is not answering right now. Nothing was linked.',
     hint: 'Please try again in a few minutes. ' + RUN_LINK_AGAIN,
   },
+  anilist_busy: {
+    status: 503,
+    title: 'AniList is busy',
+    message: 'AniList is busy right now and could not tell us who you are, so nothing was linked.',
+    hint: 'Run /link in Discord again in a minute to get a fresh link.',
+  },
   rate_limited: {
     status: 429,
     title: 'Too many attempts',
@@ -147,8 +153,13 @@ export const FAILURES: Record<LinkFailureKind | 'rate_limited' | 'bad_request' |
   },
 };
 
-export function failurePage(kind: keyof typeof FAILURES): { status: number; body: string } {
-  const copy = FAILURES[kind];
+/** `retryAfterSeconds` replaces "in a minute" in the hint (for `anilist_busy`). */
+export function failurePage(kind: keyof typeof FAILURES, retryAfterSeconds?: number): { status: number; body: string } {
+  const base = FAILURES[kind];
+  const copy =
+    retryAfterSeconds === undefined
+      ? base
+      : { ...base, hint: base.hint.replace('in a minute', `in ${Math.max(1, Math.ceil(retryAfterSeconds))} seconds`) };
   return {
     status: copy.status,
     body: layout(

@@ -10,12 +10,16 @@ export type LinkFailureKind =
   /** AniList refused our client id/secret or redirect URI: only the admin can fix it. */
   | 'misconfigured'
   /** AniList did not answer, answered 5xx, or its answer made no sense. */
-  | 'anilist_unavailable';
+  | 'anilist_unavailable'
+  /** AniList (or the bot's share of it) is rate-limited right now; `retryAfterSeconds` says when to try again. */
+  | 'anilist_busy';
 
 export class LinkFailure extends Error {
   constructor(
     readonly kind: LinkFailureKind,
     detail?: string,
+    /** Set for `anilist_busy`. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(detail ?? kind);
     this.name = 'LinkFailure';

@@ -29,8 +29,11 @@ export interface AniListIdentity {
   displayAdultContent: boolean;
 }
 
-/** Asks AniList who owns a fresh token. Throws LinkFailure('anilist_unavailable') when it cannot tell. */
-export type IdentifyViewer = (accessToken: string) => Promise<AniListIdentity>;
+/**
+ * Asks AniList who owns a fresh token, for the Discord member linking (their fairness key at the rate limiter).
+ * Throws LinkFailure('anilist_busy') when AniList or the limiter refuses for now, 'anilist_unavailable' otherwise.
+ */
+export type IdentifyViewer = (accessToken: string, discordUserId: string) => Promise<AniListIdentity>;
 
 export interface InteractionReplies {
   editOriginal(applicationId: string, interactionToken: string, content: string): Promise<void>;
@@ -81,7 +84,11 @@ export interface LinkService {
   findLink(discordUserId: string): LinkedAccount | undefined;
   /** Decrypts a member's AniList token just before it is used. */
   accessTokenFor(account: LinkedAccount): string;
-  markTokenRejected(discordUserId: string): void;
+  /**
+   * Records that AniList rejected `account`'s token. Only that token: if the member re-linked since `account` was
+   * read, the new link stays usable.
+   */
+  markTokenRejected(account: Pick<LinkedAccount, 'discordUserId' | 'sealedToken'>): void;
   /**
    * Records the score format AniList last reported for a member. /update validates scores before asking AniList
    * anything, so the stored copy must follow a member who changed formats since linking.
@@ -168,16 +175,24 @@ export function createLinkService(deps: LinkServiceDeps): LinkService {
 
     async completeLink({ state, code, error, browserBinding }) {
       if (!looksLikeSecret(state)) throw new LinkFailure('expired', 'missing or malformed state');
-      const request = linkRequests.consumeByStateHash(hashSecret(state));
-      if (!request || request.expiresAt.getTime() <= clock().getTime()) throw new LinkFailure('expired', 'unknown, used or expired state');
-      if (!request.browserBindingHash || !browserBinding || !looksLikeSecret(browserBinding) || !secretMatchesHash(browserBinding, request.browserBindingHash)) {
-        throw new LinkFailure('wrong_browser', 'browser binding cookie missing or different');
-      }
+      const at = clock().getTime();
+      const bindingMatches = (hash: string | null): boolean =>
+        hash !== null && browserBinding !== undefined && looksLikeSecret(browserBinding) && secretMatchesHash(browserBinding, hash);
+      // Look up, verify, then delete, in one transaction: a callback from another browser (a forwarded authorize
+      // URL, a guessed link) must not consume the member's state, and two racing callbacks cannot both win.
+      const found = linkRequests.consumeByStateHash(
+        hashSecret(state),
+        (candidate) => candidate.expiresAt.getTime() > at && bindingMatches(candidate.browserBindingHash),
+      );
+      if (!found || found.request.expiresAt.getTime() <= at) throw new LinkFailure('expired', 'unknown, used or expired state');
+      if (!found.consumed) throw new LinkFailure('wrong_browser', 'browser binding cookie missing or different');
+      const request = found.request;
+      if (browserBinding === undefined) throw new LinkFailure('wrong_browser', 'browser binding cookie missing');
       if (error !== undefined) throw new LinkFailure('denied', 'authorization was not granted');
       if (typeof code !== 'string' || code.length === 0 || code.length > 2048) throw new LinkFailure('code_rejected', 'missing or malformed code');
 
       const token = await deps.exchangeToken(code, browserBinding);
-      const anilist = await deps.identifyViewer(token.accessToken);
+      const anilist = await deps.identifyViewer(token.accessToken, request.discordUserId);
       const now = clock();
       const expiresAt = token.expiresIn
         ? new Date(now.getTime() + token.expiresIn * 1000)
@@ -229,7 +244,11 @@ export function createLinkService(deps: LinkServiceDeps): LinkService {
 
     accessTokenFor: (account) => openAccessToken(vault, account),
 
-    markTokenRejected: (discordUserId) => accounts.markTokenRejected(discordUserId, clock()),
+    markTokenRejected(account) {
+      if (!accounts.markTokenRejectedIfCurrent(account.discordUserId, account.sealedToken, clock())) {
+        logger.info({ discordUserId: account.discordUserId }, 'AniList rejected a token the member has since replaced; the current link stays usable');
+      }
+    },
 
     rememberScoreFormat(discordUserId, scoreFormat) {
       if (accounts.updateScoreFormat(discordUserId, scoreFormat, clock())) {

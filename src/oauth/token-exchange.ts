@@ -61,9 +61,14 @@ export function createTokenExchange(config: TokenExchangeConfig, fetchImpl: type
     if (error === 'invalid_client' || error === 'unauthorized_client' || response.status === 401) {
       throw new LinkFailure('misconfigured', `AniList answered ${response.status} ${error ?? ''}`.trim());
     }
-    if (error === 'invalid_grant') throw new LinkFailure('code_rejected', 'AniList answered invalid_grant');
+    // AniList runs league/oauth2-server, which answers a garbled, expired or revoked code, or a code for another
+    // redirect URI, with 400 `invalid_request` ("Cannot decrypt the authorization code", "Check the `code`
+    // parameter") as often as with `invalid_grant`: either way this sign-in is spent and the member links again.
+    if (response.status === 400 && (error === 'invalid_grant' || error === 'invalid_request')) {
+      throw new LinkFailure('code_rejected', `AniList answered ${error}`);
+    }
     if (response.status >= 500) throw new LinkFailure('anilist_unavailable', `AniList answered ${response.status}`);
-    // Any other 4xx means our request was wrong in a way the admin must look at (e.g. a redirect URI mismatch).
+    // Any other 4xx means our request was wrong in a way the admin must look at.
     throw new LinkFailure('misconfigured', `AniList answered ${response.status} ${error ?? ''}`.trim());
   };
 }

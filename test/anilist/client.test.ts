@@ -280,6 +280,43 @@ describe('AniList client against a local server', () => {
     expect(received[1]?.body.variables['isAdult']).toBeNull();
   });
 
+  it('peeks at a cached list without ever sending a request', async () => {
+    responder = respond(200, { data: { MediaListCollection: { hasNextChunk: false, lists: [{ entries: [entry(1, 100)] }] } } });
+    expect(client.peekUserMediaList({ userId: 42, type: 'ANIME' }, { key: 'a', token: TOKEN })).toBeUndefined();
+    expect(received).toHaveLength(0);
+    await client.userMediaList({ userId: 42, type: 'ANIME' }, { key: 'a', token: TOKEN });
+    expect(client.peekUserMediaList({ userId: 42, type: 'ANIME' }, { key: 'a', token: TOKEN })?.entries.map((e) => e.id)).toEqual([1]);
+    // Scoped like the cache itself: another token (or none) does not see the owner's answer.
+    expect(client.peekUserMediaList({ userId: 42, type: 'ANIME' }, { key: 'a' })).toBeUndefined();
+    expect(client.peekUserMediaList({ userId: 42, type: 'MANGA' }, { key: 'a', token: TOKEN })).toBeUndefined();
+    expect(received).toHaveLength(1);
+  });
+
+  it('drops an abandoned search while it waits for the limiter, without failing others who search the same', async () => {
+    const slow = createRateLimiter({ perMinute: 60, burst: 1, maxWaitMs: 5_000 });
+    const searching = createAniListClient({ endpoint, userAgent: USER_AGENT, referer: REFERER, limiter: slow, logger: pino({ level: 'silent' }) });
+    responder = respond(200, { data: { Page: { media: [media(1)] } } });
+    try {
+      await searching.searchMedia({ search: 'warm up' }, { key: 'other' }); // spends the only burst token
+      const controller = new AbortController();
+      const abandoned = searching.searchMedia({ search: 'frieren' }, { key: 'a', signal: controller.signal });
+      const kept = searching.searchMedia({ search: 'frieren' }, { key: 'b' });
+      expect(slow.stats().queued).toBe(2);
+      controller.abort(new Error('newer keystroke'));
+      expect(slow.stats().queued).toBe(1); // out of the queue at once, not when its turn comes
+      await expect(abandoned).rejects.toThrow('newer keystroke');
+      expect((await kept).map((m) => m.id)).toEqual([1]);
+      expect(slow.stats().sent).toBe(2); // the abandoned search took no slot of the budget
+      expect(received.map((r) => r.body.variables['search'])).toEqual(['warm up', 'frieren']);
+      // Its answer is in the cache now, so an abandonable search for it costs nothing.
+      const cached = await searching.searchMedia({ search: 'frieren' }, { key: 'a', signal: new AbortController().signal });
+      expect(cached.map((m) => m.id)).toEqual([1]);
+      expect(received).toHaveLength(2);
+    } finally {
+      slow.close();
+    }
+  });
+
   it('loads every list chunk, de-duplicates entries, caches, and invalidates after a write', async () => {
     responder = (request, _req, res) => {
       const { operationName, variables } = request.body;

@@ -210,6 +210,39 @@ describe('createRateLimiter', () => {
     expect(limiter.stats().sent).toBe(3);
   });
 
+  it('takes a waiting call out of the queue when its signal aborts, so it never spends the budget', async () => {
+    const limiter = createRateLimiter({ perMinute: 60, burst: 1, maxWaitMs: 60_000 });
+    const started: string[] = [];
+    const task = (name: string) => () => {
+      started.push(name);
+      return Promise.resolve(name);
+    };
+    await limiter.schedule('a', task('first'));
+    const controller = new AbortController();
+    const abandoned = limiter.schedule('a', task('abandoned'), { signal: controller.signal });
+    const other = limiter.schedule('b', task('other'));
+    expect(limiter.stats()).toMatchObject({ queued: 2, queuedKeys: 2 });
+    controller.abort(new Error('stale keystroke'));
+    await expect(abandoned).rejects.toThrow('stale keystroke');
+    expect(limiter.stats()).toMatchObject({ queued: 1, queuedKeys: 1, rejected: 0 });
+
+    await vi.advanceTimersByTimeAsync(1_000);
+    await expect(other).resolves.toBe('other');
+    expect(started).toEqual(['first', 'other']);
+    expect(limiter.stats().sent).toBe(2);
+
+    // Already aborted: refused at once. Aborting after the start changes nothing.
+    await expect(limiter.schedule('a', task('never'), { signal: AbortSignal.abort(new Error('gone')) })).rejects.toThrow('gone');
+    await vi.advanceTimersByTimeAsync(1_000);
+    const late = new AbortController();
+    const running = limiter.schedule('a', task('runs'), { signal: late.signal });
+    late.abort();
+    await expect(running).resolves.toBe('runs');
+    // The queue is empty and idle: nothing left armed.
+    expect(limiter.stats().queued).toBe(0);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
   it('reports stats and refuses everything waiting on close()', async () => {
     const { limiter, outcomes, call } = harness({ perMinute: 60, burst: 1, maxWaitMs: 120_000 });
     void call('a');

@@ -69,11 +69,10 @@ describe('the real bot process', () => {
 
     const profile = w.discord.sendCommand({ name: 'profile', user: 'bob' });
     expect((await profile.waitForInitialResponse(5_000)).latencyMs).toBeLessThan(3_000);
-    // /profile defers publicly; the failure replaces the placeholder with an ephemeral follow-up.
-    const failure = await profile.waitForFollowUp(10_000);
-    expect(failure.content).toMatch(/run `?\/link`? (to connect )?again/i);
-    expect(failure.flags & MessageFlags.Ephemeral).toBeTruthy();
-    expect(profile.currentMessage()).toBeNull();
+    // AniList rejects the token: the public card is fetched again without it, with the instruction to link again.
+    const first = await profile.waitForEdit(10_000);
+    expect(first.message!.embeds[0]!.title).toBe('BobFake');
+    expect(JSON.stringify(first.message!.embeds[0]!.fields)).toMatch(/run `?\/link`? (to connect )?again/i);
 
     // The rejection is remembered: the public profile still shows, with the instruction to link again.
     const again = w.discord.sendCommand({ name: 'profile', user: 'bob' });

@@ -106,6 +106,22 @@ describe('bot over the fake Discord gateway', () => {
     expect((answer.data as { flags: number }).flags & MessageFlags.Ephemeral).toBeTruthy();
   });
 
+  it('/profile of your own expired link sends no token and still shows the public card', async () => {
+    const h = (harness = await startBotHarness({ dir: tempDir() }));
+    await linkViaDiscord(h, 'alice', SEED_USERS.alice.id);
+    const expiresAt = h.links.findLink(fakeUsers.alice.id)!.tokenExpiresAt.getTime();
+    h.clock.advance(expiresAt - h.clock.nowMs() + 60_000);
+    const before = h.anilistFake.graphqlRequests().length;
+    const profile = h.discord.sendCommand({ name: 'profile', user: 'alice' });
+    const card = (await profile.waitForEdit()).message!.embeds[0]!;
+    expect(card.title).toBe('AliceFake');
+    expect(JSON.stringify(card.fields)).toContain('Expired');
+    const sent = h.anilistFake.graphqlRequests().slice(before);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.headers.authorization).toBeUndefined();
+    expect(h.discord.schemaViolations).toEqual([]);
+  });
+
   it('/profile of a private AniList profile says so, ephemerally', async () => {
     const h = (harness = await startBotHarness({ dir: tempDir() }));
     await linkViaDiscord(h, 'carol', SEED_USERS.erin.id);
@@ -120,10 +136,10 @@ describe('bot over the fake Discord gateway', () => {
     await linkViaDiscord(h, 'alice', SEED_USERS.alice.id);
     h.anilistFake.revokeAllTokens(SEED_USERS.alice.id);
     const profile = h.discord.sendCommand({ name: 'profile', user: 'alice' });
-    // /profile defers publicly, so the failure arrives as an ephemeral follow-up after the placeholder is removed.
-    const failure = await profile.waitForFollowUp();
-    expect(failure.content).toContain('/link');
-    expect(failure.flags & MessageFlags.Ephemeral).toBeTruthy();
+    // AniList rejects the token: the public card is fetched again without it, and says to run /link.
+    const card = (await profile.waitForEdit()).message!.embeds[0]!;
+    expect(card.title).toBe('AliceFake');
+    expect(JSON.stringify(card.fields)).toContain('AniList rejected the stored authorization. Run `/link`');
     expect(h.links.findLink(fakeUsers.alice.id)?.tokenRejectedAt).toBeInstanceOf(Date);
 
     const unlink = h.discord.sendCommand({ name: 'unlink', user: 'alice' });

@@ -1,5 +1,7 @@
+import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startLinkHarness, type LinkHarness } from '../support/link-harness.js';
+import { startLinkHarness, startOnPort, type LinkHarness } from '../support/link-harness.js';
+import { withFreePort } from '../support/ports.js';
 import { useTempDir } from '../support/temp.js';
 
 const tempDir = useTempDir('anilink-http-');
@@ -58,5 +60,23 @@ describe('web server', () => {
     expect(response.body).toContain('could not understand');
     expect(response.headers['content-type']).toContain('text/html');
     expect(response.body).not.toContain('SyntaxError');
+  });
+
+  it('starts on a new port when the one picked in advance was taken in between (EADDRINUSE)', async () => {
+    const squatter = createServer();
+    const taken = await new Promise<number>((resolve) => squatter.listen(0, '127.0.0.1', () => resolve((squatter.address() as { port: number }).port)));
+    try {
+      const tried: number[] = [];
+      const h = (harness = await withFreePort((port) => {
+        // The first attempt gets the port someone else grabbed after freePort closed it.
+        tried.push(tried.length === 0 ? taken : port);
+        return startOnPort({ dir: tempDir() }, tried.at(-1)!);
+      }));
+      expect(tried).toHaveLength(2);
+      expect(h.publicUrl).toBe(`http://127.0.0.1:${tried[1]}`);
+      expect((await fetch(`${h.publicUrl}/healthz`)).status).toBe(200);
+    } finally {
+      await new Promise((resolve) => squatter.close(resolve));
+    }
   });
 });

@@ -1,17 +1,32 @@
 import { readFileSync, existsSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { REST } from 'discord.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createInteractionReplies } from '../../src/bot/interaction-replies.js';
+import { failurePage } from '../../src/http/pages.js';
 import { SEED_USERS } from '../fakes/anilist/index.js';
+import { startFakeDiscord, type FakeDiscord } from '../fakes/discord/index.js';
 import { TestBrowser, hrefOf } from '../support/browser.js';
+import { captureLogs } from '../support/log-capture.js';
 import { startLinkHarness, type LinkHarness, type LinkHarnessOptions } from '../support/link-harness.js';
 import { useTempDir } from '../support/temp.js';
 
 const tempDir = useTempDir('anilink-link-');
 let harness: LinkHarness | undefined;
 
+let fakeDiscord: FakeDiscord | undefined;
+
 afterEach(async () => {
   await harness?.close();
   harness = undefined;
+  await fakeDiscord?.close();
+  fakeDiscord = undefined;
 });
+
+/** The bot's real reply editor: discord.js REST against the fake Discord, which knows none of our tokens. */
+async function realDiscordReplies() {
+  fakeDiscord = await startFakeDiscord({});
+  return createInteractionReplies(new REST({ api: fakeDiscord.apiUrl }));
+}
 
 async function start(options: Partial<LinkHarnessOptions> = {}) {
   harness = await startLinkHarness({ dir: tempDir(), ...options });
@@ -102,10 +117,16 @@ describe('linking journey over real HTTP', () => {
   });
 
   it('no plaintext token, code, state or secret in the database file, its WAL or the logs', async () => {
-    const h = await start();
+    // The /link reply edit goes through discord.js to a Discord that does not know the interaction (as when the
+    // member dismissed the reply), so it fails and is logged with discord.js's error, URL and all.
+    const h = await start({ replies: await realDiscordReplies() });
     const browser = new TestBrowser();
-    const { callbackUrl, pageUrl } = await approveOnAniList(h, browser);
+    const { callbackUrl, pageUrl, interactionToken } = await approveOnAniList(h, browser);
     await browser.get(callbackUrl);
+    await vi.waitFor(() => expect(h.logs.text()).toContain('could not edit the /link reply in Discord'), { timeout: 5_000 });
+    const failedEdit = h.logs.lines().find((line) => line.includes('could not edit the /link reply'))!;
+    expect(failedEdit).toContain('Unknown Webhook');
+    expect(failedEdit).toContain('/webhooks/100000000000000001/[token]/messages/@original');
     const account = h.links.findLink(member.id)!;
     const token = h.links.accessTokenFor(account);
     const callback = new URL(callbackUrl);
@@ -116,6 +137,7 @@ describe('linking journey over real HTTP', () => {
       new URL(pageUrl).pathname.split('/').pop()!,
       'fake-anilist-client-secret',
       browser.cookie(h.host, 'anilink_link') ?? 'no-cookie-left',
+      interactionToken,
     ];
     const files = [h.databasePath, `${h.databasePath}-wal`].filter((path) => existsSync(path)).map((path) => readFileSync(path).toString('latin1'));
     expect(files.length).toBeGreaterThan(0);
@@ -165,6 +187,33 @@ describe('linking journey over real HTTP', () => {
     expect(response.status).toBe(400);
     expect(response.body).toContain('same browser');
     expect(linkedRows(h)).toHaveLength(0);
+    // The refused callback did not consume the member's state: the member can still finish in their own browser.
+    h.anilistFake.setLoggedInUser(SEED_USERS.alice.id);
+    const ownCallback = await h.anilistFake.approve(authorizeUrl);
+    expect((await attacker.get(ownCallback)).status).toBe(303);
+    expect(linkedRows(h)).toEqual([expect.objectContaining({ discord_user_id: member.id, anilist_user_id: SEED_USERS.alice.id })]);
+  });
+
+  it('a callback with a bogus state or the wrong cookie neither consumes the member\'s state nor clears their cookie', async () => {
+    const h = await start();
+    const browser = new TestBrowser();
+    const { callbackUrl } = await approveOnAniList(h, browser);
+    const cookie = browser.cookie(h.host, 'anilink_link')!;
+
+    // Someone else's browser (another binding cookie) and a bogus state, both with the member's cookie sent along.
+    const otherCookie = await fetch(callbackUrl, { redirect: 'manual', headers: { cookie: `anilink_link=${'Z'.repeat(43)}` } });
+    expect(otherCookie.status).toBe(400);
+    expect(await otherCookie.text()).toContain('same browser');
+    const bogusState = await fetch(`${h.publicUrl}/oauth/callback?state=${'A'.repeat(43)}&code=abc`, { redirect: 'manual', headers: { cookie: `anilink_link=${cookie}` } });
+    expect(bogusState.status).toBe(400);
+    expect(bogusState.headers.get('set-cookie')).toBeNull();
+    expect(h.database.sqlite.prepare('SELECT count(*) AS n FROM link_requests').get()).toEqual({ n: 1 });
+
+    // The member's own callback still works, and only it clears the cookie.
+    const own = await browser.get(callbackUrl);
+    expect(own.status).toBe(303);
+    expect(own.headers.get('set-cookie')).toMatch(/anilink_link=;/);
+    expect(linkedRows(h)).toHaveLength(1);
   });
 
   it('expires link pages and states after 10 minutes, and purges them', async () => {
@@ -243,9 +292,11 @@ describe('linking journey over real HTTP', () => {
     expect(page.body).not.toContain('<script>alert(1)</script>');
     expect(page.body).not.toContain('<img src=x');
     expect(page.body).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    // The callback reflects nothing from its query: whatever it is sent, a failure is the fixed page for its kind.
+    // (Checking for escaped markup here could not fail, so check the stronger property instead.)
     const reflected = await browser.get(`${h.publicUrl}/oauth/callback?state=<script>alert(1)</script>&error=<script>x</script>&error_description=<b>hi</b>`);
-    expect(reflected.body).not.toContain('<script>alert(1)');
-    expect(reflected.body).not.toContain('<b>hi</b>');
+    expect(reflected.status).toBe(400);
+    expect(reflected.body).toBe(failurePage('expired').body);
   });
 
   it('relinking replaces the old AniList account; linking a taken AniList account moves it', async () => {
@@ -308,6 +359,62 @@ describe('linking journey over real HTTP', () => {
     expect(linkedRows(h)).toHaveLength(0);
   });
 
+  it('a tampered code answered with league\'s invalid_request ("Cannot decrypt the authorization code") asks the member to link again', async () => {
+    const h = await start();
+    const browser = new TestBrowser();
+    const { callbackUrl } = await approveOnAniList(h, browser);
+    const tampered = new URL(callbackUrl);
+    const code = tampered.searchParams.get('code')!;
+    tampered.searchParams.set('code', (code[0] === 'A' ? 'B' : 'A') + code.slice(1));
+    const response = await browser.get(tampered.toString());
+    expect(response.status).toBe(400);
+    expect(response.body).toContain('AniList did not accept this sign-in');
+    expect(response.body).not.toContain('misconfigured');
+    expect(h.logs.text()).toContain('AniList answered invalid_request');
+    expect(h.logs.lines().some((line) => (JSON.parse(line) as { level: number }).level >= 50)).toBe(false);
+    expect(linkedRows(h)).toHaveLength(0);
+  });
+
+  it('AniList rate-limiting the Viewer query gets a "busy, try again in N seconds" page, keyed per member', async () => {
+    const h = await start();
+    const browser = new TestBrowser();
+    const { callbackUrl } = await approveOnAniList(h, browser);
+    const keys: string[] = [];
+    const viewer = h.anilist.viewer.bind(h.anilist);
+    vi.spyOn(h.anilist, 'viewer').mockImplementation((context) => {
+      keys.push(context.key);
+      return viewer(context);
+    });
+    h.anilistFake.inject({ kind: 'rateLimited', retryAfterS: 30 });
+    const response = await browser.get(callbackUrl);
+    expect(response.status).toBe(503);
+    // AniList said 30 s; the client may round up by a second of its own.
+    const retryAfter = Number(response.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThanOrEqual(30);
+    expect(retryAfter).toBeLessThanOrEqual(31);
+    expect(response.body).toContain('AniList is busy');
+    expect(response.body).toContain(`again in ${retryAfter} seconds`);
+    expect(keys).toEqual([`oauth-callback:${member.id}`]);
+    expect(linkedRows(h)).toHaveLength(0);
+  });
+
+  it('a late "invalid token" for a replaced token does not mark the member\'s new link rejected', async () => {
+    const h = await start();
+    const browser = new TestBrowser();
+    await browser.get((await approveOnAniList(h, browser)).callbackUrl);
+    const old = h.links.findLink(member.id)!;
+    // The member re-links (same AniList account, new token) while a command with the old token is in flight…
+    await browser.get((await approveOnAniList(h, browser)).callbackUrl);
+    const fresh = h.links.findLink(member.id)!;
+    expect(fresh.sealedToken).not.toBe(old.sealedToken);
+    // …and that command's "Invalid token" arrives afterwards.
+    h.links.markTokenRejected(old);
+    expect(h.links.findLink(member.id)!.tokenRejectedAt).toBeNull();
+    // The current token being rejected still marks the link.
+    h.links.markTokenRejected(fresh);
+    expect(h.links.findLink(member.id)!.tokenRejectedAt).toBeInstanceOf(Date);
+  });
+
   it('rate-limits the start page and callback per client IP with a readable page', async () => {
     const h = await start({ rateLimit: { max: 3, timeWindowMs: 60_000 } });
     const browser = new TestBrowser();
@@ -317,5 +424,33 @@ describe('linking journey over real HTTP', () => {
     const limited = await browser.get(`${h.publicUrl}/oauth/callback`);
     expect(limited.body).toContain('Too many attempts');
     expect((await browser.get(`${h.publicUrl}/healthz`)).status).toBe(200);
+  });
+});
+
+describe('Discord interaction tokens in logs', () => {
+  it('a failed discord.js edit of an unknown interaction\'s reply is logged without its token or request body', async () => {
+    const discord = (fakeDiscord = await startFakeDiscord({}));
+    const rest = new REST({ api: discord.apiUrl, retries: 0 });
+    const interactionToken = `aW50ZXJhY3Rpb246MTIzNDU2Nzg5MDEyMzQ1Njc4OTpzZWNyZXQ${'x'.repeat(60)}`;
+    const logs = captureLogs();
+    const error = await createInteractionReplies(rest)
+      .editOriginal(discord.applicationId, interactionToken, 'very private reply content')
+      .then(() => undefined, (caught: unknown) => caught);
+    expect(error).toBeInstanceOf(Error);
+    // What discord.js puts on its error, which pino would copy.
+    expect((error as { url?: string }).url).toContain(interactionToken);
+    logs.logger.warn({ err: error }, 'could not edit the reply');
+    logs.logger.error({ err: new Error(`POST /interactions/123456789012345678/${interactionToken}/callback failed`) }, 'callback failed');
+
+    const text = logs.text();
+    expect(text).not.toContain(interactionToken);
+    expect(text).not.toContain('very private reply content');
+    expect(text).not.toContain('requestBody');
+    const [edit, callback] = logs.lines().map((line) => JSON.parse(line) as { err: { url?: string; message: string; stack: string; status?: number } });
+    expect(edit!.err.url).toMatch(new RegExp(`/webhooks/${discord.applicationId}/\\[token\\]/messages/@original$`));
+    expect(edit!.err.status).toBe(404);
+    expect(edit!.err.message).toContain('Unknown Webhook');
+    expect(callback!.err.message).toContain('/interactions/123456789012345678/[token]/callback');
+    expect(callback!.err.stack).toContain('/interactions/123456789012345678/[token]/callback');
   });
 });

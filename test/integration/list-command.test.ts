@@ -103,8 +103,9 @@ describe('/list', () => {
     const h = await start();
     await linkMember(h, 'bob', SEED_USERS.bob.id);
     const { handle, message } = await list(h, { user: 'bob', channelNsfw: true, options: [{ name: 'status', value: 'ALL' }] });
-    const animeCount = h.anilistFake.store.entriesOf(SEED_USERS.bob.id, 'ANIME').length;
-    expect(animeCount).toBeGreaterThanOrEqual(60);
+    // Bob's private entries are never in a (public) /list message, not even his own.
+    const animeCount = h.anilistFake.store.entriesOf(SEED_USERS.bob.id, 'ANIME').filter((e) => !e.private).length;
+    expect(animeCount).toBeGreaterThanOrEqual(50);
     const pages = Math.ceil(animeCount / 10);
     expect(embedOf(message).footer!.text).toContain(`Page 1/${pages} · ${animeCount} entries`);
     expect(buttonsOf(message).find((b) => b.label === '◀ Previous')?.disabled).toBe(true);
@@ -277,5 +278,67 @@ describe('/list +1 buttons', () => {
     // Other lists get no +1 buttons.
     const other = (await list(h, { user: 'alice', options: [{ name: 'user', value: fakeUsers.bob.id }] })).message;
     expect(buttonsOf(other).some((b) => b.label?.endsWith('+1'))).toBe(false);
+  });
+});
+
+describe('/list and private entries', () => {
+  it('never shows the owner’s private entries in the public message, not even on their own list, and offers no +1 for them', async () => {
+    const h = await start();
+    await linkMember(h, 'alice', SEED_USERS.alice.id);
+    await linkMember(h, 'bob', SEED_USERS.bob.id);
+    const apothecary = entryOf(h, 'alice', 'apothecary');
+    apothecary.private = true; // "only visible to authenticated user": alice's token returns it
+    apothecary.updatedAt = 2_000_000_000;
+
+    const { handle, message } = await list(h, { user: 'alice' });
+    expect(message.flags & MessageFlags.Ephemeral).toBeFalsy();
+    expect(JSON.stringify(message)).not.toContain('Apothecary');
+    expect(embedOf(message).footer!.text).toContain('1 private entry hidden');
+    expect(buttonsOf(message).some((b) => b.custom_id?.includes(`:${SEED_MEDIA.apothecary.id}:`))).toBe(false);
+
+    // A hand-made +1 for the private entry changes nothing and reveals nothing.
+    const crafted = h.discord.sendButton({ customId: `list:inc:${fakeUsers.alice.id}:A:1:${SEED_MEDIA.apothecary.id}:10`, from: handle, user: 'alice', allowMissingComponent: true });
+    const after = (await crafted.waitForEdit()).message!;
+    expect(after.content).toContain('no longer on this list');
+    expect(JSON.stringify(after)).not.toContain('Apothecary');
+    expect(apothecary.progress).toBe(10);
+
+    // Others never get it either (AniList hides it from their token); only the count differs.
+    const byBob = (await list(h, { user: 'bob', options: [{ name: 'user', value: fakeUsers.alice.id }] })).message;
+    expect(JSON.stringify(byBob)).not.toContain('Apothecary');
+  });
+
+  it('says private entries were hidden when nothing public is left', async () => {
+    const h = await start();
+    await linkMember(h, 'alice', SEED_USERS.alice.id);
+    const paused = h.anilistFake.store.entriesOf(SEED_USERS.alice.id, 'ANIME').filter((e) => e.status === 'PAUSED');
+    expect(paused.length).toBeGreaterThan(0);
+    for (const entry of paused) entry.private = true;
+    const { message } = await list(h, { user: 'alice', options: [{ name: 'status', value: 'PAUSED' }] });
+    expect(message.embeds).toEqual([]);
+    expect(message.content).toBe(`Nothing public on your anime list under “Paused” yet (${paused.length} private ${paused.length === 1 ? 'entry' : 'entries'} hidden: this message is public).`);
+  });
+});
+
+describe('/list +1 against changes made on AniList', () => {
+  it('reads the entry fresh before writing: a +1 never rolls back progress set on the website', async () => {
+    const h = await start();
+    await linkMember(h, 'alice', SEED_USERS.alice.id);
+    const apothecary = entryOf(h, 'alice', 'apothecary');
+    apothecary.updatedAt = 2_000_000_000;
+    const { handle, message } = await list(h, { user: 'alice' });
+    const plusOne = buttonsOf(message).find((b) => b.custom_id?.includes(`:${SEED_MEDIA.apothecary.id}:`))!.custom_id!;
+    expect(plusOne).toMatch(/:10$/);
+
+    // Within the client’s cache lifetime, the member sets progress to 14 on the AniList website.
+    apothecary.progress = 14;
+    const press = h.discord.sendButton({ customId: plusOne, from: handle, user: 'alice' });
+    const page = (await press.waitForEdit()).message!;
+    expect(apothecary.progress).toBe(14);
+    expect(h.anilistFake.graphqlRequests().some((r) => r.operationName === 'SaveMediaListEntry')).toBe(false);
+    expect(page.content).toContain('progress is already 14 on AniList, so nothing was changed');
+    // The page is redrawn from the fresh read, so the next +1 starts from 14.
+    expect(embedOf(page).description).toContain('Ep 14/?');
+    expect(buttonsOf(page).find((b) => b.custom_id?.includes(`:${SEED_MEDIA.apothecary.id}:`))?.custom_id).toMatch(/:14$/);
   });
 });

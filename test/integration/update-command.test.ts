@@ -48,6 +48,10 @@ const fieldsOf = (message: DiscordMessage) =>
 describe('/update autocomplete', () => {
   it('offers own CURRENT and PLANNING entries first, then search results; ≤25 choices, names ≤100', async () => {
     const h = await start([['alice', SEED_USERS.alice.id], ['bob', SEED_USERS.bob.id]]);
+    // Own entries come from lists already loaded (by /list or /update), never from a load started per keystroke.
+    await h.discord.sendCommand({ name: 'list', user: 'alice' }).waitForEdit();
+    await h.discord.sendCommand({ name: 'list', user: 'alice', options: [{ name: 'type', value: 'MANGA' }] }).waitForEdit();
+    await h.discord.sendCommand({ name: 'list', user: 'bob' }).waitForEdit();
 
     const own = await autocomplete(h, { user: 'alice', focusedValue: '' });
     // alice's CURRENT/PLANNING anime and manga, and nothing else with no text typed.
@@ -75,6 +79,23 @@ describe('/update autocomplete', () => {
     expect(long[0]!.name.length).toBeLessThanOrEqual(100);
     expect(long[0]!.name).toMatch(/… · anime, TV$/);
     for (const choice of [...own, ...many, ...long]) expect(choice.name.length).toBeLessThanOrEqual(100);
+  });
+
+  it('never loads the member’s lists for a keystroke: suggests own entries only from lists already cached', async () => {
+    const h = await start([['alice', SEED_USERS.alice.id]]);
+    const listLoads = () => h.anilistFake.graphqlRequests().filter((r) => r.operationName === 'UserMediaList').length;
+
+    expect(await autocomplete(h, { user: 'alice', focusedValue: '' })).toEqual([]);
+    const searched = await autocomplete(h, { user: 'alice', focusedValue: 'apothecary' });
+    expect(searched.map((c) => c.name)).toEqual(['The Apothecary Diaries · anime, TV']);
+    expect(listLoads()).toBe(0);
+
+    // Once /list has loaded the anime list, its entries are suggested (with status and progress) at no cost.
+    await h.discord.sendCommand({ name: 'list', user: 'alice' }).waitForEdit();
+    const loads = listLoads();
+    const own = await autocomplete(h, { user: 'alice', focusedValue: 'apothecary' });
+    expect(own[0]?.name).toBe('The Apothecary Diaries · Watching · Ep 10/?');
+    expect(listLoads()).toBe(loads);
   });
 
   it('offers adult media only in NSFW channels, and answers an unlinked member with search results', async () => {
@@ -170,6 +191,47 @@ describe('/update', () => {
     const message = await updated(sendUpdate(h, 'alice', String(SEED_MEDIA.frieren.id), [{ name: 'score', value: 85 }]));
     expect(fieldsOf(message).Score).toBe('85/100');
     expect(h.anilistFake.store.findEntry(SEED_USERS.alice.id, SEED_MEDIA.frieren.id)?.scoreRaw).toBe(85);
+  });
+
+  it('says so when the score format changed on AniList since it was last seen, instead of silently mis-saving', async () => {
+    const h = await start([['alice', SEED_USERS.alice.id]]);
+    // Alice linked with POINT_10_DECIMAL, then switched to POINT_100 on AniList. 8 is valid in both formats.
+    h.anilistFake.store.getUser(SEED_USERS.alice.id)!.mediaListOptions.scoreFormat = 'POINT_100';
+    const message = await updated(sendUpdate(h, 'alice', String(SEED_MEDIA.frieren.id), [{ name: 'score', value: 8 }]));
+    expect(fieldsOf(message).Score).toBe('8/100');
+    expect(message.content).toBe(
+      '⚠️ Your AniList score format is now 100 point, not 10 point decimal: AniList read your 8 as 8/100. Run `/update` again with the score you meant, in the 100 point format.',
+    );
+    expect(h.links.findLink(fakeUsers.alice.id)?.scoreFormat).toBe('POINT_100');
+
+    // With the format known again, the next score goes through without a warning.
+    const again = await updated(sendUpdate(h, 'alice', String(SEED_MEDIA.frieren.id), [{ name: 'score', value: 80 }]));
+    expect(again.content ?? '').toBe('');
+    expect(fieldsOf(again).Score).toBe('80/100');
+    // Updates without a score never warn about the format.
+    h.anilistFake.store.getUser(SEED_USERS.alice.id)!.mediaListOptions.scoreFormat = 'POINT_5';
+    const progressOnly = await updated(sendUpdate(h, 'alice', String(SEED_MEDIA.apothecary.id), [{ name: 'progress', value: 11 }]));
+    expect(progressOnly.content ?? '').toBe('');
+  });
+
+  it('answers privately for a private entry: the public placeholder is removed, nothing is posted in the channel', async () => {
+    const h = await start([['alice', SEED_USERS.alice.id]]);
+    const entry = h.anilistFake.store.findEntry(SEED_USERS.alice.id, SEED_MEDIA.apothecary.id)!;
+    entry.private = true;
+    const handle = sendUpdate(h, 'alice', String(SEED_MEDIA.apothecary.id), [{ name: 'progress', value: 11 }]);
+    expect((await handle.waitForInitialResponse()).type).toBe(5);
+    const answer = await handle.waitForFollowUp();
+    expect(entry.progress).toBe(11);
+    expect(answer.flags & MessageFlags.Ephemeral).toBeTruthy();
+    expect(JSON.stringify(answer.embeds)).toContain('The Apothecary Diaries');
+    expect(fieldsOf(answer)).toMatchObject({ Progress: 'Ep 11/?' });
+    expect(JSON.stringify(answer.embeds)).not.toContain('updated their list');
+    expect(handle.currentMessage()).toBeNull();
+
+    // A public entry is still announced publicly.
+    const pub = await updated(sendUpdate(h, 'alice', String(SEED_MEDIA.hoshizora.id), [{ name: 'progress', value: 1 }]));
+    expect(pub.flags & MessageFlags.Ephemeral).toBeFalsy();
+    expect(JSON.stringify(pub.embeds)).toContain('updated their list');
   });
 
   it('refuses progress above the known total without writing', async () => {

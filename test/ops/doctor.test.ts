@@ -8,7 +8,7 @@ import { commands } from '../../commands/index.js';
 import { registerCommands } from '../../src/bot/register-commands.js';
 import { parseConfig, type ConfigError } from '../../src/config.js';
 import { openDatabase } from '../../src/db/database.js';
-import { checkDatabase } from '../../src/doctor/checks.js';
+import { checkAniListCredentials, checkDatabase } from '../../src/doctor/checks.js';
 import { formatReport, runDoctor, type CheckResult, type DoctorConfig, type DoctorDeps } from '../../src/doctor/run.js';
 import { createStoredTokenOpener } from '../../src/doctor/token-opener.js';
 import { migrationsFolder, projectRoot } from '../../src/paths.js';
@@ -117,6 +117,34 @@ describe('npm run doctor', () => {
       await runDoctor(w.deps({ config: { http: { publicUrl: w.h.publicUrl, redirectUri: 'https://elsewhere.example/oauth/callback' } } })),
     );
     expect(wrongRedirect['AniList client']!.ok).toBe(false);
+  });
+
+  it('AniList answering the bogus code with invalid_request (league: "Cannot decrypt the authorization code") still proves the client', async () => {
+    const w = await world();
+    const seen: { status: number; error: unknown; hint: unknown }[] = [];
+    // Like a league/oauth2-server that cannot decrypt the doctor's code: a code of the shape the fake issues, but not
+    // one it issued, is answered with 400 invalid_request.
+    const garbling: typeof fetch = async (input, init) => {
+      const body = new URLSearchParams(init?.body as URLSearchParams);
+      body.set('code', 'x'.repeat(64));
+      const response = await fetch(input, { ...init, body });
+      const json = (await response.clone().json()) as { error?: unknown; hint?: unknown };
+      seen.push({ status: response.status, error: json.error, hint: json.hint });
+      return response;
+    };
+    const target = {
+      oauthUrl: w.h.anilistFake.oauthUrl,
+      clientId: w.h.anilistFake.clientId,
+      redirectUri: `${w.h.publicUrl}/oauth/callback`,
+      userAgent: 'anilink-test doctor',
+      fetch: garbling,
+    };
+    const accepted = await checkAniListCredentials({ ...target, clientSecret: DEFAULT_CLIENT_SECRET });
+    expect(seen[0]).toEqual({ status: 400, error: 'invalid_request', hint: 'Cannot decrypt the authorization code' });
+    expect(accepted).toMatchObject({ ok: true, detail: expect.stringContaining('accepted') as unknown });
+    // A wrong secret is still a wrong secret.
+    const rejected = await checkAniListCredentials({ ...target, clientSecret: 'not-the-secret' });
+    expect(rejected).toMatchObject({ ok: false, detail: expect.stringContaining('invalid_client') as unknown });
   });
 
   it('an unreachable PUBLIC_URL: ✗, saying the bot must be running', async () => {

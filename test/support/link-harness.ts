@@ -14,7 +14,7 @@ import { migrationsFolder } from '../../src/paths.js';
 import { startFakeAniList, type FakeAniList, type FakeAniListOptions, DEFAULT_CLIENT_SECRET } from '../fakes/anilist/index.js';
 import { createTestClock, type TestClock } from './clock.js';
 import { captureLogs } from './log-capture.js';
-import { freePort } from './ports.js';
+import { withFreePort } from './ports.js';
 
 export interface LinkHarnessOptions {
   dir: string;
@@ -53,7 +53,13 @@ export interface LinkHarness {
  * Fastify on a loopback port) against the fake AniList, the way main.ts wires it.
  */
 export async function startLinkHarness(options: LinkHarnessOptions): Promise<LinkHarness> {
-  const port = await freePort();
+  // The redirect URI must be known before the server listens, so the port is picked in advance; if another test
+  // takes it meanwhile, everything is torn down and started again on a new one.
+  return withFreePort((port) => startOnPort(options, port));
+}
+
+/** Exposed for the port-retry test: starts on `port`, cleaning up after itself when it cannot. */
+export async function startOnPort(options: LinkHarnessOptions, port: number): Promise<LinkHarness> {
   const publicUrl = `http://127.0.0.1:${port}`;
   const clock = createTestClock();
   const anilistFake = await startFakeAniList({ ...options.anilistFake, redirectUri: `${publicUrl}/oauth/callback`, now: clock.nowMs });
@@ -101,7 +107,15 @@ export async function startLinkHarness(options: LinkHarnessOptions): Promise<Lin
     rateLimit: options.rateLimit,
     health: () => ({ database: database.isHealthy() ? 'ok' : 'error', gateway: 'test' }),
   });
-  await server.listen({ host: '127.0.0.1', port });
+  try {
+    await server.listen({ host: '127.0.0.1', port });
+  } catch (error) {
+    limiter.close();
+    await server.close();
+    await anilistFake.close();
+    database.close();
+    throw error;
+  }
   return {
     publicUrl,
     host: `127.0.0.1:${port}`,

@@ -71,9 +71,13 @@ const INVALID_GRANT_DESC =
   'The provided authorization grant (e.g., authorization code, resource owner credentials) or refresh token is invalid, expired, revoked, does not match the redirection URI used in the authorization request, or was issued to another client.';
 const ACCESS_DENIED_DESC = 'The resource owner or authorization server denied the request.';
 
-function invalidRequest(param: string): Reply {
-  return json(400, { error: 'invalid_request', error_description: INVALID_REQUEST_DESC, hint: `Check the \`${param}\` parameter`, message: INVALID_REQUEST_DESC });
+/** League's `OAuthServerException::invalidRequest($parameter, $hint = null)`. */
+function invalidRequest(param: string, hint = `Check the \`${param}\` parameter`): Reply {
+  return json(400, { error: 'invalid_request', error_description: INVALID_REQUEST_DESC, hint, message: INVALID_REQUEST_DESC });
 }
+
+/** Codes this fake issues: 48 random bytes, base64url. */
+const ISSUED_CODE_SHAPE = /^[A-Za-z0-9_-]{64}$/;
 function invalidClient(): Reply {
   return json(401, { error: 'invalid_client', error_description: 'Client authentication failed', message: 'Client authentication failed' });
 }
@@ -199,7 +203,13 @@ export class OAuthHandler {
     const code = p('code');
     if (code === null || code === '') return invalidRequest('code');
     const stored = this.deps.store.authCodes.get(code);
-    if (!stored) return invalidGrant('Cannot decrypt the authorization code');
+    if (!stored) {
+      // League encrypts its codes; a tampered one (our shape, not ours) fails to decrypt, and league answers that
+      // with `invalid_request` ("Cannot decrypt the authorization code"), not `invalid_grant`. Other junk keeps
+      // the `invalid_grant` answer.
+      if (ISSUED_CODE_SHAPE.test(code)) return invalidRequest('code', 'Cannot decrypt the authorization code');
+      return invalidGrant('Cannot decrypt the authorization code');
+    }
     if (stored.used) return invalidGrant('Authorization code has been revoked');
     if (stored.expiresAt <= this.deps.nowMs()) return invalidGrant('Authorization code has expired');
     if (stored.clientId !== client.id) return invalidGrant('Authorization code was not issued to this client');

@@ -15,6 +15,8 @@ function entry(id: number, title: string, extra: Partial<MediaListEntry> = {}): 
     progressVolumes: 0,
     score: 0,
     updatedAt: 1000 - id,
+    private: false,
+    hiddenFromStatusLists: false,
     media: { id, type: 'ANIME', format: 'TV', episodes: 12, chapters: null, volumes: null, isAdult: false, siteUrl: `https://anilist.co/anime/${id}`, title: { userPreferred: title, romaji: title, english: null, native: null } },
     ...extra,
   };
