@@ -1,11 +1,10 @@
 import { ActionRowBuilder, ButtonBuilder, ButtonStyle, EmbedBuilder } from 'discord.js';
 import type { MediaListEntry, MediaType, ScoreFormat } from '../src/anilist/index.js';
-import { formatProgress, statusLabel, totalUnits } from './format/media.js';
+import { ANILIST_BLUE, formatProgress, statusLabel, totalUnits } from './format/media.js';
 import { formatScore } from './format/score.js';
 import { safeLabel, truncate } from './format/text.js';
 import { incrementCustomId, pageCustomId, type ListStatusFilter } from './list-ids.js';
 
-export const ANILIST_BLUE = 0x3db4f2;
 export const ENTRIES_PER_PAGE = 10;
 /** Leaves room for the link, progress and score on one line even when every character needs escaping. */
 const TITLE_MAX = 70;

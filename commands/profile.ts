@@ -2,8 +2,8 @@ import { EmbedBuilder, MessageFlags, SlashCommandBuilder, TimestampStyles, escap
 import { isAniListError } from '../src/anilist/index.js';
 import { RUN_LINK_FIRST, callAniList, isUsableLink } from './anilist-call.js';
 import type { Command } from './command.js';
+import { ANILIST_BLUE } from './format/media.js';
 
-const ANILIST_BLUE = 0x3db4f2;
 
 function formatMean(meanScore: number | null | undefined): string {
   return meanScore ? meanScore.toFixed(1) : '—';

@@ -5,10 +5,9 @@ import type { Logger } from '../src/logger.js';
 import { callAniList, isUsableLink, requireUsableLink } from './anilist-call.js';
 import { isNsfwChannel } from './channel-nsfw.js';
 import type { Command, CommandDeps } from './command.js';
-import { LIST_STATUSES, displayTitle, formatProgress, isListStatus, statusLabel, totalUnits, unitName } from './format/media.js';
+import { ANILIST_BLUE, LIST_STATUSES, displayTitle, formatProgress, isListStatus, statusLabel, totalUnits, unitName } from './format/media.js';
 import { checkScore, formatScore, scoreFormatName, toScoreFormat } from './format/score.js';
 import { truncate } from './format/text.js';
-import { ANILIST_BLUE } from './list-view.js';
 import {
   MIN_SEARCH_LENGTH,
   SEARCH_PAGE_SIZE,

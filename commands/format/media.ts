@@ -1,5 +1,8 @@
 import type { MediaListStatus, MediaType } from '../../src/anilist/index.js';
 
+/** AniList's brand blue, for every embed the bot sends. */
+export const ANILIST_BLUE = 0x3db4f2;
+
 export interface TitleVariants {
   readonly userPreferred?: string | null | undefined;
   readonly romaji?: string | null | undefined;

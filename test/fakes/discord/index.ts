@@ -27,7 +27,9 @@ import {
 } from './fixtures.js';
 import { FakeGateway, PRIVILEGED_INTENTS, type GatewaySessionInfo } from './gateway.js';
 import { matchTemplate, parseBody, readRaw, sendJson, type UploadedFile } from './http.js';
-import { checkCommand, checkCommandList, checkMessagePayload, MessageFlag, type MessageContext } from './limits.js';
+import { checkCommand, checkCommandList, checkMessagePayload, MessageFlag, OptionType, type MessageContext } from './limits.js';
+
+export { OptionType };
 import {
   componentValidator,
   inlineValidator,
@@ -77,19 +79,6 @@ export const CallbackType = {
   ApplicationCommandAutocompleteResult: 8,
   Modal: 9,
   LaunchActivity: 12,
-} as const;
-export const OptionType = {
-  SubCommand: 1,
-  SubCommandGroup: 2,
-  String: 3,
-  Integer: 4,
-  Boolean: 5,
-  User: 6,
-  Channel: 7,
-  Role: 8,
-  Mentionable: 9,
-  Number: 10,
-  Attachment: 11,
 } as const;
 
 const ALLOWED_CALLBACKS: Record<number, readonly number[]> = {

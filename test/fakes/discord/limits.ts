@@ -222,7 +222,8 @@ export function checkMessagePayload(
 
 const NAME_RE = /^[-_'\p{L}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}$/u;
 
-const OPTION_TYPE = {
+/** Application command option types (Discord's numbering). */
+export const OptionType = {
   SubCommand: 1,
   SubCommandGroup: 2,
   String: 3,
@@ -270,14 +271,14 @@ function checkOptions(options: unknown, p: string, level: 'command' | 'group' | 
     if (!str(o.description)) out.push(err(`${op}.description`, 'BASE_TYPE_REQUIRED', 'This field is required'));
     maxLen(out, `${op}.description`, o.description, 100);
     const type = o.type;
-    const isSub = type === OPTION_TYPE.SubCommand || type === OPTION_TYPE.SubCommandGroup;
+    const isSub = type === OptionType.SubCommand || type === OptionType.SubCommandGroup;
     if (isSub) subs++;
     else nonSubs++;
-    if (type === OPTION_TYPE.SubCommandGroup && level !== 'command')
+    if (type === OptionType.SubCommandGroup && level !== 'command')
       out.push(err(`${op}.type`, 'APPLICATION_COMMAND_OPTION_TYPE_INVALID', 'Subcommand groups can only be top-level options'));
-    if (type === OPTION_TYPE.SubCommand && level === 'subcommand')
+    if (type === OptionType.SubCommand && level === 'subcommand')
       out.push(err(`${op}.type`, 'APPLICATION_COMMAND_OPTION_TYPE_INVALID', 'Subcommands cannot contain subcommands'));
-    if (level === 'group' && type !== OPTION_TYPE.SubCommand)
+    if (level === 'group' && type !== OptionType.SubCommand)
       out.push(err(`${op}.type`, 'APPLICATION_COMMAND_OPTION_TYPE_INVALID', 'Subcommand groups may only contain subcommands'));
     if (!isSub) {
       if (o.required === true && seenOptional)
@@ -292,23 +293,23 @@ function checkOptions(options: unknown, p: string, level: 'command' | 'group' | 
         if (!isObj(c)) return;
         const cp = `${op}.choices.${j}`;
         maxLen(out, `${cp}.name`, c.name, 100);
-        const want = type === OPTION_TYPE.String ? 'string' : type === OPTION_TYPE.Integer || type === OPTION_TYPE.Number ? 'number' : undefined;
+        const want = type === OptionType.String ? 'string' : type === OptionType.Integer || type === OptionType.Number ? 'number' : undefined;
         if (want && typeof c.value !== want) out.push(err(`${cp}.value`, 'BASE_TYPE_INVALID', `Choice value must be a ${want}`));
-        if (type === OPTION_TYPE.String) maxLen(out, `${cp}.value`, c.value, 100);
-        if (type === OPTION_TYPE.Integer && typeof c.value === 'number' && !Number.isInteger(c.value))
+        if (type === OptionType.String) maxLen(out, `${cp}.value`, c.value, 100);
+        if (type === OptionType.Integer && typeof c.value === 'number' && !Number.isInteger(c.value))
           out.push(err(`${cp}.value`, 'NUMBER_TYPE_COERCE', 'Value is not int.'));
       });
-      if (type !== OPTION_TYPE.String && type !== OPTION_TYPE.Integer && type !== OPTION_TYPE.Number && o.choices.length > 0)
+      if (type !== OptionType.String && type !== OptionType.Integer && type !== OptionType.Number && o.choices.length > 0)
         out.push(err(`${op}.choices`, 'APPLICATION_COMMAND_OPTION_CHOICES_INVALID', 'Choices are only allowed for string, integer and number options'));
     }
-    if (o.autocomplete === true && type !== OPTION_TYPE.String && type !== OPTION_TYPE.Integer && type !== OPTION_TYPE.Number)
+    if (o.autocomplete === true && type !== OptionType.String && type !== OptionType.Integer && type !== OptionType.Number)
       out.push(err(`${op}.autocomplete`, 'APPLICATION_COMMAND_OPTION_AUTOCOMPLETE_INVALID', 'Autocomplete is only allowed for string, integer and number options'));
     if (typeof o.min_value === 'number' && typeof o.max_value === 'number' && o.min_value > o.max_value)
       out.push(err(`${op}.min_value`, 'NUMBER_TYPE_MAX', 'min_value must be less than or equal to max_value'));
     if (typeof o.min_length === 'number' && typeof o.max_length === 'number' && o.min_length > o.max_length)
       out.push(err(`${op}.min_length`, 'BASE_TYPE_MAX_LENGTH', 'min_length must be less than or equal to max_length'));
-    if (type === OPTION_TYPE.SubCommand) checkOptions(o.options, `${op}.options`, 'subcommand', out);
-    else if (type === OPTION_TYPE.SubCommandGroup) {
+    if (type === OptionType.SubCommand) checkOptions(o.options, `${op}.options`, 'subcommand', out);
+    else if (type === OptionType.SubCommandGroup) {
       if (!Array.isArray(o.options) || o.options.length === 0)
         out.push(err(`${op}.options`, 'BASE_TYPE_MIN_LENGTH', 'Must be 1 or more in length.'));
       checkOptions(o.options, `${op}.options`, 'group', out);
