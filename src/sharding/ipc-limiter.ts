@@ -14,13 +14,21 @@
  *   shard → manager  { op: 'report', status, headers }     the outcome of a granted request
  */
 import { randomUUID } from 'node:crypto';
-import { AniListError, type HeaderSource, type RateLimiter, type RateLimiterStats, type RateLimitReport } from '../anilist/index.js';
+import {
+  AniListError,
+  type HeaderSource,
+  type RateLimiter,
+  type RateLimiterStats,
+  type RateLimitReport,
+  type ScheduleOptions,
+} from '../anilist/index.js';
 import type { Logger } from '../logger.js';
 
 export const LIMITER_CHANNEL = 'limiter';
 
 export type LimiterRequest =
   | { readonly _anilink: typeof LIMITER_CHANNEL; readonly op: 'schedule'; readonly id: string; readonly key: string }
+  | { readonly _anilink: typeof LIMITER_CHANNEL; readonly op: 'cancel'; readonly id: string }
   | { readonly _anilink: typeof LIMITER_CHANNEL; readonly op: 'report'; readonly status: number; readonly headers: Record<string, string> };
 
 export type LimiterResponse =
@@ -99,15 +107,32 @@ export function createIpcRateLimiter(options: IpcRateLimiterOptions): RateLimite
     }
   });
 
-  function schedule<T>(key: string, task: () => Promise<T>): Promise<T> {
+  function schedule<T>(key: string, task: () => Promise<T>, options: ScheduleOptions = {}): Promise<T> {
+    const { signal } = options;
     if (closed) {
       rejected++;
       return Promise.reject(new AniListError('busy', { retryAfterSeconds: 60 }));
     }
+    if (signal?.aborted === true) return Promise.reject(abortReason(signal));
     const id = `${idPrefix}:${++sequence}`;
     return new Promise<T>((resolve, reject) => {
+      // An abandoned call (an autocomplete keystroke typed past) withdraws its request so the manager's queue
+      // drops it before it spends the shared budget.
+      const onAbort = () => {
+        const entry = pending.get(id);
+        if (entry === undefined || signal === undefined) return;
+        pending.delete(id);
+        clearTimeout(entry.timer);
+        try {
+          endpoint.send({ _anilink: LIMITER_CHANNEL, op: 'cancel', id } satisfies LimiterRequest);
+        } catch (error) {
+          logger?.debug({ err: error }, 'could not withdraw an AniList permit request');
+        }
+        reject(abortReason(signal));
+      };
       const timer = setTimeout(() => {
         if (!pending.delete(id)) return;
+        signal?.removeEventListener('abort', onAbort);
         rejected++;
         logger?.warn({ waitedMs: answerTimeoutMs }, 'the sharding manager did not answer an AniList permit request');
         reject(new AniListError('busy', { retryAfterSeconds: 60 }));
@@ -116,11 +141,16 @@ export function createIpcRateLimiter(options: IpcRateLimiterOptions): RateLimite
       pending.set(id, {
         // Wrapped so a task that throws synchronously still rejects the caller's promise.
         run: () => {
+          signal?.removeEventListener('abort', onAbort);
           new Promise<T>((settle) => settle(task())).then(resolve, reject);
         },
-        refuse: reject,
+        refuse: (error) => {
+          signal?.removeEventListener('abort', onAbort);
+          reject(error);
+        },
         timer,
       });
+      signal?.addEventListener('abort', onAbort, { once: true });
       try {
         endpoint.send({ _anilink: LIMITER_CHANNEL, op: 'schedule', id, key } satisfies LimiterRequest);
       } catch (error) {
@@ -166,6 +196,8 @@ export function createIpcRateLimiter(options: IpcRateLimiterOptions): RateLimite
  * calls, e.g. /link's Viewer query) draws from one budget. Returns a function that stops listening.
  */
 export function serveRateLimiter(limiter: RateLimiter, endpoint: IpcEndpoint, logger?: Logger): () => void {
+  // Requests of this shard still waiting in the real limiter, so a withdrawal can take them out of its queue.
+  const waiting = new Map<string, AbortController>();
   return endpoint.onMessage((message) => {
     if (!isLimiterMessage(message)) return;
     const request = message as LimiterRequest;
@@ -173,14 +205,28 @@ export function serveRateLimiter(limiter: RateLimiter, endpoint: IpcEndpoint, lo
       limiter.report({ status: request.status, headers: request.headers });
       return;
     }
+    if (request.op === 'cancel') {
+      waiting.get(request.id)?.abort();
+      return;
+    }
     const { id, key } = request;
+    const withdrawn = new AbortController();
+    waiting.set(id, withdrawn);
     limiter
-      .schedule(key, () => {
-        // The permit is the task: the slot is counted now and the shard sends the request right away.
-        endpoint.send({ _anilink: LIMITER_CHANNEL, op: 'grant', id } satisfies LimiterResponse);
-        return Promise.resolve();
-      })
+      .schedule(
+        key,
+        () => {
+          waiting.delete(id);
+          // The permit is the task: the slot is counted now and the shard sends the request right away.
+          endpoint.send({ _anilink: LIMITER_CHANNEL, op: 'grant', id } satisfies LimiterResponse);
+          return Promise.resolve();
+        },
+        { signal: withdrawn.signal },
+      )
       .catch((error: unknown) => {
+        waiting.delete(id);
+        // The shard withdrew the request and is no longer listening for an answer.
+        if (withdrawn.signal.aborted) return;
         const retryAfterSeconds = error instanceof AniListError ? error.retryAfterSeconds : undefined;
         try {
           endpoint.send({ _anilink: LIMITER_CHANNEL, op: 'busy', id, retryAfterSeconds } satisfies LimiterResponse);
@@ -189,4 +235,10 @@ export function serveRateLimiter(limiter: RateLimiter, endpoint: IpcEndpoint, lo
         }
       });
   });
+}
+
+/** What an abandoned call rejects with, as the in-process limiter does: the signal's reason, else an AbortError. */
+function abortReason(signal: AbortSignal): Error {
+  const reason: unknown = signal.reason;
+  return reason instanceof Error ? reason : new DOMException('The operation was aborted.', 'AbortError');
 }

@@ -99,6 +99,31 @@ describe('IPC rate limiter (shard side ↔ manager side)', () => {
     real.close();
   });
 
+  it("a withdrawn (aborted) request leaves the manager's queue without spending the budget", async () => {
+    const manager = createRateLimiter({ perMinute: 1, burst: 1, maxWaitMs: 120_000 });
+    const [a, b] = shards(manager, 2);
+    await expect(a!.schedule('a', () => Promise.resolve(1))).resolves.toBe(1);
+    const keystroke = new AbortController();
+    let ran = false;
+    const waiting = b!.schedule(
+      'b',
+      () => {
+        ran = true;
+        return Promise.resolve('late');
+      },
+      { signal: keystroke.signal },
+    );
+    await vi.waitFor(() => expect(manager.stats().queued).toBe(1));
+    keystroke.abort();
+    await expect(waiting).rejects.toMatchObject({ name: 'AbortError' });
+    await vi.waitFor(() => expect(manager.stats().queued).toBe(0));
+    expect(ran).toBe(false);
+    expect(manager.stats().sent).toBe(1);
+    manager.close();
+    a!.close();
+    b!.close();
+  });
+
   it("a respawned shard never takes a grant meant for its predecessor's request", async () => {
     const link = channel();
     const predecessor = createIpcRateLimiter({ endpoint: link.shard });
