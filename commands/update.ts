@@ -51,8 +51,12 @@ export const update: Command = {
     const mediaText = interaction.options.getString('media', true);
     const nsfwAllowed = isNsfwChannel(interaction);
 
-    await interaction.deferReply();
     const token = deps.links.accessTokenFor(account);
+    // When the cached list already shows the entry as private, answer privately from the start; otherwise the
+    // save tells us, and the public placeholder is swapped for a private answer below.
+    const pickedId = mediaIdFromOption(mediaText);
+    const knownPrivate = pickedId !== undefined && peekOwnEntries(deps, account, token).some((entry) => entry.mediaId === pickedId && entry.private === true);
+    await interaction.deferReply(knownPrivate ? { flags: MessageFlags.Ephemeral } : {});
     const mediaId = await resolveMediaId(deps, account, token, mediaText, nsfwAllowed);
     const media = await callAniList(deps, account, () => deps.anilist.mediaById(mediaId, { key: account.discordUserId }), {
       notFound: `AniList has no anime or manga with id ${mediaId}. Pick a title from the suggestions.`,
@@ -89,8 +93,12 @@ export const update: Command = {
         : undefined;
     if (saved.private === true) {
       // A private entry is "only visible to" the member on AniList: it must not be announced in the channel.
-      await interaction.deleteReply();
       embed.setAuthor({ name: 'Private entry updated (only you can see this)' });
+      if (knownPrivate) {
+        await interaction.editReply({ content, embeds: [embed], allowedMentions: { parse: [] } });
+        return;
+      }
+      await interaction.deleteReply();
       await interaction.followUp({ content, embeds: [embed], flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
       return;
     }

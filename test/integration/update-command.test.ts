@@ -234,6 +234,22 @@ describe('/update', () => {
     expect(JSON.stringify(pub.embeds)).toContain('updated their list');
   });
 
+  it('a private entry the cached list already shows is answered privately from the start, with no public placeholder', async () => {
+    const h = await start([['alice', SEED_USERS.alice.id]]);
+    const entry = h.anilistFake.store.findEntry(SEED_USERS.alice.id, SEED_MEDIA.apothecary.id)!;
+    entry.private = true;
+    // /list loads (and caches) Alice's list with her token, private flags included.
+    await h.discord.sendCommand({ name: 'list', user: 'alice' }).waitForEdit();
+    const handle = sendUpdate(h, 'alice', String(SEED_MEDIA.apothecary.id), [{ name: 'progress', value: 12 }]);
+    const initial = await handle.waitForInitialResponse();
+    expect(initial.type).toBe(5);
+    expect((initial.data as { flags?: number } | undefined)?.flags ?? 0).toBe(MessageFlags.Ephemeral);
+    const answer = await handle.waitForEdit();
+    expect(fieldsOf(answer.message!)).toMatchObject({ Progress: 'Ep 12/?' });
+    expect(handle.followUps).toHaveLength(0);
+    expect(entry.progress).toBe(12);
+  });
+
   it('refuses progress above the known total without writing', async () => {
     const h = await start([['alice', SEED_USERS.alice.id]]);
     const handle = sendUpdate(h, 'alice', String(SEED_MEDIA.frieren.id), [{ name: 'progress', value: 29 }]);
