@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import { startRefBot } from './lib/bot-process.js';
-import { BOT_MAIN, botEnv, bounded, fmt, freePort, median, newEncryptionKey, ratio, startNode, tempDir, waitForHttp200, type Row } from './lib/common.js';
+import { BOT_MAIN, botEnv, bounded, comparison, fmt, freePort, median, newEncryptionKey, startNode, tempDir, waitForHttp200, type Row } from './lib/common.js';
 import { dbPath, startAniList, startDiscord } from './lib/world.js';
 
 interface Sample {
@@ -79,27 +79,9 @@ export async function runColdStart({ quick }: { quick: boolean }): Promise<{ row
   const m = (xs: number[]) => median(xs);
   const rows: Row[] = [
     { figure: f, metric: `node -e "" (median of ${runs})`, value: fmt(m(nodeOnly), 'ms'), reference: '—' },
-    {
-      figure: f,
-      metric: 'spawn → /healthz 200 (ref: node -e "")',
-      value: fmt(m(bot.map((s) => s.healthz)), 'ms'),
-      reference: fmt(m(nodeOnly), 'ms'),
-      ratio: ratio(m(bot.map((s) => s.healthz)), m(nodeOnly)),
-    },
-    {
-      figure: f,
-      metric: 'spawn → IDENTIFY (ref: bare discord.js)',
-      value: fmt(m(bot.map((s) => s.identify)), 'ms'),
-      reference: fmt(m(ref.map((s) => s.identify)), 'ms'),
-      ratio: ratio(m(bot.map((s) => s.identify)), m(ref.map((s) => s.identify))),
-    },
-    {
-      figure: f,
-      metric: 'spawn → READY (ref: bare discord.js)',
-      value: fmt(m(bot.map((s) => s.ready)), 'ms'),
-      reference: fmt(m(ref.map((s) => s.ready)), 'ms'),
-      ratio: ratio(m(bot.map((s) => s.ready)), m(ref.map((s) => s.ready))),
-    },
+    comparison(f, 'spawn → /healthz 200 (ref: node -e "")', m(bot.map((s) => s.healthz)), m(nodeOnly), 'ms'),
+    comparison(f, 'spawn → IDENTIFY (ref: bare discord.js)', m(bot.map((s) => s.identify)), m(ref.map((s) => s.identify)), 'ms'),
+    comparison(f, 'spawn → READY (ref: bare discord.js)', m(bot.map((s) => s.ready)), m(ref.map((s) => s.ready)), 'ms'),
   ];
   return { rows, detail: { runs, bot, reference: ref, nodeOnly } };
 }

@@ -10,7 +10,7 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import type { FakeDiscord, InteractionHandle } from '../test/fakes/discord/index.js';
 import { startRealBot, startRefBot } from './lib/bot-process.js';
-import { bounded, fmt, freePort, newEncryptionKey, percentile, ratio, sleep, tempDir, waitUntil, type Row } from './lib/common.js';
+import { bounded, comparison, fmt, freePort, newEncryptionKey, percentile, ratio, sleep, tempDir, waitUntil, type Row } from './lib/common.js';
 import { benchDiscordUsers, dbPath, seedLinks, startAniList, startDiscord } from './lib/world.js';
 
 const MEMBERS = 50;
@@ -175,27 +175,9 @@ export async function runDeadline(): Promise<{ rows: Row[]; detail: Record<strin
   const p = (xs: number[], q: number) => percentile(xs, q);
   const rows: Row[] = [
     { figure: f, metric: `burst: ${INTERACTIONS} × /${command}, ${MEMBERS} members, dispatched in`, value: fmt(bot.dispatchSpanMs, 'ms'), reference: fmt(ref.dispatchSpanMs, 'ms') },
-    ...([50, 99] as const).map((q) => ({
-      figure: f,
-      metric: `initial callback p${q}`,
-      value: fmt(p(bot.initial, q), 'ms'),
-      reference: fmt(p(ref.initial, q), 'ms'),
-      ratio: ratio(p(bot.initial, q), p(ref.initial, q)),
-    })),
-    {
-      figure: f,
-      metric: 'initial callback max',
-      value: fmt(Math.max(...bot.initial), 'ms'),
-      reference: fmt(Math.max(...ref.initial), 'ms'),
-      ratio: ratio(Math.max(...bot.initial), Math.max(...ref.initial)),
-    },
-    {
-      figure: f,
-      metric: `process CPU per ${command} interaction (burst → last final answer)`,
-      value: fmt(bot.cpuMs / INTERACTIONS, 'ms', 2),
-      reference: fmt(ref.cpuMs / INTERACTIONS, 'ms', 2),
-      ratio: ratio(bot.cpuMs, ref.cpuMs),
-    },
+    ...([50, 99] as const).map((q) => comparison(f, `initial callback p${q}`, p(bot.initial, q), p(ref.initial, q), 'ms')),
+    comparison(f, 'initial callback max', Math.max(...bot.initial), Math.max(...ref.initial), 'ms'),
+    comparison(f, `process CPU per ${command} interaction (burst → last final answer)`, bot.cpuMs / INTERACTIONS, ref.cpuMs / INTERACTIONS, 'ms', 2),
     {
       figure: f,
       metric: 'machine load average (1 min) at burst start',
@@ -210,13 +192,7 @@ export async function runDeadline(): Promise<{ rows: Row[]; detail: Record<strin
       target: '0',
       ok: bot.late + bot.missing === 0,
     },
-    ...([50, 99] as const).map((q) => ({
-      figure: f,
-      metric: `final answer p${q}`,
-      value: fmt(p(bot.final, q), 'ms'),
-      reference: fmt(p(ref.final, q), 'ms'),
-      ratio: ratio(p(bot.final, q), p(ref.final, q)),
-    })),
+    ...([50, 99] as const).map((q) => comparison(f, `final answer p${q}`, p(bot.final, q), p(ref.final, q), 'ms')),
     {
       figure: f,
       metric: 'final answer max (no final answer)',

@@ -9,7 +9,7 @@
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { startRealBot } from './lib/bot-process.js';
-import { CHILDREN, bounded, fmt, freePort, newEncryptionKey, ratio, startNode, tempDir, waitForHttp200, type Child, type Row } from './lib/common.js';
+import { CHILDREN, bounded, comparison, freePort, newEncryptionKey, startNode, tempDir, waitForHttp200, type Child, type Row } from './lib/common.js';
 import { dbPath, startAniList, startDiscord } from './lib/world.js';
 
 const CONNECTIONS = 10;
@@ -87,8 +87,8 @@ export async function runHttp({ quick }: { quick: boolean }): Promise<{ rows: Ro
 
     const f = '4 http';
     const pair = (metric: string, a: Load, b: Load): Row[] => [
-      { figure: f, metric: `${metric} req/s`, value: fmt(a.rps), reference: fmt(b.rps), ratio: ratio(a.rps, b.rps) },
-      { figure: f, metric: `${metric} p99 latency`, value: fmt(a.p99, 'ms'), reference: fmt(b.p99, 'ms'), ratio: ratio(a.p99, b.p99) },
+      comparison(f, `${metric} req/s`, a.rps, b.rps),
+      comparison(f, `${metric} p99 latency`, a.p99, b.p99, 'ms'),
       { figure: f, metric: `${metric} statuses`, value: statusText(a) + (a.errors ? ` errors×${a.errors}` : ''), reference: statusText(b) + (b.errors ? ` errors×${b.errors}` : '') },
     ];
     const rows: Row[] = [

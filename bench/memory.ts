@@ -9,7 +9,7 @@
 import { join } from 'node:path';
 import type { FakeDiscord, FakeUser } from '../test/fakes/discord/index.js';
 import { PROBE, measureMemory, startRealBot, startRefBot, type MemoryReport } from './lib/bot-process.js';
-import { bounded, fmt, freePort, newEncryptionKey, ratio, sleep, tempDir, type Child, type Row } from './lib/common.js';
+import { bounded, comparison, freePort, newEncryptionKey, sleep, tempDir, type Child, type Row } from './lib/common.js';
 import { dbPath, realisticGuild, startDiscord } from './lib/world.js';
 
 const MEMBERS_PER_GUILD = 3;
@@ -96,38 +96,15 @@ export async function runMemory({ quick }: { quick: boolean }): Promise<{ rows: 
   const f = '3 memory';
   const rows: Row[] = [];
   for (const r of results) {
-    rows.push({
-      figure: f,
-      metric: `RSS after READY, ${r.guilds} guilds`,
-      value: fmt(r.anilink.rss / MiB, 'MiB', 1),
-      reference: fmt(r.reference.rss / MiB, 'MiB', 1),
-      ratio: ratio(r.anilink.rss, r.reference.rss),
-    });
-    rows.push({
-      figure: f,
-      metric: `heap used, ${r.guilds} guilds`,
-      value: fmt(r.anilink.heapUsed / MiB, 'MiB', 1),
-      reference: fmt(r.reference.heapUsed / MiB, 'MiB', 1),
-      ratio: ratio(r.anilink.heapUsed, r.reference.heapUsed),
-    });
+    rows.push(comparison(f, `RSS after READY, ${r.guilds} guilds`, r.anilink.rss / MiB, r.reference.rss / MiB, 'MiB', 1));
+    rows.push(comparison(f, `heap used, ${r.guilds} guilds`, r.anilink.heapUsed / MiB, r.reference.heapUsed / MiB, 'MiB', 1));
   }
   const first = results[0]!;
   const last = results[results.length - 1]!;
   const span = last.guilds - first.guilds;
   const slope = (k: 'anilink' | 'reference', m: 'rss' | 'heapUsed') => (last[k][m] - first[k][m]) / span / 1024;
-  rows.push({
-    figure: f,
-    metric: `RSS slope ${first.guilds}→${last.guilds} guilds`,
-    value: fmt(slope('anilink', 'rss'), 'KiB/guild', 1),
-    reference: fmt(slope('reference', 'rss'), 'KiB/guild', 1),
-    ratio: ratio(slope('anilink', 'rss'), slope('reference', 'rss')),
-  });
-  rows.push({
-    figure: f,
-    metric: `heap slope ${first.guilds}→${last.guilds} guilds`,
-    value: fmt(slope('anilink', 'heapUsed'), 'KiB/guild', 1),
-    reference: fmt(slope('reference', 'heapUsed'), 'KiB/guild', 1),
-    ratio: ratio(slope('anilink', 'heapUsed'), slope('reference', 'heapUsed')),
-  });
+  for (const [name, measure] of [['RSS', 'rss'], ['heap', 'heapUsed']] as const) {
+    rows.push(comparison(f, `${name} slope ${first.guilds}→${last.guilds} guilds`, slope('anilink', measure), slope('reference', measure), 'KiB/guild', 1));
+  }
   return { rows, detail: results };
 }

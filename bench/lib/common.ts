@@ -217,6 +217,11 @@ export function ratio(value: number, reference: number, digits = 2): string {
   return `${(value / reference).toFixed(digits)}×`;
 }
 
+/** A row comparing a measured number with its reference: both formatted alike, and their ratio. */
+export function comparison(figure: string, metric: string, value: number, reference: number, unit = '', digits = 0): Row {
+  return { figure, metric, value: fmt(value, unit, digits), reference: fmt(reference, unit, digits), ratio: ratio(value, reference) };
+}
+
 export function printTable(rows: readonly Row[]): string {
   const header = ['figure', 'metric', 'anilink', 'reference', 'ratio', 'target'];
   const body = rows.map((r) => [r.figure, r.metric, r.value, r.reference ?? '', r.ratio ?? '', r.target ? `${r.target}${r.ok === undefined ? '' : r.ok ? ' ✔' : ' ✘'}` : '']);
