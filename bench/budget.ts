@@ -14,7 +14,7 @@
  * and the figure is reported as partial.
  */
 import { join } from 'node:path';
-import type { FakeDiscord, FakeUser, InteractionHandle } from '../test/fakes/discord/index.js';
+import type { FakeDiscord, FakeUser, InteractionHandle } from '../fakes/discord/index.js';
 import { startRealBot } from './lib/bot-process.js';
 import { bounded, fmt, freePort, newEncryptionKey, sleep, tempDir, waitUntil, type Row } from './lib/common.js';
 import { benchDiscordUsers, dbPath, seedLinks, startAniList, startDiscord } from './lib/world.js';

@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import type { FakeDiscord, InteractionHandle } from '../test/fakes/discord/index.js';
+import type { FakeDiscord, InteractionHandle } from '../fakes/discord/index.js';
 import { startRealBot, startRefBot } from './lib/bot-process.js';
 import { bounded, comparison, fmt, freePort, newEncryptionKey, percentile, ratio, sleep, tempDir, waitUntil, type Row } from './lib/common.js';
 import { benchDiscordUsers, dbPath, seedLinks, startAniList, startDiscord } from './lib/world.js';

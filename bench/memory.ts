@@ -7,7 +7,7 @@
  * the probe forces GC and reports RSS and heap.
  */
 import { join } from 'node:path';
-import type { FakeDiscord, FakeUser } from '../test/fakes/discord/index.js';
+import type { FakeDiscord, FakeUser } from '../fakes/discord/index.js';
 import { PROBE, measureMemory, startRealBot, startRefBot, type MemoryReport } from './lib/bot-process.js';
 import { bounded, comparison, freePort, newEncryptionKey, sleep, tempDir, type Child, type Row } from './lib/common.js';
 import { dbPath, realisticGuild, startDiscord } from './lib/world.js';

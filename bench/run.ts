@@ -2,16 +2,13 @@
  * `npm run bench [-- deadline budget memory http coldstart] [--quick]`: runs the selected figures (all by default),
  * prints one table and writes dist/bench/results.json. Every figure starts and stops its own children.
  */
-import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, printTable, stopAllChildren, type Row } from './lib/common.js';
 
-// The fakes read these files next to their compiled copies.
+
 const OUT = join(ROOT, 'dist', 'bench');
-cpSync(join(ROOT, 'test', 'fakes', 'discord', 'openapi.json'), join(OUT, 'test', 'fakes', 'discord', 'openapi.json'));
-mkdirSync(join(OUT, 'src', 'anilist'), { recursive: true });
-cpSync(join(ROOT, 'src', 'anilist', 'schema.graphql'), join(OUT, 'src', 'anilist', 'schema.graphql'));
 
 type Figure = 'deadline' | 'budget' | 'memory' | 'http' | 'coldstart';
 const ALL: Figure[] = ['deadline', 'budget', 'memory', 'http', 'coldstart'];

@@ -6,7 +6,7 @@ import type {
 } from 'discord.js';
 import type { AniListClient } from '../src/anilist/index.js';
 import type { Logger } from '../src/logger.js';
-import type { LinkService } from '../src/oauth/link-service.js';
+import type { LinkService } from '../src/linking/link-service.js';
 
 /** What commands may use. Built once in main.ts; tests pass their own. */
 export interface CommandDeps {

@@ -16,9 +16,9 @@ import type { Db } from './db/database.js';
 import { createLinkRequestsRepository } from './db/link-requests.js';
 import type { LinkedAccountsRepository } from './db/linked-accounts.js';
 import type { Logger } from './logger.js';
-import { createViewerIdentifier } from './oauth/identify-viewer.js';
-import { createLinkService, type LinkService } from './oauth/link-service.js';
-import { createTokenExchange } from './oauth/token-exchange.js';
+import { createViewerIdentifier } from './linking/identify-viewer.js';
+import { createLinkService, type LinkService } from './linking/link-service.js';
+import { createTokenExchange } from './linking/token-exchange.js';
 import { projectRoot } from './paths.js';
 
 /** What AniList sees as our User-Agent: the version and where the bot runs. */

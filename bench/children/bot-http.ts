@@ -13,9 +13,9 @@ import { createLinkRequestsRepository } from '../../src/db/link-requests.js';
 import { createLinkedAccountsRepository } from '../../src/db/linked-accounts.js';
 import { buildServer } from '../../src/http/server.js';
 import { createLogger } from '../../src/logger.js';
-import { createViewerIdentifier } from '../../src/oauth/identify-viewer.js';
-import { createLinkService } from '../../src/oauth/link-service.js';
-import { createTokenExchange } from '../../src/oauth/token-exchange.js';
+import { createViewerIdentifier } from '../../src/linking/identify-viewer.js';
+import { createLinkService } from '../../src/linking/link-service.js';
+import { createTokenExchange } from '../../src/linking/token-exchange.js';
 import { ROOT } from '../lib/common.js';
 
 const port = Number(process.env.PORT);

@@ -1,6 +1,6 @@
 /** Starting the real bot (dist/src/main.js) and the reference children against the fakes. */
 import { join } from 'node:path';
-import type { FakeDiscord } from '../../test/fakes/discord/index.js';
+import type { FakeDiscord } from '../../fakes/discord/index.js';
 import { BENCH_DISCORD_TOKEN, BOT_MAIN, CHILDREN, botEnv, startNode, waitForHttp200, waitUntil, type Child } from './common.js';
 
 export interface StartedBot {

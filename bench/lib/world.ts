@@ -3,8 +3,8 @@
  * bot's own repository and token vault (no browser round trip needed).
  */
 import { join } from 'node:path';
-import { SEED_USERS, startFakeAniList, type FakeAniList, type FakeAniListOptions } from '../../test/fakes/anilist/index.js';
-import { startFakeDiscord, type FakeDiscord, type FakeGuildSpec, type FakeUser, type StartFakeDiscordOptions } from '../../test/fakes/discord/index.js';
+import { SEED_USERS, startFakeAniList, type FakeAniList, type FakeAniListOptions } from '../../fakes/anilist/index.js';
+import { startFakeDiscord, type FakeDiscord, type FakeGuildSpec, type FakeUser, type StartFakeDiscordOptions } from '../../fakes/discord/index.js';
 import { createTokenVault } from '../../src/crypto/vault.js';
 import { openDatabase } from '../../src/db/database.js';
 import { createLinkedAccountsRepository } from '../../src/db/linked-accounts.js';

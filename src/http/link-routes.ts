@@ -1,8 +1,8 @@
 import type { CookieSerializeOptions } from '@fastify/cookie';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Logger } from '../logger.js';
-import { LinkFailure } from '../oauth/link-failure.js';
-import type { LinkService } from '../oauth/link-service.js';
+import { LinkFailure } from '../linking/link-failure.js';
+import type { LinkService } from '../linking/link-service.js';
 import { failurePage, resultPage, startPage, type ResultPageView } from './pages.js';
 
 export interface LinkRoutesOptions {

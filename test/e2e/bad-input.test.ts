@@ -4,7 +4,7 @@
  */
 import { MessageFlags } from 'discord.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { InteractionHandle } from '../fakes/discord/index.js';
+import type { InteractionHandle } from '../../fakes/discord/index.js';
 import { describeOutput, killAllBots } from './support/bot-process.js';
 import { dataOf, expectCleanDiscordTraffic, expectNoSecretsInOutput, startWorld, type World } from './support/world.js';
 

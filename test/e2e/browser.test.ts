@@ -6,7 +6,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { SEED_USERS } from '../fakes/anilist/index.js';
+import { SEED_USERS } from '../../fakes/anilist/index.js';
 import { killAllBots, PROJECT_ROOT } from './support/bot-process.js';
 import { expectCleanDiscordTraffic, expectNoSecretsInOutput, runLinkCommand, startWorld, type World } from './support/world.js';
 

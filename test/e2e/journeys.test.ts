@@ -1,7 +1,7 @@
 import { MessageFlags } from 'discord.js';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SEED_USERS } from '../fakes/anilist/index.js';
-import { fakeUsers } from '../fakes/discord/index.js';
+import { SEED_USERS } from '../../fakes/anilist/index.js';
+import { fakeUsers } from '../../fakes/discord/index.js';
 import { describeOutput, killAllBots, type BotProcess } from './support/bot-process.js';
 import { dataOf, expectCleanDiscordTraffic, expectNoSecretsInOutput, linkOverHttp, startWorld, type World } from './support/world.js';
 

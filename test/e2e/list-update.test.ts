@@ -4,8 +4,8 @@
  */
 import { MessageFlags } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SEED_MEDIA, SEED_USERS } from '../fakes/anilist/index.js';
-import type { DiscordMessage, InteractionHandle } from '../fakes/discord/index.js';
+import { SEED_MEDIA, SEED_USERS } from '../../fakes/anilist/index.js';
+import type { DiscordMessage, InteractionHandle } from '../../fakes/discord/index.js';
 import { killAllBots } from './support/bot-process.js';
 import { dataOf, expectCleanDiscordTraffic, expectNoSecretsInOutput, linkOverHttp, startWorld, type World } from './support/world.js';
 

@@ -6,8 +6,8 @@
 import { performance } from 'node:perf_hooks';
 import { MessageFlags } from 'discord.js';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SEED_USERS } from '../fakes/anilist/index.js';
-import { fakeUsers, shardForGuild, type InteractionHandle } from '../fakes/discord/index.js';
+import { SEED_USERS } from '../../fakes/anilist/index.js';
+import { fakeUsers, shardForGuild, type InteractionHandle } from '../../fakes/discord/index.js';
 import { describeOutput, killAllBots, startBot, type BotProcess, type LogLine } from './support/bot-process.js';
 import { dataOf, expectCleanDiscordTraffic, expectNoSecretsInOutput, linkOverHttp, startWorld, type World } from './support/world.js';
 

@@ -4,7 +4,7 @@
  */
 import { createServer, type Server } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startFakeDiscord, type FakeDiscord } from '../fakes/discord/index.js';
+import { startFakeDiscord, type FakeDiscord } from '../../fakes/discord/index.js';
 import { TEST_DISCORD_TOKEN } from '../support/env.js';
 import { allocatePublicUrl, describeOutput, e2eTempDir, freshEncryptionKey, killAllBots, startBot, type BotProcess } from './support/bot-process.js';
 

@@ -2,8 +2,8 @@ import { MessageFlags } from 'discord.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LINK_EXPIRED, RUN_LINK_FIRST } from '../../commands/anilist-call.js';
 import { NOT_YOUR_BUTTONS, STALE_LIST_BUTTON } from '../../commands/list.js';
-import { SEED_MEDIA, SEED_USERS } from '../fakes/anilist/index.js';
-import { fakeUsers, type DiscordMessage, type InteractionHandle, type SendCommandOptions } from '../fakes/discord/index.js';
+import { SEED_MEDIA, SEED_USERS } from '../../fakes/anilist/index.js';
+import { fakeUsers, type DiscordMessage, type InteractionHandle, type SendCommandOptions } from '../../fakes/discord/index.js';
 import { linkMember, startBotHarness, type BotHarness } from '../support/bot-harness.js';
 import { useTempDir } from '../support/temp.js';
 

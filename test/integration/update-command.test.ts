@@ -1,8 +1,8 @@
 import { MessageFlags } from 'discord.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { NOTHING_TO_CHANGE } from '../../commands/update.js';
-import { SEED_MEDIA, SEED_USERS, type ScoreFormat } from '../fakes/anilist/index.js';
-import { fakeUsers, type CommandOptionInput, type DiscordMessage, type InteractionHandle, type SendAutocompleteOptions } from '../fakes/discord/index.js';
+import { SEED_MEDIA, SEED_USERS, type ScoreFormat } from '../../fakes/anilist/index.js';
+import { fakeUsers, type CommandOptionInput, type DiscordMessage, type InteractionHandle, type SendAutocompleteOptions } from '../../fakes/discord/index.js';
 import { linkMember, startBotHarness, type BotHarness } from '../support/bot-harness.js';
 import { useTempDir } from '../support/temp.js';
 

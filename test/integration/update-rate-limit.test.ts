@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { SEED_MEDIA, SEED_USERS } from '../fakes/anilist/index.js';
-import type { InteractionHandle } from '../fakes/discord/index.js';
+import { SEED_MEDIA, SEED_USERS } from '../../fakes/anilist/index.js';
+import type { InteractionHandle } from '../../fakes/discord/index.js';
 import { linkMember, startBotHarness, type BotHarness } from '../support/bot-harness.js';
 import { useTempDir } from '../support/temp.js';
 

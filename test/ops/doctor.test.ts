@@ -12,8 +12,8 @@ import { checkAniListCredentials, checkDatabase } from '../../src/doctor/checks.
 import { formatReport, runDoctor, type CheckResult, type DoctorConfig, type DoctorDeps } from '../../src/doctor/run.js';
 import { createStoredTokenOpener } from '../../src/doctor/token-opener.js';
 import { migrationsFolder, projectRoot } from '../../src/paths.js';
-import { DEFAULT_CLIENT_SECRET } from '../fakes/anilist/index.js';
-import { startFakeDiscord, type FakeDiscord } from '../fakes/discord/index.js';
+import { DEFAULT_CLIENT_SECRET } from '../../fakes/anilist/index.js';
+import { startFakeDiscord, type FakeDiscord } from '../../fakes/discord/index.js';
 import { TEST_DISCORD_TOKEN } from '../support/env.js';
 import { startLinkHarness, type LinkHarness } from '../support/link-harness.js';
 import { freePort } from '../support/ports.js';

@@ -4,7 +4,7 @@ import type { OpenDatabase } from '../../src/db/database.js';
 import type { LinkedAccountsRepository } from '../../src/db/linked-accounts.js';
 import { createDirectMessages, type DirectMessages } from '../../src/expiry/direct-messages.js';
 import { createExpiryReminders, type ExpiryRemindersDeps } from '../../src/expiry/reminders.js';
-import { fakeUsers, startFakeDiscord, type FakeDiscord } from '../fakes/discord/index.js';
+import { fakeUsers, startFakeDiscord, type FakeDiscord } from '../../fakes/discord/index.js';
 import { createTestClock, type TestClock } from '../support/clock.js';
 import { TEST_DISCORD_TOKEN } from '../support/env.js';
 import { captureLogs } from '../support/log-capture.js';

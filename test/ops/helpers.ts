@@ -3,7 +3,7 @@ import { expect } from 'vitest';
 import { openDatabase, type OpenDatabase } from '../../src/db/database.js';
 import { createLinkedAccountsRepository, type LinkedAccountsRepository, type NewLinkedAccount } from '../../src/db/linked-accounts.js';
 import { migrationsFolder } from '../../src/paths.js';
-import { SEED_USERS } from '../fakes/anilist/index.js';
+import { SEED_USERS } from '../../fakes/anilist/index.js';
 import { TestBrowser, hrefOf } from '../support/browser.js';
 import type { LinkHarness } from '../support/link-harness.js';
 

@@ -12,8 +12,8 @@ import { createLinkedAccountsRepository } from '../../src/db/linked-accounts.js'
 import { buildServer } from '../../src/http/server.js';
 import { buildMetricsServer } from '../../src/metrics/http.js';
 import { createMetrics, type Metrics } from '../../src/metrics/metrics.js';
-import { SEED_USERS, startFakeAniList } from '../fakes/anilist/index.js';
-import { startFakeDiscord } from '../fakes/discord/index.js';
+import { SEED_USERS, startFakeAniList } from '../../fakes/anilist/index.js';
+import { startFakeDiscord } from '../../fakes/discord/index.js';
 import { TEST_DISCORD_TOKEN } from '../support/env.js';
 import { captureLogs } from '../support/log-capture.js';
 import { startLinkHarness } from '../support/link-harness.js';

@@ -5,7 +5,7 @@ import { createDiscordClient } from '../../src/bot/client.js';
 import { createInteractionDispatcher } from '../../src/bot/dispatcher.js';
 import { createInteractionReplies } from '../../src/bot/interaction-replies.js';
 import { registerCommands } from '../../src/bot/register-commands.js';
-import { fakeUsers, startFakeDiscord, type FakeDiscord, type StartFakeDiscordOptions } from '../fakes/discord/index.js';
+import { fakeUsers, startFakeDiscord, type FakeDiscord, type StartFakeDiscordOptions } from '../../fakes/discord/index.js';
 import { TestBrowser, hrefOf } from './browser.js';
 import { TEST_DISCORD_TOKEN } from './env.js';
 import { startLinkHarness, type LinkHarness, type LinkHarnessOptions } from './link-harness.js';

@@ -4,8 +4,8 @@
  */
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import { DEFAULT_CLIENT_SECRET, startFakeAniList, type FakeAniList, type FakeAniListOptions } from '../../fakes/anilist/index.js';
-import { startFakeDiscord, type FakeDiscord, type InteractionHandle, type StartFakeDiscordOptions } from '../../fakes/discord/index.js';
+import { DEFAULT_CLIENT_SECRET, startFakeAniList, type FakeAniList, type FakeAniListOptions } from '../../../fakes/anilist/index.js';
+import { startFakeDiscord, type FakeDiscord, type InteractionHandle, type StartFakeDiscordOptions } from '../../../fakes/discord/index.js';
 import { hrefOf, TestBrowser } from '../../support/browser.js';
 import { TEST_DISCORD_TOKEN } from '../../support/env.js';
 import { allocatePublicUrl, describeOutput, e2eTempDir, freshEncryptionKey, startBot, type BotProcess } from './bot-process.js';

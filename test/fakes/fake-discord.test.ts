@@ -13,7 +13,7 @@ import {
   SlashCommandBuilder,
 } from 'discord.js';
 import type { Interaction } from 'discord.js';
-import { fakeUsers, shardForGuild, startFakeDiscord, type FakeDiscord } from './index.js';
+import { fakeUsers, shardForGuild, startFakeDiscord, type FakeDiscord } from '../../fakes/discord/index.js';
 
 const TOKEN = 'test-token.abc.def';
 const DEADLINE_MS = 2500;

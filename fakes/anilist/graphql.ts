@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { projectRoot } from '../../src/paths.js';
 import {
   GraphQLError,
   GraphQLIncludeDirective,
@@ -93,11 +95,12 @@ export interface GqlContext {
 
 let cachedSchema: GraphQLSchema | undefined;
 
-const SCHEMA_URL = new URL('../../../src/anilist/schema.graphql', import.meta.url);
+// From the project root, so the compiled copies under dist/ (benchmarks, the demo) read the same vendored schema.
+const SCHEMA_PATH = join(projectRoot, 'src', 'anilist', 'schema.graphql');
 
 export function getSchema(): GraphQLSchema {
   if (!cachedSchema) {
-    const schema = buildSchema(readFileSync(SCHEMA_URL, 'utf8'));
+    const schema = buildSchema(readFileSync(SCHEMA_PATH, 'utf8'));
     attachResolvers(schema);
     cachedSchema = schema;
   }

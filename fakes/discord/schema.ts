@@ -3,6 +3,8 @@
  * plus conversion of validation failures into Discord's `50035 Invalid Form Body` error shape.
  */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { projectRoot } from '../../src/paths.js';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import * as formatsModule from 'ajv-formats';
@@ -38,7 +40,7 @@ const validatorCache = new Map<string, ValidateFunction>();
 
 function loadSpec(): OpenApiSpec {
   if (!specCache) {
-    const text = readFileSync(new URL('./openapi.json', import.meta.url), 'utf8');
+    const text = readFileSync(join(projectRoot, 'fakes', 'discord', 'openapi.json'), 'utf8');
     // Point every local `#/components/...` reference at the components document registered below.
     specCache = JSON.parse(text.replaceAll('"#/components/', `"${SPEC_ID}#/components/`)) as OpenApiSpec;
   }

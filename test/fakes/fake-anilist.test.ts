@@ -8,8 +8,8 @@ import {
   UNKNOWN_MEDIA_ID,
   UNKNOWN_USER_ID,
   startFakeAniList,
-} from './index.js';
-import type { FakeAniList, FakeAniListOptions } from './index.js';
+} from '../../fakes/anilist/index.js';
+import type { FakeAniList, FakeAniListOptions } from '../../fakes/anilist/index.js';
 
 const REDIRECT = 'http://127.0.0.1:3999/oauth/callback';
 const SECRET = 'test-secret-value-123';
