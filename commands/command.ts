@@ -8,11 +8,16 @@ import type { AniListClient } from '../src/anilist/index.js';
 import type { Logger } from '../src/logger.js';
 import type { LinkService } from '../src/linking/link-service.js';
 
-/** What commands may use. Built once in main.ts; tests pass their own. */
+/** What commands may use. Built once per bot by createCommandDeps (src/app.ts calls it); tests pass their own. */
 export interface CommandDeps {
   links: LinkService;
   anilist: AniListClient;
   clock: () => Date;
+}
+
+/** The services commands share, plus any per-bot state they keep (never module-level: two bots in one process). */
+export function createCommandDeps(services: { links: LinkService; anilist: AniListClient; clock: () => Date }): CommandDeps {
+  return { ...services };
 }
 
 export interface CommandContext<I> {
