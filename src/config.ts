@@ -237,8 +237,9 @@ export function loadDatabasePath(env: Record<string, string | undefined> = { ...
   return value ? value : DEFAULT_DATABASE_PATH;
 }
 
-export function loadConfig(): Config {
-  return parseConfig({ ...readDotEnv(), ...process.env });
+/** The configuration from `.env` and the environment (which wins), over `defaults` (for tools such as benchmarks). */
+export function loadConfig(defaults: Record<string, string> = {}): Config {
+  return parseConfig({ ...defaults, ...readDotEnv(), ...process.env });
 }
 
 /**

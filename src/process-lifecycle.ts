@@ -1,5 +1,8 @@
 import closeWithGrace from 'close-with-grace';
+import { ConfigError, type Config } from './config.js';
+import { openDatabase, type OpenDatabase } from './db/database.js';
 import type { Logger } from './logger.js';
+import { migrationsFolder } from './paths.js';
 
 /**
  * Signals close the process gracefully within `graceMs` (exit 0), a second signal exits at once, and an
@@ -35,4 +38,27 @@ export async function exitAfterStartupFailure(logger: Logger, message: string, c
   logger.fatal(message);
   await close().catch(() => undefined);
   process.exit(1);
+}
+
+/** The configuration, or the list of its problems on stderr and exit 1 (no logger exists before it). */
+export function loadConfigOrExit(load: () => Config): Config {
+  try {
+    return load();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+}
+
+/** The database, or one actionable line and exit 1. */
+export function openDatabaseOrExit(path: string, logger: Logger, options: { migrate?: boolean } = {}): OpenDatabase {
+  try {
+    return openDatabase(path, migrationsFolder, options);
+  } catch (error) {
+    logger.fatal(`Cannot open the database at ${path}: ${(error as Error).message}. Check DATABASE_PATH and that the folder is writable.`);
+    process.exit(1);
+  }
 }

@@ -506,6 +506,8 @@ export async function startFakeAniList(options: FakeAniListOptions = {}): Promis
       timeOffset += ms;
     },
     async close() {
+      // Idempotent: a test may take AniList down mid-journey and the harness closes it again at the end.
+      if (!server.listening) return;
       server.closeAllConnections();
       await new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve())));
     },

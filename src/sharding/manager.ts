@@ -7,6 +7,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { REST, Routes, ShardingManager, type Shard } from 'discord.js';
 import type { RateLimiter } from '../anilist/index.js';
+import type { Gateway } from '../bot/gateway.js';
 import type { Logger } from '../logger.js';
 import { serveRateLimiter, type IpcEndpoint } from './ipc-limiter.js';
 
@@ -57,22 +58,13 @@ export function startRounds(plan: ShardPlan): number[][] {
 export interface ShardedGatewayOptions {
   /** The compiled shard entry (dist/src/shard.js). */
   shardFile: string;
+  apiUrl: string;
   token: string;
-  plan: ShardPlan;
+  /** SHARDS: how many shard processes, or 'auto' for as many as Discord recommends. */
+  shards: 'auto' | number;
   /** The manager's real limiter; shards draw their AniList permits from it. */
   limiter: RateLimiter;
   logger: Logger;
-}
-
-export interface ShardedGateway {
-  /** Spawns every shard and resolves once all are READY; rejects if one cannot start. */
-  start(): Promise<void>;
-  /** For /healthz: e.g. "2/2 shards ready". From the shards' own IPC status messages; never waits. */
-  status(): string;
-  readonly readyShards: number;
-  readonly totalShards: number;
-  /** Stops respawning, asks every shard to shut down (SIGTERM) and waits for them (killing stragglers). */
-  stop(): Promise<void>;
 }
 
 function shardEndpoint(shard: Shard, logger: Logger): IpcEndpoint {
@@ -87,17 +79,18 @@ function shardEndpoint(shard: Shard, logger: Logger): IpcEndpoint {
   };
 }
 
-export function createShardedGateway(options: ShardedGatewayOptions): ShardedGateway {
-  const { plan, logger } = options;
-  const manager = new ShardingManager(options.shardFile, {
-    totalShards: plan.totalShards,
-    token: options.token,
-    mode: 'process',
-    respawn: true,
-  });
+/**
+ * The sharded gateway: asks Discord how many shards (and how many may start together), then spawns them. The
+ * manager has no gateway session of its own, so its REST client carries the bot token itself.
+ */
+export function createShardedGateway(options: ShardedGatewayOptions): Gateway {
+  const { logger } = options;
+  const rest = new REST({ api: options.apiUrl }).setToken(options.token);
+  let manager: ShardingManager | undefined;
+  let plan: ShardPlan | undefined;
   let stopping = false;
 
-  function createShard(id: number): Shard {
+  function createShard(manager: ShardingManager, id: number): Shard {
     const shard = manager.createShard(id);
     const log = logger.child({ shardId: id });
     serveRateLimiter(options.limiter, shardEndpoint(shard, log), log);
@@ -111,13 +104,13 @@ export function createShardedGateway(options: ShardedGatewayOptions): ShardedGat
     return shard;
   }
 
-  async function start(): Promise<void> {
+  async function spawnAll(manager: ShardingManager, plan: ShardPlan): Promise<void> {
     logger.info({ shards: plan.totalShards, maxConcurrency: plan.maxConcurrency }, 'starting shards');
     const rounds = startRounds(plan);
     for (const [index, round] of rounds.entries()) {
       if (stopping) return;
       if (index > 0) await sleep(IDENTIFY_INTERVAL_MS);
-      await Promise.all(round.map((id) => createShard(id).spawn(SHARD_READY_TIMEOUT_MS)));
+      await Promise.all(round.map((id) => createShard(manager, id).spawn(SHARD_READY_TIMEOUT_MS)));
     }
   }
 
@@ -137,27 +130,31 @@ export function createShardedGateway(options: ShardedGatewayOptions): ShardedGat
 
   function readyShards(): number {
     let ready = 0;
-    for (const shard of manager.shards.values()) if (shard.ready) ready++;
+    for (const shard of manager?.shards.values() ?? []) if (shard.ready) ready++;
     return ready;
   }
 
   return {
-    start,
-    status: () => `${readyShards()}/${plan.totalShards} shards ready`,
-    get readyShards() {
-      return readyShards();
+    rest,
+    async start() {
+      plan = await planShards(rest, options.shards);
+      manager = new ShardingManager(options.shardFile, {
+        totalShards: plan.totalShards,
+        token: options.token,
+        mode: 'process',
+        respawn: true,
+      });
+      await spawnAll(manager, plan);
+      const applicationId = await fetchApplicationId(rest);
+      logger.info({ shards: plan.totalShards }, 'all shards connected to Discord');
+      return { applicationId };
     },
-    totalShards: plan.totalShards,
+    status: () => (plan ? `${readyShards()}/${plan.totalShards} shards ready` : 'starting shards'),
     async stop() {
       stopping = true;
+      if (!manager) return;
       manager.respawn = false;
       await Promise.all([...manager.shards.values()].map((shard) => stopShard(shard)));
     },
   };
-}
-
-/** A REST client for the manager: webhooks (link replies) need no token; DMs and registration use `token`. */
-export function managerRest(apiUrl: string, token?: string): REST {
-  const rest = new REST({ api: apiUrl });
-  return token === undefined ? rest : rest.setToken(token);
 }

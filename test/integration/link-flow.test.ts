@@ -341,9 +341,12 @@ describe('linking journey over real HTTP', () => {
   });
 
   it('reports AniList being unreachable with a 502 page', async () => {
-    const h = await start({ oauthUrl: 'http://127.0.0.1:9/api/v2/oauth' });
+    const h = await start();
     const browser = new TestBrowser();
-    const response = await browser.get((await approveOnAniList(h, browser)).callbackUrl);
+    const { callbackUrl } = await approveOnAniList(h, browser);
+    // AniList goes away between the member's approval and the code exchange.
+    await h.anilistFake.close();
+    const response = await browser.get(callbackUrl);
     expect(response.status).toBe(502);
     expect(response.body).toContain('AniList is not answering');
     expect(linkedRows(h)).toHaveLength(0);

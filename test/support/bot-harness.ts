@@ -1,13 +1,10 @@
-import { Events, type Client } from 'discord.js';
-import { commands as registry } from '../../commands/index.js';
+import type { Client } from 'discord.js';
 import type { Command } from '../../commands/command.js';
-import { createDiscordClient } from '../../src/bot/client.js';
-import { createInteractionDispatcher } from '../../src/bot/dispatcher.js';
-import { createInteractionReplies } from '../../src/bot/interaction-replies.js';
-import { registerCommands } from '../../src/bot/register-commands.js';
+import { createClientGateway } from '../../src/bot/gateway.js';
 import { fakeUsers, startFakeDiscord, type FakeDiscord, type StartFakeDiscordOptions } from '../../fakes/discord/index.js';
 import { TestBrowser, hrefOf } from './browser.js';
 import { TEST_DISCORD_TOKEN } from './env.js';
+import { captureLogs } from './log-capture.js';
 import { startLinkHarness, type LinkHarness, type LinkHarnessOptions } from './link-harness.js';
 
 export interface BotHarness extends LinkHarness {
@@ -16,32 +13,30 @@ export interface BotHarness extends LinkHarness {
 }
 
 /**
- * The whole bot in one process: the real discord.js client against the fake gateway, the real dispatcher and
- * commands, and the linking half from startLinkHarness against the fake AniList.
+ * The whole bot in one process, built by the real builder: the real discord.js client (the single-process
+ * gateway) against the fake gateway, the real dispatcher and commands, and the web server against the fake AniList.
  */
 export async function startBotHarness(
   options: LinkHarnessOptions & { discord?: StartFakeDiscordOptions; commands?: readonly Command[] },
 ): Promise<BotHarness> {
   const discord = await startFakeDiscord({ token: TEST_DISCORD_TOKEN, ...options.discord });
-  const client = createDiscordClient({ apiUrl: discord.apiUrl });
-  const links = await startLinkHarness({ ...options, replies: createInteractionReplies(client.rest) });
-  const commands = options.commands ?? registry;
-  const dispatch = createInteractionDispatcher({
-    commands,
-    deps: { links: links.links, anilist: links.anilist, clock: links.clock.now },
-    logger: links.logs.logger,
+  const logs = captureLogs();
+  const gateway = createClientGateway({ apiUrl: discord.apiUrl, token: TEST_DISCORD_TOKEN, logger: logs.logger });
+  const links = await startLinkHarness({
+    ...options,
+    logs,
+    // Also carries the /link reply edits to the fake Discord, as in production.
+    rest: gateway.rest,
+    env: { DISCORD_API_URL: discord.apiUrl, REGISTER_COMMANDS: 'true', ...options.env },
   });
-  client.on(Events.InteractionCreate, (interaction) => void dispatch(interaction));
-  const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
-  await client.login(TEST_DISCORD_TOKEN);
-  await ready;
-  await registerCommands(client.rest, commands, { applicationId: discord.applicationId });
+  const connected = await gateway.start(links.app.dispatch);
+  await links.app.start(connected);
   return {
     ...links,
     discord,
-    client,
+    client: gateway.client,
     async close() {
-      await client.destroy();
+      await gateway.stop();
       await discord.close();
       await links.close();
     },

@@ -1,18 +1,17 @@
-import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { REST } from 'discord.js';
 import type { FastifyInstance } from 'fastify';
-import { createAniListClient, createRateLimiter, type AniListClient, type AniListClientOptions, type RateLimiter, type RateLimiterOptions } from '../../src/anilist/index.js';
+import type { Command } from '../../commands/command.js';
+import { createRateLimiter, type AniListClient, type RateLimiter, type RateLimiterOptions } from '../../src/anilist/index.js';
+import { buildApp, type App, type AppTuning } from '../../src/app.js';
+import { parseConfig, type Config } from '../../src/config.js';
 import { createTokenVault, type TokenVault } from '../../src/crypto/vault.js';
 import { openDatabase, type OpenDatabase } from '../../src/db/database.js';
-import { createLinkRequestsRepository } from '../../src/db/link-requests.js';
-import { createLinkedAccountsRepository } from '../../src/db/linked-accounts.js';
-import { buildServer } from '../../src/http/server.js';
-import { createViewerIdentifier } from '../../src/linking/identify-viewer.js';
-import { createLinkService, type InteractionReplies, type LinkService } from '../../src/linking/link-service.js';
-import { createTokenExchange } from '../../src/linking/token-exchange.js';
+import type { InteractionReplies, LinkService } from '../../src/linking/link-service.js';
 import { migrationsFolder } from '../../src/paths.js';
 import { startFakeAniList, type FakeAniList, type FakeAniListOptions, DEFAULT_CLIENT_SECRET } from '../../fakes/anilist/index.js';
 import { createTestClock, type TestClock } from './clock.js';
+import { minimalEnv } from './env.js';
 import { captureLogs } from './log-capture.js';
 import { withFreePort } from './ports.js';
 
@@ -21,24 +20,34 @@ export interface LinkHarnessOptions {
   /** Replaces the Discord reply editor (default: records edits). */
   replies?: InteractionReplies;
   clientSecret?: string;
-  oauthUrl?: string;
   rateLimit?: { max: number; timeWindowMs: number };
   /** The bot's shared AniList limiter (default: 90/min, library defaults otherwise). */
   limiter?: RateLimiterOptions;
   /** Extra fake AniList options (e.g. rateLimitPerMinute); redirectUri and the clock stay the harness's. */
   anilistFake?: Omit<FakeAniListOptions, 'redirectUri' | 'now'>;
   /** Extra AniList client options (e.g. cacheTtlMs, timeoutMs). */
-  anilistClient?: Pick<AniListClientOptions, 'cacheTtlMs' | 'cacheMaxEntries' | 'timeoutMs' | 'maxListEntries'>;
+  anilistClient?: AppTuning['anilistClient'];
+  /** More environment for the bot's configuration (e.g. DISCORD_API_URL of a fake Discord). */
+  env?: Record<string, string | undefined>;
+  /** Discord REST for the bot (default: one aimed at an address nothing listens on; webhook edits are recorded). */
+  rest?: REST;
+  /** The slash-command registry (default: the bot's own). */
+  commands?: readonly Command[];
+  /** Where the bot logs (default: a fresh capture). */
+  logs?: ReturnType<typeof captureLogs>;
 }
 
 export interface LinkHarness {
   publicUrl: string;
   host: string;
+  config: Config;
+  app: App;
   anilistFake: FakeAniList;
   anilist: AniListClient;
   limiter: RateLimiter;
   database: OpenDatabase;
   databasePath: string;
+  /** A vault with the bot's key, for tests that open what the bot sealed. */
   vault: TokenVault;
   links: LinkService;
   server: FastifyInstance;
@@ -49,8 +58,9 @@ export interface LinkHarness {
 }
 
 /**
- * The linking half of the bot wired from its real parts (SQLite file, vault, AniList client and limiter,
- * Fastify on a loopback port) against the fake AniList, the way main.ts wires it.
+ * The bot built by the real builder (src/app.ts) from a real configuration, with a real SQLite file, vault, AniList
+ * client and limiter and Fastify on a loopback port, against the fake AniList. Nothing Discord-side is connected:
+ * startBotHarness adds that.
  */
 export async function startLinkHarness(options: LinkHarnessOptions): Promise<LinkHarness> {
   // The redirect URI must be known before the server listens, so the port is picked in advance; if another test
@@ -63,78 +73,72 @@ export async function startOnPort(options: LinkHarnessOptions, port: number): Pr
   const publicUrl = `http://127.0.0.1:${port}`;
   const clock = createTestClock();
   const anilistFake = await startFakeAniList({ ...options.anilistFake, redirectUri: `${publicUrl}/oauth/callback`, now: clock.nowMs });
-  const logs = captureLogs();
+  const logs = options.logs ?? captureLogs();
   const databasePath = join(options.dir, 'anilink.sqlite');
-  const database = openDatabase(databasePath, migrationsFolder);
-  const vault = createTokenVault({ keys: [randomBytes(32)] });
-  const limiter = createRateLimiter({ perMinute: 90, ...options.limiter });
-  const anilist = createAniListClient({
-    ...options.anilistClient,
-    endpoint: anilistFake.graphqlUrl,
-    userAgent: 'anilink-test',
-    referer: `${publicUrl}/`,
-    limiter,
-    logger: logs.logger,
-  });
-  const edits: LinkHarness['edits'] = [];
-  const links = createLinkService({
-    linkRequests: createLinkRequestsRepository(database.db),
-    accounts: createLinkedAccountsRepository(database.db),
-    vault,
-    exchangeToken: createTokenExchange({
-      oauthUrl: options.oauthUrl ?? anilistFake.oauthUrl,
-      clientId: anilistFake.clientId,
-      clientSecret: options.clientSecret ?? DEFAULT_CLIENT_SECRET,
-      redirectUri: `${publicUrl}/oauth/callback`,
-      userAgent: 'anilink-test',
+  const config = parseConfig(
+    minimalEnv({
+      PUBLIC_URL: publicUrl,
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      DATABASE_PATH: databasePath,
+      ANILIST_API_URL: anilistFake.graphqlUrl,
+      ANILIST_OAUTH_URL: anilistFake.oauthUrl,
+      ANILIST_CLIENT_ID: anilistFake.clientId,
+      ANILIST_CLIENT_SECRET: options.clientSecret ?? DEFAULT_CLIENT_SECRET,
+      METRICS: 'false',
+      ...options.env,
     }),
-    identifyViewer: createViewerIdentifier(anilist),
-    replies: options.replies ?? {
-      editOriginal: (applicationId, interactionToken, content) => {
-        edits.push({ applicationId, interactionToken, content });
-        return Promise.resolve();
-      },
+  );
+  const database = openDatabase(databasePath, migrationsFolder);
+  const limiter = createRateLimiter({ perMinute: 90, ...options.limiter });
+  const edits: LinkHarness['edits'] = [];
+  // Without a Discord to talk to, the /link reply edits are recorded instead.
+  const replies: InteractionReplies | undefined = options.replies ?? (options.rest ? undefined : {
+    editOriginal: (applicationId, interactionToken, content) => {
+      edits.push({ applicationId, interactionToken, content });
+      return Promise.resolve();
     },
+  });
+  const app = await buildApp({
+    config,
+    db: database,
+    limiter,
+    rest: options.rest ?? new REST({ api: 'http://127.0.0.1:9' }),
+    logger: logs.logger,
     clock: clock.now,
-    logger: logs.logger,
-    oauth: { publicUrl, authorizeUrl: `${anilistFake.oauthUrl}/authorize`, clientId: anilistFake.clientId, redirectUri: `${publicUrl}/oauth/callback` },
+    gatewayStatus: () => 'test',
+    commands: options.commands,
+    tuning: { anilistClient: options.anilistClient, httpRateLimit: options.rateLimit, replies },
   });
-  const server = await buildServer({
-    logger: logs.logger,
-    links,
-    publicUrl,
-    cookieSecret: randomBytes(32).toString('base64url'),
-    rateLimit: options.rateLimit,
-    health: () => ({ database: database.isHealthy() ? 'ok' : 'error', gateway: 'test' }),
-  });
-  try {
-    await server.listen({ host: '127.0.0.1', port });
-  } catch (error) {
+  const server = app.server!;
+  const close = async () => {
     limiter.close();
-    await server.close();
+    await app.close();
     await anilistFake.close();
     database.close();
+  };
+  try {
+    await server.listen({ host: config.http.host, port: config.http.port });
+  } catch (error) {
+    await close();
     throw error;
   }
   return {
     publicUrl,
     host: `127.0.0.1:${port}`,
+    config,
+    app,
     anilistFake,
-    anilist,
+    anilist: app.anilist,
     limiter,
     database,
     databasePath,
-    vault,
-    links,
+    vault: createTokenVault({ keys: [config.tokenEncryptionKey] }),
+    links: app.links,
     server,
     clock,
     edits,
     logs,
-    async close() {
-      limiter.close();
-      await server.close();
-      await anilistFake.close();
-      database.close();
-    },
+    close,
   };
 }
