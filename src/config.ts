@@ -104,6 +104,11 @@ const schema = z.object({
     .min(1, 'must be at least 1')
     .max(90, 'must not exceed 90 (AniList documents 90/min as the maximum)')
     .default(30),
+  ANILIST_BACKGROUND_SHARE: z.coerce
+    .number({ message: 'must be a fraction from 0 to 1 of the AniList budget that background work may use (e.g. 0.5)' })
+    .min(0, 'must be from 0 (no background work) to 1')
+    .max(1, 'must be from 0 (no background work) to 1')
+    .default(0.5),
   PUBLIC_URL: httpUrl('the address members open in their browser, e.g. https://anilink.example.org'),
   HOST: z.string().trim().min(1).default('0.0.0.0'),
   PORT: z.coerce
@@ -171,6 +176,8 @@ export interface Config {
     readonly oauthUrl: string;
     readonly apiUrl: string;
     readonly rateLimitPerMinute: number;
+    /** The most of the window's budget that background jobs may hold; members always come first. */
+    readonly backgroundShare: number;
   };
   readonly http: {
     readonly publicUrl: string;
@@ -266,6 +273,7 @@ function freeze(parsed: ParsedConfig): Config {
       oauthUrl: parsed.ANILIST_OAUTH_URL,
       apiUrl: parsed.ANILIST_API_URL,
       rateLimitPerMinute: parsed.ANILIST_RATE_LIMIT_PER_MINUTE,
+      backgroundShare: parsed.ANILIST_BACKGROUND_SHARE,
     },
     http: {
       publicUrl: parsed.PUBLIC_URL,

@@ -20,7 +20,11 @@ const config = loadConfigOrExit(loadConfig);
 const logger = createLogger({ level: config.logLevel, pretty: process.stdout.isTTY === true });
 // Sharded, this also migrates the file for the shards, which open it only after this.
 const db = openDatabaseOrExit(config.databasePath, logger);
-const limiter = createRateLimiter({ perMinute: config.anilist.rateLimitPerMinute, logger: logger.child({ component: 'anilist-limiter' }) });
+const limiter = createRateLimiter({
+  perMinute: config.anilist.rateLimitPerMinute,
+  backgroundShare: config.anilist.backgroundShare,
+  logger: logger.child({ component: 'anilist-limiter' }),
+});
 const { apiUrl, token } = config.discord;
 const gateway: Gateway =
   config.shards === undefined

@@ -18,7 +18,7 @@ import {
   type SaveMediaListEntryMutationVariables,
 } from './generated/graphql.js';
 import { createMediaListAccumulator, type UserMediaList } from './media-list.js';
-import type { RateLimiter } from './rate-limiter.js';
+import type { Lane, RateLimiter } from './rate-limiter.js';
 import type { MediaDetails, MediaSearchResult, SavedMediaListEntry, UserProfile, Viewer } from './types.js';
 
 export interface AniListClientOptions {
@@ -55,6 +55,8 @@ export interface CallContext {
    * (an autocomplete keystroke the member has typed past). A request already sent runs to its end.
    */
   readonly signal?: AbortSignal | undefined;
+  /** 'background' for jobs nobody waits on (notifications, feeds, role refreshes): served from idle budget only. */
+  readonly lane?: Lane | undefined;
 }
 
 export interface AuthenticatedCallContext extends CallContext {
@@ -196,7 +198,7 @@ export function createAniListClient(options: AniListClientOptions): AniListClien
         logFailure(operation, mapped, performance.now() - startedAt);
         throw mapped;
       }
-    }, { signal: context.signal });
+    }, { signal: context.signal, lane: context.lane });
   }
 
   function logFailure(operation: string, error: AniListError, ms: number): void {

@@ -19,6 +19,8 @@ export {
 } from './errors.js';
 export {
   createRateLimiter,
+  type Lane,
+  type LaneStats,
   type RateLimiter,
   type RateLimiterOptions,
   type RateLimiterStats,

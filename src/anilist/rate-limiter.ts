@@ -13,6 +13,13 @@ import { readNumericHeader, retryDelayMsFromHeaders, type HeaderSource } from '.
  *  3. after a 429 nothing is sent until the server's Retry-After / X-RateLimit-Reset has passed.
  * Waiting calls are served round-robin by key so one busy member cannot starve the others, and a
  * caller whose expected wait exceeds `maxWaitMs` is refused at once with a `busy` AniListError.
+ *
+ * Two lanes share the budget. The interactive lane (commands, buttons, autocomplete, linking) is everything above.
+ * The background lane (notification polls, the airing feed, linked-role refreshes) only uses what interactive
+ * traffic leaves idle: a background call starts only while no interactive call waits, while its sends stay under
+ * `backgroundShare` of the window, and while the burst bucket keeps half its capacity for members, so interactive
+ * calls are always served first and a sudden burst of members still leaves at once. Background calls wait as long as it takes
+ * (they are never refused as busy; `close()` refuses them) and pause like everything else after a 429.
  */
 export interface RateLimiter {
   /**
@@ -31,6 +38,18 @@ export interface RateLimiter {
 export interface ScheduleOptions {
   /** Abandon the call while it waits, e.g. an autocomplete keystroke the member has already typed past. */
   readonly signal?: AbortSignal | undefined;
+  /** 'background' for work nobody is waiting on; it only uses budget interactive calls leave idle. */
+  readonly lane?: Lane | undefined;
+}
+
+export type Lane = 'interactive' | 'background';
+
+export interface LaneStats {
+  readonly queued: number;
+  /** Calls of this lane started since creation. */
+  readonly sent: number;
+  /** How long the oldest waiting call of this lane has waited, in ms (0 when none waits). */
+  readonly oldestWaitMs: number;
 }
 
 export interface RateLimitReport {
@@ -51,6 +70,9 @@ export interface RateLimiterStats {
   readonly limitPerMinute: number;
   /** Sends counted in the current 60 s window (including ones the server reported that we did not see). */
   readonly inWindow: number;
+  /** The background lane apart (the fields above count both lanes, except `rejected`: background is never refused). */
+  readonly background: LaneStats;
+  readonly interactive: LaneStats;
 }
 
 export type TimerHandle = unknown;
@@ -70,6 +92,13 @@ export interface RateLimiterOptions {
   readonly setTimer?: (callback: () => void, delayMs: number) => TimerHandle;
   readonly clearTimer?: (handle: TimerHandle) => void;
   readonly logger?: Logger | undefined;
+  /**
+   * The most of the window's budget background calls may hold (0–1, default 0.5): the rest is kept for members.
+   * 0 stops background calls altogether.
+   */
+  readonly backgroundShare?: number;
+  /** Most background calls waiting at once; more are refused with `busy` (default 1,000). */
+  readonly maxBackgroundQueue?: number;
 }
 
 const WINDOW_MS = 60_000;
@@ -80,6 +109,7 @@ const SLOT_HELD_MS = WINDOW_MS + 1_000;
 
 interface Waiter {
   readonly key: string;
+  readonly lane: Lane;
   readonly enqueuedAt: number;
   readonly run: () => void;
   readonly reject: (error: Error) => void;
@@ -96,6 +126,9 @@ export function createRateLimiter(options: RateLimiterOptions = {}): RateLimiter
   const setTimer = options.setTimer ?? ((callback, delayMs) => setTimeout(callback, delayMs));
   const clearTimer = options.clearTimer ?? ((handle) => clearTimeout(handle as ReturnType<typeof setTimeout>));
   const logger = options.logger;
+  const backgroundShare = options.backgroundShare ?? 0.5;
+  if (!(backgroundShare >= 0 && backgroundShare <= 1)) throw new RangeError(`backgroundShare must be between 0 and 1, got ${backgroundShare}`);
+  const maxBackgroundQueue = positiveInteger(options.maxBackgroundQueue ?? 1_000, 'maxBackgroundQueue');
 
   let limit = configuredLimit;
   // Token bucket. `tokensAt` may lie in the future: after a 429 refilling only starts when the pause ends.
@@ -112,6 +145,11 @@ export function createRateLimiter(options: RateLimiterOptions = {}): RateLimiter
   const queues = new Map<string, Waiter[]>();
   const rotation: string[] = [];
   let queued = 0;
+  // The background lane: its own round-robin, served only when the interactive lane leaves room.
+  const backgroundQueues = new Map<string, Waiter[]>();
+  const backgroundRotation: string[] = [];
+  let backgroundQueued = 0;
+  let backgroundSent = 0;
   let timer: { readonly handle: TimerHandle } | undefined;
   let timerDueAt = Infinity;
 
@@ -206,9 +244,14 @@ export function createRateLimiter(options: RateLimiterOptions = {}): RateLimiter
 
   function schedule<T>(key: string, task: () => Promise<T>, scheduleOptions: ScheduleOptions = {}): Promise<T> {
     const { signal } = scheduleOptions;
+    const lane = scheduleOptions.lane ?? 'interactive';
     const at = now();
     if (signal?.aborted === true) return Promise.reject(abortReason(signal));
     if (closed) return Promise.reject(busy(defaultPauseMs));
+    if (lane === 'background') {
+      if (backgroundQueued >= maxBackgroundQueue) return Promise.reject(busy(WINDOW_MS));
+      return enqueue(key, lane, task, signal, at);
+    }
     if (queued >= maxQueue) {
       return Promise.reject(busy(projectedStart(queued + 1, at) - at));
     }
@@ -217,13 +260,17 @@ export function createRateLimiter(options: RateLimiterOptions = {}): RateLimiter
       logger?.debug({ key, waitMs: expectedStart - at }, 'anilist limiter refused a call: wait too long');
       return Promise.reject(busy(expectedStart - at));
     }
+    return enqueue(key, lane, task, signal, at);
+  }
 
+  function enqueue<T>(key: string, lane: Lane, task: () => Promise<T>, signal: AbortSignal | undefined, at: number): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const onAbort = () => {
         if (signal !== undefined && withdraw(waiter)) reject(abortReason(signal));
       };
       const waiter: Waiter = {
         key,
+        lane,
         enqueuedAt: at,
         // The task is started by the pump; its own success or failure is the caller's result.
         run: () => {
@@ -239,30 +286,34 @@ export function createRateLimiter(options: RateLimiterOptions = {}): RateLimiter
         },
       };
       signal?.addEventListener('abort', onAbort, { once: true });
-      let keyQueue = queues.get(key);
+      const [laneQueues, laneRotation] = lane === 'background' ? [backgroundQueues, backgroundRotation] : [queues, rotation];
+      let keyQueue = laneQueues.get(key);
       if (keyQueue === undefined) {
         keyQueue = [];
-        queues.set(key, keyQueue);
-        rotation.push(key);
+        laneQueues.set(key, keyQueue);
+        laneRotation.push(key);
       }
       keyQueue.push(waiter);
-      queued++;
+      if (lane === 'background') backgroundQueued++;
+      else queued++;
       pump();
     });
   }
 
   /** Take a waiter out of the queue before its turn; false when it is no longer waiting. */
   function withdraw(waiter: Waiter): boolean {
-    const keyQueue = queues.get(waiter.key);
+    const [laneQueues, laneRotation] = waiter.lane === 'background' ? [backgroundQueues, backgroundRotation] : [queues, rotation];
+    const keyQueue = laneQueues.get(waiter.key);
     const index = keyQueue?.indexOf(waiter) ?? -1;
     if (keyQueue === undefined || index === -1) return false;
     keyQueue.splice(index, 1);
-    queued--;
+    if (waiter.lane === 'background') backgroundQueued--;
+    else queued--;
     if (keyQueue.length === 0) {
-      queues.delete(waiter.key);
-      rotation.splice(rotation.indexOf(waiter.key), 1);
+      laneQueues.delete(waiter.key);
+      laneRotation.splice(laneRotation.indexOf(waiter.key), 1);
     }
-    if (queued === 0 && timer !== undefined) {
+    if (queued + backgroundQueued === 0 && timer !== undefined) {
       clearTimer(timer.handle);
       timer = undefined;
       timerDueAt = Infinity;
@@ -270,15 +321,55 @@ export function createRateLimiter(options: RateLimiterOptions = {}): RateLimiter
     return true;
   }
 
-  function takeNextWaiter(): Waiter | undefined {
-    const key = rotation.shift();
+  function takeNextWaiter(laneQueues: Map<string, Waiter[]>, laneRotation: string[]): Waiter | undefined {
+    const key = laneRotation.shift();
     if (key === undefined) return undefined;
-    const keyQueue = queues.get(key);
+    const keyQueue = laneQueues.get(key);
     const waiter = keyQueue?.shift();
-    if (keyQueue !== undefined && keyQueue.length > 0) rotation.push(key);
-    else queues.delete(key);
-    if (waiter !== undefined) queued--;
+    if (keyQueue !== undefined && keyQueue.length > 0) laneRotation.push(key);
+    else laneQueues.delete(key);
     return waiter;
+  }
+
+  /** Sends the background lane may hold in the window: its share of the limit, and never the last slot. */
+  function backgroundWindowCap(): number {
+    return Math.min(Math.floor(limit * backgroundShare), limit - 1);
+  }
+
+  /** Tokens the background lane leaves in the bucket for a sudden burst of members. */
+  function burstReserve(): number {
+    return Math.ceil(burstCapacity() / 2);
+  }
+
+  /**
+   * Earliest time a background call may start, or Infinity while interactive calls wait (a pump follows every
+   * change of those): the bucket must still hold its reserve for members after the send, and background sends
+   * stay under their share of the window.
+   */
+  function nextBackgroundTime(at: number): number {
+    if (queued > 0) return Infinity;
+    const cap = backgroundWindowCap();
+    if (cap < 1) return Infinity;
+    refill(at);
+    pruneWindow(at);
+    let earliest = Math.max(at, pausedUntil);
+    const needed = burstReserve() + 1;
+    // A bucket smaller than the reserve plus one can never serve background work; its share stays with members.
+    if (needed > burstCapacity()) return Infinity;
+    if (tokens < needed) earliest = Math.max(earliest, Math.max(tokensAt, at) + (needed - tokens) * msPerToken());
+    if (sendTimes.length >= cap) {
+      const freeing = sendTimes[sendTimes.length - cap];
+      if (freeing !== undefined) earliest = Math.max(earliest, freeing + SLOT_HELD_MS);
+    }
+    return earliest;
+  }
+
+  function send(waiter: Waiter, at: number): void {
+    tokens -= 1;
+    sendTimes.push(at);
+    sent++;
+    if (waiter.lane === 'background') backgroundSent++;
+    waiter.run();
   }
 
   /** Refuse waiters whose deadline passed (e.g. a 429 pause began after they were queued). */
@@ -316,17 +407,23 @@ export function createRateLimiter(options: RateLimiterOptions = {}): RateLimiter
     const at = now();
     // Send first, then expire: a waiter whose turn comes exactly at its deadline still goes.
     while (queued > 0 && nextSendTime(at) <= at) {
-      const waiter = takeNextWaiter();
+      const waiter = takeNextWaiter(queues, rotation);
       if (waiter === undefined) break;
-      tokens -= 1;
-      sendTimes.push(at);
-      sent++;
-      waiter.run();
+      queued--;
+      send(waiter, at);
     }
-    if (queued === 0) return;
+    while (backgroundQueued > 0 && nextBackgroundTime(at) <= at) {
+      const waiter = takeNextWaiter(backgroundQueues, backgroundRotation);
+      if (waiter === undefined) break;
+      backgroundQueued--;
+      send(waiter, at);
+    }
     // Every remaining deadline is now strictly in the future, so the timer below cannot spin.
-    const earliestDeadline = expireOverdue(at);
-    if (queued > 0) arm(Math.min(nextSendTime(at), earliestDeadline), at);
+    const earliestDeadline = queued > 0 ? expireOverdue(at) : Infinity;
+    const nextInteractive = queued > 0 ? Math.min(nextSendTime(at), earliestDeadline) : Infinity;
+    const nextBackground = backgroundQueued > 0 ? nextBackgroundTime(at) : Infinity;
+    const dueAt = Math.min(nextInteractive, nextBackground);
+    if (dueAt !== Infinity) arm(dueAt, at);
   }
 
   function arm(dueAt: number, at: number): void {
@@ -368,7 +465,7 @@ export function createRateLimiter(options: RateLimiterOptions = {}): RateLimiter
     }
 
     // A new pause may push waiters past their deadline, a lower limit may delay the next send.
-    if (queued > 0 || timerDueAt !== Infinity) pump();
+    if (queued + backgroundQueued > 0 || timerDueAt !== Infinity) pump();
   }
 
   /**
@@ -384,17 +481,25 @@ export function createRateLimiter(options: RateLimiterOptions = {}): RateLimiter
     for (let i = 0; i < unseen; i++) sendTimes.push(at);
   }
 
+  function oldestWaitMs(laneQueues: Map<string, Waiter[]>, at: number): number {
+    let oldest = at;
+    for (const keyQueue of laneQueues.values()) oldest = Math.min(oldest, keyQueue[0]?.enqueuedAt ?? at);
+    return at - oldest;
+  }
+
   function stats(): RateLimiterStats {
     const at = now();
     pruneWindow(at);
     return {
-      queued,
-      queuedKeys: queues.size,
+      queued: queued + backgroundQueued,
+      queuedKeys: queues.size + backgroundQueues.size,
       pausedUntil: pausedUntil > at ? pausedUntil : null,
       sent,
       rejected,
       limitPerMinute: limit,
       inWindow: sendTimes.length,
+      interactive: { queued, sent: sent - backgroundSent, oldestWaitMs: oldestWaitMs(queues, at) },
+      background: { queued: backgroundQueued, sent: backgroundSent, oldestWaitMs: oldestWaitMs(backgroundQueues, at) },
     };
   }
 
@@ -403,12 +508,15 @@ export function createRateLimiter(options: RateLimiterOptions = {}): RateLimiter
     if (timer !== undefined) clearTimer(timer.handle);
     timer = undefined;
     timerDueAt = Infinity;
-    for (const keyQueue of queues.values()) {
+    for (const keyQueue of [...queues.values(), ...backgroundQueues.values()]) {
       for (const waiter of keyQueue) waiter.reject(busy(defaultPauseMs));
     }
     queues.clear();
     rotation.length = 0;
     queued = 0;
+    backgroundQueues.clear();
+    backgroundRotation.length = 0;
+    backgroundQueued = 0;
   }
 
   return { schedule, report, stats, close };

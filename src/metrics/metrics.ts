@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { isAniListError, type RateLimiter, type RateLimiterStats } from '../anilist/index.js';
+import { isAniListError, type RateLimiter, type RateLimiterStats, type ScheduleOptions } from '../anilist/index.js';
 
 /** What the interaction dispatcher reports (it declares the same shape; main.ts wires them together). */
 export interface InteractionObservation {
@@ -64,13 +64,14 @@ export function createMetrics(sources: MetricsSources = {}): Metrics {
   });
   const anilistRequests = new Counter({
     name: 'anilink_anilist_requests_total',
-    help: 'AniList API requests by outcome: ok, rate_limited (HTTP 429), busy (refused by our own limiter, never sent), invalid_token, not_found, unavailable, validation, timeout, network, bad_request, error.',
-    labelNames: ['outcome'] as const,
+    help: 'AniList API requests by lane (interactive: members waiting; background: jobs) and outcome: ok, rate_limited (HTTP 429), busy (refused by our own limiter, never sent), invalid_token, not_found, unavailable, validation, timeout, network, bad_request, error.',
+    labelNames: ['lane', 'outcome'] as const,
     registers: [registry],
   });
   const limiterWait = new Histogram({
     name: 'anilink_anilist_limiter_wait_seconds',
-    help: 'Time AniList requests waited in the shared rate limiter before being sent.',
+    help: 'Time AniList requests waited in the shared rate limiter before being sent, by lane.',
+    labelNames: ['lane'] as const,
     buckets: WAIT_BUCKETS,
     registers: [registry],
   });
@@ -85,10 +86,24 @@ export function createMetrics(sources: MetricsSources = {}): Metrics {
   if (limiterStats) {
     new Gauge({
       name: 'anilink_anilist_limiter_queue_length',
-      help: 'AniList requests waiting in the shared rate limiter.',
+      help: 'AniList requests waiting in the shared rate limiter, by lane.',
+      labelNames: ['lane'] as const,
       registers: [registry],
       collect() {
-        this.set(limiterStats().queued);
+        const stats = limiterStats();
+        this.set({ lane: 'interactive' }, stats.interactive.queued);
+        this.set({ lane: 'background' }, stats.background.queued);
+      },
+    });
+    new Gauge({
+      name: 'anilink_anilist_limiter_oldest_wait_seconds',
+      help: 'How long the oldest request still waiting in the limiter has waited, by lane: background work behind schedule shows here.',
+      labelNames: ['lane'] as const,
+      registers: [registry],
+      collect() {
+        const stats = limiterStats();
+        this.set({ lane: 'interactive' }, stats.interactive.oldestWaitMs / 1000);
+        this.set({ lane: 'background' }, stats.background.oldestWaitMs / 1000);
       },
     });
     new Gauge({
@@ -141,25 +156,30 @@ export function createMetrics(sources: MetricsSources = {}): Metrics {
 
   function observeLimiter(limiter: RateLimiter): RateLimiter {
     return {
-      schedule<T>(key: string, task: () => Promise<T>): Promise<T> {
+      schedule<T>(key: string, task: () => Promise<T>, options?: ScheduleOptions): Promise<T> {
+        const lane = options?.lane ?? 'interactive';
         const queuedAt = performance.now();
         let started = false;
         return limiter
-          .schedule(key, async () => {
-            started = true;
-            limiterWait.observe((performance.now() - queuedAt) / 1000);
-            try {
-              const result = await task();
-              anilistRequests.inc({ outcome: 'ok' });
-              return result;
-            } catch (error) {
-              anilistRequests.inc({ outcome: anilistOutcome(error) });
-              throw error;
-            }
-          })
+          .schedule(
+            key,
+            async () => {
+              started = true;
+              limiterWait.observe({ lane }, (performance.now() - queuedAt) / 1000);
+              try {
+                const result = await task();
+                anilistRequests.inc({ lane, outcome: 'ok' });
+                return result;
+              } catch (error) {
+                anilistRequests.inc({ lane, outcome: anilistOutcome(error) });
+                throw error;
+              }
+            },
+            options,
+          )
           .catch((error: unknown) => {
-            // Refused before sending (queue too long or shutting down): never reached AniList.
-            if (!started) anilistRequests.inc({ outcome: anilistOutcome(error) });
+            // Refused before sending (queue too long, abandoned or shutting down): never reached AniList.
+            if (!started) anilistRequests.inc({ lane, outcome: anilistOutcome(error) });
             throw error;
           });
       },

@@ -174,7 +174,18 @@ export function createIpcRateLimiter(options: IpcRateLimiterOptions): RateLimite
 
   function stats(): RateLimiterStats {
     // The budget's real numbers live in the manager (its /metrics); these are this shard's own.
-    return { queued: pending.size, queuedKeys: 0, pausedUntil: null, sent, rejected, limitPerMinute: 0, inWindow: 0 };
+    // Shards only answer interactions: background work (notifications, feeds, role refreshes) runs in the manager.
+    return {
+      queued: pending.size,
+      queuedKeys: 0,
+      pausedUntil: null,
+      sent,
+      rejected,
+      limitPerMinute: 0,
+      inWindow: 0,
+      interactive: { queued: pending.size, sent, oldestWaitMs: 0 },
+      background: { queued: 0, sent: 0, oldestWaitMs: 0 },
+    };
   }
 
   function close(): void {

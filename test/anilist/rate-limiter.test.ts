@@ -284,3 +284,96 @@ describe('createRateLimiter', () => {
     expect(started).toEqual([0, 1_000, 2_000]);
   });
 });
+
+describe('background lane', () => {
+  function lanes(options: RateLimiterOptions = {}) {
+    const limiter = createRateLimiter({ perMinute: 30, ...options });
+    const sends: { lane: 'interactive' | 'background'; key: string; at: number }[] = [];
+    const outcomes: { lane: string; ok: boolean; error?: unknown }[] = [];
+    function call(lane: 'interactive' | 'background', key: string): void {
+      limiter
+        .schedule(
+          key,
+          () => {
+            sends.push({ lane, key, at: Date.now() });
+            return Promise.resolve();
+          },
+          { lane },
+        )
+        .then(
+          () => outcomes.push({ lane, ok: true }),
+          (error: unknown) => outcomes.push({ lane, ok: false, error }),
+        );
+    }
+    return { limiter, sends, outcomes, call };
+  }
+
+  it('an idle budget serves background work, but never more than its share of the window', async () => {
+    const { sends, limiter, call } = lanes({ backgroundShare: 0.5 });
+    for (let i = 0; i < 100; i++) call('background', `job-${i % 10}`);
+    await vi.advanceTimersByTimeAsync(60_000);
+    const firstMinute = sends.filter((s) => s.at < 1_700_000_000_000 + 60_000);
+    expect(firstMinute.length).toBeGreaterThan(0);
+    expect(maxInAnyMinute(sends.map((s) => s.at))).toBeLessThanOrEqual(15);
+    expect(limiter.stats().background.queued).toBe(100 - sends.length);
+    expect(limiter.stats().background.oldestWaitMs).toBeGreaterThan(0);
+    limiter.close();
+  });
+
+  it('a burst of members up to half the bucket starts at once while background work fills its share', async () => {
+    const { sends, limiter, call } = lanes();
+    for (let i = 0; i < 200; i++) call('background', `job-${i % 20}`);
+    await vi.advanceTimersByTimeAsync(20_000);
+    const backgroundBefore = sends.length;
+    const arrival = Date.now();
+    // perMinute 30: the bucket holds 10, the background lane leaves 5 of them for members.
+    for (let i = 0; i < 5; i++) call('interactive', `member-${i}`);
+    await vi.advanceTimersByTimeAsync(0);
+    const interactive = sends.filter((s) => s.lane === 'interactive');
+    expect(backgroundBefore).toBeGreaterThan(0);
+    expect(interactive.map((s) => s.at)).toEqual(Array(5).fill(arrival));
+    limiter.close();
+  });
+
+  it('waits while any interactive call is queued, and is never refused as busy however long it waits', async () => {
+    const { sends, outcomes, limiter, call } = lanes({ maxWaitMs: 5_000 });
+    for (let i = 0; i < 40; i++) call('interactive', `member-${i % 8}`);
+    call('background', 'job');
+    await vi.advanceTimersByTimeAsync(1);
+    // Interactive calls over the budget are refused (busy); the background one keeps waiting.
+    const firstBackground = () => sends.findIndex((s) => s.lane === 'background');
+    await vi.advanceTimersByTimeAsync(10 * 60_000);
+    const index = firstBackground();
+    expect(index).toBeGreaterThan(-1);
+    expect(sends.slice(0, index).every((s) => s.lane === 'interactive')).toBe(true);
+    expect(outcomes.filter((o) => o.lane === 'background')).toEqual([{ lane: 'background', ok: true }]);
+    expect(limiter.stats().interactive.sent).toBe(index);
+    expect(limiter.stats().background.sent).toBe(1);
+    limiter.close();
+  });
+
+  it('pauses entirely during a Retry-After, and close() refuses what still waits', async () => {
+    const { sends, outcomes, limiter, call } = lanes();
+    limiter.report({ status: 429, headers: { 'retry-after': '30' } });
+    call('background', 'job');
+    const pauseEnds = Date.now() + 30_000;
+    await vi.advanceTimersByTimeAsync(29_000);
+    expect(sends).toHaveLength(0);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(sends).toHaveLength(1);
+    expect(sends[0]!.at).toBeGreaterThanOrEqual(pauseEnds);
+    for (let i = 0; i < 20; i++) call('background', 'job');
+    limiter.close();
+    await vi.advanceTimersByTimeAsync(1);
+    expect(outcomes.filter((o) => !o.ok).every((o) => o.error instanceof AniListError && o.error.kind === 'busy')).toBe(true);
+    expect(outcomes.filter((o) => !o.ok).length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('backgroundShare 0 turns background work off', async () => {
+    const { sends, call, limiter } = lanes({ backgroundShare: 0 });
+    call('background', 'job');
+    await vi.advanceTimersByTimeAsync(5 * 60_000);
+    expect(sends).toHaveLength(0);
+    limiter.close();
+  });
+});

@@ -128,12 +128,14 @@ describe('metrics', () => {
     await expect(anilist.mediaById(2, { key: 'c' })).rejects.toSatisfy((e) => isAniListError(e) && e.kind === 'busy');
 
     const text = await metrics.registry.metrics();
-    expect(sample(text, 'anilink_anilist_requests_total{outcome="ok"}')).toBe(2);
-    expect(sample(text, 'anilink_anilist_requests_total{outcome="not_found"}')).toBe(1);
-    expect(sample(text, 'anilink_anilist_requests_total{outcome="rate_limited"}')).toBe(1);
-    expect(sample(text, 'anilink_anilist_requests_total{outcome="busy"}')).toBe(1);
-    expect(sample(text, 'anilink_anilist_limiter_wait_seconds_count')).toBe(4);
-    expect(sample(text, 'anilink_anilist_limiter_queue_length')).toBe(0);
+    expect(sample(text, 'anilink_anilist_requests_total{lane="interactive",outcome="ok"}')).toBe(2);
+    expect(sample(text, 'anilink_anilist_requests_total{lane="interactive",outcome="not_found"}')).toBe(1);
+    expect(sample(text, 'anilink_anilist_requests_total{lane="interactive",outcome="rate_limited"}')).toBe(1);
+    expect(sample(text, 'anilink_anilist_requests_total{lane="interactive",outcome="busy"}')).toBe(1);
+    expect(sample(text, 'anilink_anilist_limiter_wait_seconds_count{lane="interactive"}')).toBe(4);
+    expect(sample(text, 'anilink_anilist_limiter_queue_length{lane="interactive"}')).toBe(0);
+    expect(sample(text, 'anilink_anilist_limiter_queue_length{lane="background"}')).toBe(0);
+    expect(sample(text, 'anilink_anilist_limiter_oldest_wait_seconds{lane="background"}')).toBe(0);
     expect(sample(text, 'anilink_anilist_limiter_paused_seconds')).toBeGreaterThan(50);
     expect(sample(text, 'anilink_anilist_limiter_limit_per_minute')).toBeGreaterThan(0);
     // The pause also honours X-RateLimit-Reset, stamped by the fake's real clock (later than this frozen one).
@@ -190,5 +192,29 @@ describe('metrics', () => {
     expect(response.status).toBe(200);
     expect(await response.text()).toContain('anilink_interactions_total');
     expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(404);
+  });
+
+  it('the counting wrapper keeps each call\'s lane and abort signal (an abandoned keystroke is withdrawn, not sent)', async () => {
+    const now = 1_700_000_000_000;
+    const limiter = createRateLimiter({ perMinute: 1, now: () => now, maxWaitMs: 120_000 });
+    cleanups.push(() => Promise.resolve(limiter.close()));
+    const metrics = createMetrics({ limiterStats: () => limiter.stats(), clock: () => now, processMetrics: false });
+    const observed = metrics.observeLimiter(limiter);
+    const ran: string[] = [];
+    await observed.schedule('a', () => Promise.resolve(ran.push('first')));
+    const controller = new AbortController();
+    const abandoned = observed.schedule('b', () => Promise.resolve(ran.push('abandoned')), { signal: controller.signal });
+    const background = observed.schedule('job', () => Promise.resolve(ran.push('background')), { lane: 'background' });
+    expect(limiter.stats().background.queued).toBe(1);
+    controller.abort(new Error('typed past'));
+    await expect(abandoned).rejects.toThrow('typed past');
+    expect(limiter.stats().interactive.queued).toBe(0);
+    expect(ran).toEqual(['first']);
+    const text = await metrics.registry.metrics();
+    expect(sample(text, 'anilink_anilist_limiter_queue_length{lane="background"}')).toBe(1);
+    expect(sample(text, 'anilink_anilist_requests_total{lane="interactive",outcome="ok"}')).toBe(1);
+    limiter.close();
+    await expect(background).rejects.toSatisfy((e) => isAniListError(e) && e.kind === 'busy');
+    expect(sample(await metrics.registry.metrics(), 'anilink_anilist_requests_total{lane="background",outcome="busy"}')).toBe(1);
   });
 });
