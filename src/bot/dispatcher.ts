@@ -6,17 +6,20 @@ import {
   type MessageComponentInteraction,
   type RepliableInteraction,
 } from 'discord.js';
-import type { Command, CommandDeps } from '../../commands/command.js';
-import { UserFacingError } from '../../commands/user-facing-error.js';
+import { createCommandDeps, type Command, type CommandDeps, type CommandServices } from '../../commands/command.js';
+import { UNEXPECTED_ERROR_MESSAGE, UserFacingError } from '../user-facing-error.js';
 import type { Logger } from '../logger.js';
 
-export const UNEXPECTED_ERROR_MESSAGE = 'Something went wrong on our side. Please try again in a moment.';
 export const UNKNOWN_COMMAND_MESSAGE = 'I do not know that command any more. Discord may still be updating the command list; try again in a minute.';
 export const STALE_COMPONENT_MESSAGE = 'This button is no longer active. Run the command again to get fresh buttons.';
 
 export interface DispatcherDeps {
   commands: readonly Command[];
-  deps: CommandDeps;
+  /**
+   * What the commands get: createCommandDeps(...)'s result. Bare services are still accepted, and then get
+   * their per-bot state here (one dispatcher per bot), until every caller passes createCommandDeps's result.
+   */
+  deps: CommandDeps | CommandServices;
   logger: Logger;
   /** Told about every handled interaction, e.g. for metrics. Optional; the dispatcher works the same without. */
   observer?: InteractionObserver | undefined;
@@ -46,7 +49,8 @@ export type InteractionDispatcher = (interaction: Interaction) => Promise<void>;
  * Routes every interaction to its command and is the one error boundary: whatever a handler throws, the member
  * gets an ephemeral message and the process keeps running.
  */
-export function createInteractionDispatcher({ commands, deps, logger, observer }: DispatcherDeps): InteractionDispatcher {
+export function createInteractionDispatcher({ commands, deps: given, logger, observer }: DispatcherDeps): InteractionDispatcher {
+  const deps = 'keystrokes' in given ? given : createCommandDeps(given);
   const byName = new Map(commands.map((command) => [command.definition.name, command]));
 
   return async function dispatch(interaction) {

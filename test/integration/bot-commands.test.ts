@@ -2,8 +2,8 @@ import { MessageFlags, SlashCommandBuilder } from 'discord.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Command } from '../../commands/command.js';
 import { commands } from '../../commands/index.js';
-import { UserFacingError } from '../../commands/user-facing-error.js';
-import { STALE_COMPONENT_MESSAGE, UNEXPECTED_ERROR_MESSAGE, UNKNOWN_COMMAND_MESSAGE } from '../../src/bot/dispatcher.js';
+import { UNEXPECTED_ERROR_MESSAGE, UserFacingError } from '../../src/user-facing-error.js';
+import { STALE_COMPONENT_MESSAGE, UNKNOWN_COMMAND_MESSAGE } from '../../src/bot/dispatcher.js';
 import { SEED_USERS } from '../../fakes/anilist/index.js';
 import { fakeUsers } from '../../fakes/discord/index.js';
 import { TestBrowser, hrefOf } from '../support/browser.js';
@@ -109,7 +109,7 @@ describe('bot over the fake Discord gateway', () => {
   it('/profile of your own expired link sends no token and still shows the public card', async () => {
     const h = (harness = await startBotHarness({ dir: tempDir() }));
     await linkViaDiscord(h, 'alice', SEED_USERS.alice.id);
-    const expiresAt = h.links.findLink(fakeUsers.alice.id)!.tokenExpiresAt.getTime();
+    const expiresAt = h.links.member(fakeUsers.alice.id)!.expiresAt.getTime();
     h.clock.advance(expiresAt - h.clock.nowMs() + 60_000);
     const before = h.anilistFake.graphqlRequests().length;
     const profile = h.discord.sendCommand({ name: 'profile', user: 'alice' });
@@ -140,11 +140,11 @@ describe('bot over the fake Discord gateway', () => {
     const card = (await profile.waitForEdit()).message!.embeds[0]!;
     expect(card.title).toBe('AliceFake');
     expect(JSON.stringify(card.fields)).toContain('AniList rejected the stored authorization. Run `/link`');
-    expect(h.links.findLink(fakeUsers.alice.id)?.tokenRejectedAt).toBeInstanceOf(Date);
+    expect(h.links.member(fakeUsers.alice.id)?.state).toBe('rejected');
 
     const unlink = h.discord.sendCommand({ name: 'unlink', user: 'alice' });
     expect(((await unlink.waitForInitialResponse()).data as { content: string }).content).toContain('Unlinked from AniList user **AliceFake**');
-    expect(h.links.findLink(fakeUsers.alice.id)).toBeUndefined();
+    expect(h.links.member(fakeUsers.alice.id)).toBeUndefined();
     const again = h.discord.sendCommand({ name: 'unlink', user: 'alice' });
     expect(((await again.waitForInitialResponse()).data as { content: string }).content).toContain('nothing to unlink');
   });

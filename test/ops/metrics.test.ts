@@ -3,7 +3,7 @@ import { register as globalRegistry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Command } from '../../commands/command.js';
 import { commands as registry } from '../../commands/index.js';
-import { UserFacingError } from '../../commands/user-facing-error.js';
+import { UserFacingError } from '../../src/user-facing-error.js';
 import { createAniListClient, createRateLimiter, isAniListError } from '../../src/anilist/index.js';
 import { createDiscordClient } from '../../src/bot/client.js';
 import { createInteractionDispatcher } from '../../src/bot/dispatcher.js';
