@@ -176,7 +176,7 @@ export async function sendEphemeralError(interaction: RepliableInteraction, cont
         await interaction.editReply({ content, embeds: [], components: [] });
       } else {
         // A public "thinking…" placeholder must not turn into a public error: remove it and answer privately.
-        await interaction.deleteReply().catch(() => undefined);
+        await interaction.deleteReply().catch((error: unknown) => log.debug({ err: error }, 'could not delete the public placeholder before the private error'));
         await interaction.followUp({ content, flags: MessageFlags.Ephemeral });
       }
     } else if (interaction.replied) {

@@ -40,6 +40,15 @@ const failing: Command[] = [
       throw new Error('late failure');
     },
   },
+  {
+    definition: new SlashCommandBuilder().setName('gonefail').setDescription('fails after its public placeholder was deleted').toJSON(),
+    async execute({ interaction }) {
+      await interaction.deferReply();
+      // Discord forgets the placeholder (a moderator deleted it): the error boundary's own delete then fails.
+      await interaction.deleteReply();
+      throw new Error('late failure');
+    },
+  },
 ];
 
 async function linkViaDiscord(h: BotHarness, user: keyof typeof fakeUsers, anilistUserId: number) {
@@ -164,6 +173,17 @@ describe('bot over the fake Discord gateway', () => {
     expect(followUp.content).toBe(UNEXPECTED_ERROR_MESSAGE);
     expect(followUp.flags & MessageFlags.Ephemeral).toBeTruthy();
     expect(publicFail.currentMessage()).toBeNull();
+
+    // A placeholder that is already gone cannot be deleted again: the member still gets the private apology,
+    // and the failed delete is in the debug log rather than swallowed.
+    const goneFail = h.discord.sendCommand({ name: 'gonefail', user: 'alice' });
+    expect((await goneFail.waitForFollowUp()).content).toBe(UNEXPECTED_ERROR_MESSAGE);
+    const failedDelete = h.logs
+      .lines()
+      .map((line) => JSON.parse(line) as { level: number; msg: string; command?: string; err?: { message?: string } })
+      .find((line) => line.msg === 'could not delete the public placeholder before the private error');
+    expect(failedDelete).toMatchObject({ level: 20, command: 'gonefail' });
+    expect(failedDelete?.err?.message).toBeTruthy();
 
     const unknown = h.discord.sendCommand({ name: 'nonexistent', user: 'alice' });
     expect((await unknown.waitForInitialResponse()).data).toMatchObject({ content: UNKNOWN_COMMAND_MESSAGE });
