@@ -5,19 +5,26 @@ import type {
   RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
 import type { AniListClient } from '../src/anilist/index.js';
+import type { LinkService } from '../src/linking/index.js';
 import type { Logger } from '../src/logger.js';
-import type { LinkService } from '../src/linking/link-service.js';
+import { createKeystrokeTracker, type KeystrokeTracker } from './media/suggestions.js';
 
-/** What commands may use. Built once per bot by createCommandDeps (src/app.ts calls it); tests pass their own. */
-export interface CommandDeps {
+/** The services commands use, built by the application (src/app.ts). */
+export interface CommandServices {
   links: LinkService;
   anilist: AniListClient;
   clock: () => Date;
 }
 
+/** What commands may use: the services, plus the state commands keep per bot. */
+export interface CommandDeps extends CommandServices {
+  /** The newest autocomplete keystroke of each member, so older ones waiting for AniList are abandoned. */
+  keystrokes: KeystrokeTracker;
+}
+
 /** The services commands share, plus any per-bot state they keep (never module-level: two bots in one process). */
-export function createCommandDeps(services: { links: LinkService; anilist: AniListClient; clock: () => Date }): CommandDeps {
-  return { ...services };
+export function createCommandDeps(services: CommandServices): CommandDeps {
+  return { ...services, keystrokes: createKeystrokeTracker() };
 }
 
 export interface CommandContext<I> {
@@ -27,8 +34,17 @@ export interface CommandContext<I> {
   log: Logger;
 }
 
+type DeepReadonly<T> = T extends (infer E)[] ? readonly DeepReadonly<E>[] : T extends object ? { readonly [K in keyof T]: DeepReadonly<T[K]> } : T;
+
+/**
+ * A slash command as registered with Discord. Written as a literal (`as const`) so its options keep their
+ * names, types and choices, and `readOptions` can type what the interaction carries from it.
+ */
+export type CommandDefinition = DeepReadonly<RESTPostAPIChatInputApplicationCommandsJSONBody>;
+
+/** Declare commands with `satisfies Command`, so each keeps its literal definition. */
 export interface Command {
-  definition: RESTPostAPIChatInputApplicationCommandsJSONBody;
+  definition: CommandDefinition;
   execute(context: CommandContext<ChatInputCommandInteraction>): Promise<void>;
   autocomplete?(context: CommandContext<AutocompleteInteraction>): Promise<void>;
   /** Receives buttons whose custom_id starts with `${definition.name}:`. */

@@ -1,11 +1,8 @@
-import { ActionRowBuilder, ButtonBuilder, ButtonStyle, MessageFlags, SlashCommandBuilder, escapeMarkdown } from 'discord.js';
+import { ActionRowBuilder, ApplicationCommandType, ButtonBuilder, ButtonStyle, MessageFlags, escapeMarkdown } from 'discord.js';
 import type { Command } from './command.js';
 
-export const link: Command = {
-  definition: new SlashCommandBuilder()
-    .setName('link')
-    .setDescription('Link your AniList account to your Discord account')
-    .toJSON(),
+export const link = {
+  definition: { type: ApplicationCommandType.ChatInput, name: 'link', description: 'Link your AniList account to your Discord account' },
 
   async execute({ interaction, deps }) {
     const { user } = interaction;
@@ -35,4 +32,4 @@ export const link: Command = {
       flags: MessageFlags.Ephemeral,
     });
   },
-};
+} satisfies Command;

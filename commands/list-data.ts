@@ -1,10 +1,10 @@
 import type { MediaListEntry, MediaType, ScoreFormat } from '../src/anilist/index.js';
-import type { LinkedAccount } from '../src/db/linked-accounts.js';
-import { callAniList, isUsableLink, requireUsableLink, RUN_LINK_FIRST } from './anilist-call.js';
+import type { LinkedMember } from '../src/linking/index.js';
+import { UserFacingError } from '../src/user-facing-error.js';
+import { callAniList } from './anilist-call.js';
 import type { CommandDeps } from './command.js';
 import { toScoreFormat } from './format/score.js';
 import type { ListStatusFilter } from './list-ids.js';
-import { UserFacingError } from './user-facing-error.js';
 
 export interface ListRequest {
   readonly callerId: string;
@@ -15,13 +15,13 @@ export interface ListRequest {
 }
 
 export interface ResolvedListAccess {
-  readonly owner: LinkedAccount;
+  readonly owner: LinkedMember;
   /** Whose token the request carries, if anyone's: titles then follow that member's language. */
-  readonly tokenAccount: LinkedAccount | undefined;
+  readonly tokenHolder: LinkedMember | undefined;
 }
 
 export interface LoadedList {
-  readonly owner: LinkedAccount;
+  readonly owner: LinkedMember;
   readonly entries: readonly MediaListEntry[];
   readonly scoreFormat: ScoreFormat;
   readonly hiddenAdultCount: number;
@@ -46,18 +46,14 @@ export function notLinkedMessage(ownerId: string, displayName?: string): string 
  * a token, in romaji.
  */
 export function resolveListAccess(deps: CommandDeps, callerId: string, ownerId: string, ownerDisplayName?: string): ResolvedListAccess {
-  const now = deps.clock();
   if (callerId === ownerId) {
-    const own = requireUsableLink(deps, callerId, now);
-    return { owner: own, tokenAccount: own };
+    const own = deps.links.requireUsableMember(callerId);
+    return { owner: own, tokenHolder: own };
   }
-  const owner = deps.links.findLink(ownerId);
+  const owner = deps.links.member(ownerId);
   if (!owner) throw new UserFacingError(notLinkedMessage(ownerId, ownerDisplayName));
-  const caller = deps.links.findLink(callerId);
-  return { owner, tokenAccount: isUsableLink(caller, now) ? caller : undefined };
+  return { owner, tokenHolder: deps.links.usableMember(callerId) };
 }
-
-export { RUN_LINK_FIRST };
 
 /**
  * The owner's whole list of one type, then filtered here. One cached load serves every status, every page,
@@ -65,13 +61,11 @@ export { RUN_LINK_FIRST };
  * 30-requests-a-minute budget shared by the whole bot.
  */
 export async function loadList(deps: CommandDeps, request: ListRequest, access: ResolvedListAccess): Promise<LoadedList> {
-  const { owner, tokenAccount } = access;
-  const token = tokenAccount ? deps.links.accessTokenFor(tokenAccount) : undefined;
+  const { owner, tokenHolder } = access;
   const isOwn = request.callerId === request.ownerId;
   const list = await callAniList(
-    deps,
-    tokenAccount,
-    () => deps.anilist.userMediaList({ userId: owner.anilistUserId, type: request.type }, { key: request.callerId, token }),
+    tokenHolder,
+    () => deps.anilist.userMediaList({ userId: owner.anilistUserId, type: request.type }, { key: request.callerId, token: tokenHolder?.token() }),
     { notFound: isOwn ? "AniList couldn't find your list. Check your AniList account still exists." : `${owner.anilistName}'s AniList profile is private, so their list cannot be shown.` },
   );
   if (list.scoreFormat) deps.links.rememberScoreFormat(owner.discordUserId, list.scoreFormat);

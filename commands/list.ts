@@ -1,48 +1,56 @@
-import { MessageFlags, SlashCommandBuilder, escapeMarkdown, type MessageComponentInteraction } from 'discord.js';
-import type { MediaType } from '../src/anilist/index.js';
+import { ApplicationCommandOptionType, ApplicationCommandType, MessageFlags, escapeMarkdown, type MessageComponentInteraction } from 'discord.js';
 import type { Logger } from '../src/logger.js';
+import { UNEXPECTED_ERROR_MESSAGE, UserFacingError } from '../src/user-facing-error.js';
 import { callAniList } from './anilist-call.js';
 import { isNsfwChannel } from './channel-nsfw.js';
 import type { Command, CommandContext } from './command.js';
-import { LIST_STATUSES, formatProgress, isListStatus, statusLabel, totalUnits, unitName } from './format/media.js';
+import { LIST_STATUS_CHOICES, formatProgress, statusLabel, totalUnits, unitName } from './format/media.js';
 import { safeLabel } from './format/text.js';
 import { loadList, resolveListAccess, type ListRequest, type LoadedList } from './list-data.js';
-import { parseListCustomId, type ListIncrementId, type ListPageId, type ListStatusFilter } from './list-ids.js';
+import { parseListCustomId, type ListIncrementId, type ListPageId } from './list-ids.js';
 import { privateHiddenNote, renderListPage } from './list-view.js';
-import { UserFacingError } from './user-facing-error.js';
+import { readOptions } from './options.js';
 
 export const NOT_YOUR_BUTTONS = 'These buttons belong to the member who ran this `/list`. Run `/list` yourself to browse.';
 export const STALE_LIST_BUTTON = 'This list is out of date. Run `/list` again for a fresh one.';
-const UNEXPECTED = 'Something went wrong on our side. Please try again in a moment.';
 
-const STATUS_CHOICES = [
-  ...LIST_STATUSES.map((status) => ({ name: `${statusLabel(status, 'ANIME')} / ${statusLabel(status, 'MANGA')}`.replace(/^(.+) \/ \1$/, '$1'), value: status })),
-  { name: 'All statuses', value: 'ALL' },
-];
+const definition = {
+  type: ApplicationCommandType.ChatInput,
+  name: 'list',
+  description: "Show your AniList list, or another member's",
+  options: [
+    {
+      type: ApplicationCommandOptionType.String,
+      name: 'type',
+      description: 'Anime or manga (default: anime)',
+      required: false,
+      choices: [
+        { name: 'Anime', value: 'ANIME' },
+        { name: 'Manga', value: 'MANGA' },
+      ],
+    },
+    {
+      type: ApplicationCommandOptionType.String,
+      name: 'status',
+      description: 'Which list (default: watching/reading)',
+      required: false,
+      choices: [...LIST_STATUS_CHOICES, { name: 'All statuses', value: 'ALL' }],
+    },
+    { type: ApplicationCommandOptionType.User, name: 'user', description: 'Whose list (default: you)', required: false },
+  ],
+} as const;
 
-export const list: Command = {
-  definition: new SlashCommandBuilder()
-    .setName('list')
-    .setDescription("Show your AniList list, or another member's")
-    .addStringOption((option) =>
-      option.setName('type').setDescription('Anime or manga (default: anime)').addChoices({ name: 'Anime', value: 'ANIME' }, { name: 'Manga', value: 'MANGA' }),
-    )
-    .addStringOption((option) =>
-      option.setName('status').setDescription('Which list (default: watching/reading)').addChoices(...STATUS_CHOICES),
-    )
-    .addUserOption((option) => option.setName('user').setDescription('Whose list (default: you)'))
-    .toJSON(),
+export const list = {
+  definition,
 
   async execute({ interaction, deps }) {
-    const type: MediaType = interaction.options.getString('type') === 'MANGA' ? 'MANGA' : 'ANIME';
-    const statusOption = interaction.options.getString('status');
-    const status: ListStatusFilter = statusOption === 'ALL' || isListStatus(statusOption) ? statusOption : 'CURRENT';
-    const target = interaction.options.getUser('user') ?? interaction.user;
+    const options = readOptions(interaction, definition);
+    const target = options.user ?? interaction.user;
     const request: ListRequest = {
       callerId: interaction.user.id,
       ownerId: target.id,
-      type,
-      status,
+      type: options.type ?? 'ANIME',
+      status: options.status ?? 'CURRENT',
       nsfwAllowed: isNsfwChannel(interaction),
     };
     // Refusals that need no AniList call are answered at once, privately, by the dispatcher.
@@ -61,7 +69,7 @@ export const list: Command = {
     if (id.action === 'page') await showPage(context, id);
     else await incrementProgress(context, id);
   },
-};
+} satisfies Command;
 
 function pageMessage(request: ListRequest, loaded: LoadedList, page: number, notice?: string) {
   const isOwnCurrent = request.callerId === request.ownerId && request.status === 'CURRENT';
@@ -130,8 +138,8 @@ async function incrementProgress(context: CommandContext<MessageComponentInterac
     if (total !== null && progress >= total) {
       return pageMessage(request, before, id.page, `**${title}** is already at its last ${unitName(id.type)} (${total}).`);
     }
-    const saved = await callAniList(deps, owner, () =>
-      deps.anilist.saveMediaListEntry({ mediaId: id.mediaId, progress: progress + 1 }, { key: id.callerId, token: deps.links.accessTokenFor(owner) }),
+    const saved = await callAniList(owner, () =>
+      deps.anilist.saveMediaListEntry({ mediaId: id.mediaId, progress: progress + 1 }, { key: id.callerId, token: owner.token() }),
     );
     // The client dropped the cached list on the write, so this load shows AniList's state after it.
     const after = await loadList(deps, request, access);
@@ -160,7 +168,7 @@ async function updateMessage(
 async function reportPrivately(interaction: MessageComponentInteraction, error: unknown, log: Logger): Promise<void> {
   if (error instanceof UserFacingError) log.info({ reason: error.message }, 'list button refused');
   else log.error({ err: error }, 'list button failed');
-  const content = error instanceof UserFacingError ? error.message : UNEXPECTED;
+  const content = error instanceof UserFacingError ? error.message : UNEXPECTED_ERROR_MESSAGE;
   try {
     await interaction.followUp({ content, flags: MessageFlags.Ephemeral });
   } catch (followUpError) {

@@ -1,26 +1,30 @@
-import { EmbedBuilder, MessageFlags, SlashCommandBuilder, TimestampStyles, escapeMarkdown, time } from 'discord.js';
+import { ApplicationCommandOptionType, ApplicationCommandType, EmbedBuilder, MessageFlags, TimestampStyles, escapeMarkdown, time } from 'discord.js';
 import { isAniListError } from '../src/anilist/index.js';
-import { RUN_LINK_FIRST, callAniList, isUsableLink } from './anilist-call.js';
+import { RUN_LINK_FIRST, type LinkState } from '../src/linking/index.js';
+import { callAniList } from './anilist-call.js';
 import type { Command } from './command.js';
 import { ANILIST_BLUE } from './format/media.js';
-
+import { readOptions } from './options.js';
 
 function formatMean(meanScore: number | null | undefined): string {
   return meanScore ? meanScore.toFixed(1) : '—';
 }
 
-export const profile: Command = {
-  definition: new SlashCommandBuilder()
-    .setName('profile')
-    .setDescription('Show the AniList profile linked to you or to another member')
-    .addUserOption((option) => option.setName('user').setDescription('Whose profile to show (default: you)'))
-    .toJSON(),
+const definition = {
+  type: ApplicationCommandType.ChatInput,
+  name: 'profile',
+  description: 'Show the AniList profile linked to you or to another member',
+  options: [{ type: ApplicationCommandOptionType.User, name: 'user', description: 'Whose profile to show (default: you)', required: false }],
+} as const;
+
+export const profile = {
+  definition,
 
   async execute({ interaction, deps }) {
-    const target = interaction.options.getUser('user') ?? interaction.user;
+    const target = readOptions(interaction, definition).user ?? interaction.user;
     const isSelf = target.id === interaction.user.id;
-    const account = deps.links.findLink(target.id);
-    if (!account) {
+    const member = deps.links.member(target.id);
+    if (!member) {
       await interaction.reply({
         content: isSelf ? RUN_LINK_FIRST : `${escapeMarkdown(target.displayName)} has not linked an AniList account.`,
         flags: MessageFlags.Ephemeral,
@@ -32,28 +36,29 @@ export const profile: Command = {
     // Another member's profile is fetched without their token, so a private AniList profile stays private.
     // Our own goes with our token only while it may still work: an expired or rejected one would turn a card
     // anyone can see into an error, so the public card is fetched without it instead.
-    const ownToken = isSelf && isUsableLink(account, deps.clock()) ? deps.links.accessTokenFor(account) : undefined;
-    const fetchProfile = (token: string | undefined) => deps.anilist.userProfile(account.anilistUserId, { key: interaction.user.id, token });
-    const user = await callAniList(deps, undefined, async () => {
+    let linkState: LinkState = member.state;
+    const ownToken = isSelf && member.state === 'usable' ? member.token() : undefined;
+    const fetchProfile = (token: string | undefined) => deps.anilist.userProfile(member.anilistUserId, { key: interaction.user.id, token });
+    const user = await callAniList(undefined, async () => {
       if (ownToken === undefined) return fetchProfile(undefined);
       try {
         return await fetchProfile(ownToken);
       } catch (error) {
         if (!isAniListError(error) || error.kind !== 'invalidToken') throw error;
-        deps.links.markTokenRejected(account);
+        if (member.rejectToken()) linkState = 'rejected';
         return fetchProfile(undefined);
       }
     });
 
     const reportedFormat = user.mediaListOptions?.scoreFormat;
-    if (reportedFormat) deps.links.rememberScoreFormat(account.discordUserId, reportedFormat);
+    if (reportedFormat) deps.links.rememberScoreFormat(member.discordUserId, reportedFormat);
 
     const anime = user.statistics?.anime;
     const manga = user.statistics?.manga;
     const embed = new EmbedBuilder()
       .setColor(ANILIST_BLUE)
       .setTitle(user.name)
-      .setURL(user.siteUrl ?? account.anilistSiteUrl)
+      .setURL(user.siteUrl ?? member.anilistSiteUrl)
       .setDescription(`AniList profile of <@${target.id}>`)
       .addFields(
         {
@@ -70,17 +75,14 @@ export const profile: Command = {
     const avatar = user.avatar?.large ?? user.avatar?.medium;
     if (avatar) embed.setThumbnail(avatar);
     if (isSelf) {
-      const rejected = deps.links.findLink(account.discordUserId)?.tokenRejectedAt ?? account.tokenRejectedAt;
-      const expired = account.tokenExpiresAt.getTime() <= deps.clock().getTime();
-      embed.addFields({
-        name: 'Authorization',
-        value: rejected
-          ? 'AniList rejected the stored authorization. Run `/link` to connect again.'
-          : expired
-            ? `Expired ${time(account.tokenExpiresAt, TimestampStyles.LongDate)}. Run \`/link\` to connect again.`
-            : `Expires ${time(account.tokenExpiresAt, TimestampStyles.LongDate)}; run \`/link\` again before then.`,
-      });
+      const expiry = time(member.expiresAt, TimestampStyles.LongDate);
+      const authorization: Record<LinkState, string> = {
+        rejected: 'AniList rejected the stored authorization. Run `/link` to connect again.',
+        expired: `Expired ${expiry}. Run \`/link\` to connect again.`,
+        usable: `Expires ${expiry}; run \`/link\` again before then.`,
+      };
+      embed.addFields({ name: 'Authorization', value: authorization[linkState] });
     }
     await interaction.editReply({ embeds: [embed], allowedMentions: { parse: [] } });
   },
-};
+} satisfies Command;

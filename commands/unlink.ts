@@ -1,13 +1,10 @@
-import { MessageFlags, SlashCommandBuilder, escapeMarkdown } from 'discord.js';
+import { ApplicationCommandType, MessageFlags, escapeMarkdown } from 'discord.js';
 import type { Command } from './command.js';
 
 export const ANILIST_APPS_SETTINGS_URL = 'https://anilist.co/settings/apps';
 
-export const unlink: Command = {
-  definition: new SlashCommandBuilder()
-    .setName('unlink')
-    .setDescription('Unlink your AniList account and delete the stored access token')
-    .toJSON(),
+export const unlink = {
+  definition: { type: ApplicationCommandType.ChatInput, name: 'unlink', description: 'Unlink your AniList account and delete the stored access token' },
 
   async execute({ interaction, deps }) {
     const removed = deps.links.unlink(interaction.user.id);
@@ -19,4 +16,4 @@ export const unlink: Command = {
       flags: MessageFlags.Ephemeral,
     });
   },
-};
+} satisfies Command;

@@ -12,6 +12,10 @@ const GENERATE_KEY_HINT =
   'generate one with: node -e "console.log(require(\'node:crypto\').randomBytes(32).toString(\'base64\'))"';
 
 // Problems are reported as "<VARIABLE> <message>", so the message does not repeat the name.
+
+/** A required variable that is not set (empty counts as not set): "<VARIABLE> is required: <what to set>". */
+const required = (fix: string) => ({ message: `is required: ${fix}` });
+
 const booleanFlag = (_name: string) =>
   z
     .string()
@@ -22,9 +26,9 @@ const booleanFlag = (_name: string) =>
     })
     .transform((value) => ['true', '1', 'yes'].includes(value));
 
-const httpUrl = (hint: string) =>
+const httpUrl = (hint: string, ifMissing?: { message: string }) =>
   z
-    .string()
+    .string(ifMissing)
     .trim()
     .refine(
       (value) => {
@@ -79,7 +83,7 @@ const trustProxy = z
 
 const schema = z.object({
   DISCORD_TOKEN: z
-    .string({ message: 'is required: the bot token from the Discord developer portal (Bot → Reset Token)' })
+    .string(required('the bot token from the Discord developer portal (Bot → Reset Token)'))
     .trim()
     .regex(
       /^[\w-]+\.[\w-]+\.[\w-]+$/,
@@ -89,13 +93,12 @@ const schema = z.object({
   DISCORD_GUILD_ID: snowflake.optional(),
   REGISTER_COMMANDS: booleanFlag('REGISTER_COMMANDS').default(true),
   ANILIST_CLIENT_ID: z
-    .string({ message: 'is required: the numeric client ID from https://anilist.co/settings/developer' })
+    .string(required('the numeric client ID from https://anilist.co/settings/developer'))
     .trim()
     .regex(/^\d+$/, 'must be the numeric client ID from https://anilist.co/settings/developer'),
   ANILIST_CLIENT_SECRET: z
-    .string({ message: 'is required: the client secret from https://anilist.co/settings/developer' })
-    .trim()
-    .min(1, 'is required: the client secret from https://anilist.co/settings/developer'),
+    .string(required('the client secret from https://anilist.co/settings/developer'))
+    .trim(),
   ANILIST_OAUTH_URL: httpUrl('e.g. https://anilist.co/api/v2/oauth').default('https://anilist.co/api/v2/oauth'),
   ANILIST_API_URL: httpUrl('e.g. https://graphql.anilist.co').default('https://graphql.anilist.co'),
   ANILIST_RATE_LIMIT_PER_MINUTE: z.coerce
@@ -109,7 +112,10 @@ const schema = z.object({
     .min(0, 'must be from 0 (no background work) to 1')
     .max(1, 'must be from 0 (no background work) to 1')
     .default(0.5),
-  PUBLIC_URL: httpUrl('the address members open in their browser, e.g. https://anilink.example.org'),
+  PUBLIC_URL: httpUrl(
+    'the address members open in their browser, e.g. https://anilink.example.org',
+    required('the address members open in their browser, e.g. https://anilink.example.org (AniList sends them back to PUBLIC_URL/oauth/callback)'),
+  ),
   HOST: z.string().trim().min(1).default('0.0.0.0'),
   PORT: z.coerce
     .number({ message: 'must be a port number' })
@@ -119,7 +125,7 @@ const schema = z.object({
     .default(3000),
   TRUST_PROXY: trustProxy.optional(),
   DATABASE_PATH: z.string().trim().min(1).default(DEFAULT_DATABASE_PATH),
-  TOKEN_ENCRYPTION_KEY: z.string({ message: `is required to encrypt AniList tokens; ${GENERATE_KEY_HINT}` }).pipe(encryptionKey),
+  TOKEN_ENCRYPTION_KEY: z.string(required(`32 random bytes in base64 that encrypt the stored AniList tokens; ${GENERATE_KEY_HINT}`)).pipe(encryptionKey),
   LOG_LEVEL: z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   METRICS: booleanFlag('METRICS').default(true),
   METRICS_PORT: z.coerce

@@ -34,6 +34,12 @@ export function isListStatus(value: unknown): value is MediaListStatus {
   return typeof value === 'string' && STATUS_SET.has(value);
 }
 
+/** The statuses as slash-command choices, each named for anime and manga at once ("Watching / Reading"). */
+export const LIST_STATUS_CHOICES = LIST_STATUSES.map((status) => ({
+  name: `${statusLabel(status, 'ANIME')} / ${statusLabel(status, 'MANGA')}`.replace(/^(.+) \/ \1$/, '$1'),
+  value: status,
+}));
+
 /** AniList's own wording for each list, which differs between anime and manga. */
 export function statusLabel(status: MediaListStatus | null | undefined, type: MediaType | null | undefined): string {
   const reading = type === 'MANGA';

@@ -7,15 +7,18 @@ import {
   type RepliableInteraction,
 } from 'discord.js';
 import type { Command, CommandDeps } from '../../commands/command.js';
-import { UserFacingError } from '../../commands/user-facing-error.js';
+import { UNEXPECTED_ERROR_MESSAGE, UserFacingError } from '../user-facing-error.js';
 import type { Logger } from '../logger.js';
 
-export const UNEXPECTED_ERROR_MESSAGE = 'Something went wrong on our side. Please try again in a moment.';
 export const UNKNOWN_COMMAND_MESSAGE = 'I do not know that command any more. Discord may still be updating the command list; try again in a minute.';
 export const STALE_COMPONENT_MESSAGE = 'This button is no longer active. Run the command again to get fresh buttons.';
 
 export interface DispatcherDeps {
   commands: readonly Command[];
+  /**
+   * What the commands get: createCommandDeps(...)'s result. Bare services are still accepted, and then get
+   * their per-bot state here (one dispatcher per bot), until every caller passes createCommandDeps's result.
+   */
   deps: CommandDeps;
   logger: Logger;
   /** Told about every handled interaction, e.g. for metrics. Optional; the dispatcher works the same without. */
@@ -172,7 +175,7 @@ export async function sendEphemeralError(interaction: RepliableInteraction, cont
         await interaction.editReply({ content, embeds: [], components: [] });
       } else {
         // A public "thinking…" placeholder must not turn into a public error: remove it and answer privately.
-        await interaction.deleteReply().catch(() => undefined);
+        await interaction.deleteReply().catch((error: unknown) => log.debug({ err: error }, 'could not delete the public placeholder before the private error'));
         await interaction.followUp({ content, flags: MessageFlags.Ephemeral });
       }
     } else if (interaction.replied) {

@@ -1,5 +1,5 @@
 import { Routes, type REST } from 'discord.js';
-import type { InteractionReplies } from '../linking/link-service.js';
+import type { InteractionReplies } from '../linking/index.js';
 
 /** Edits an interaction's original reply through its webhook token; no bot authorization is involved. */
 export function createInteractionReplies(rest: REST): InteractionReplies {

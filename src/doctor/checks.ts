@@ -2,7 +2,7 @@ import { accessSync, constants, existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
-import type { RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
+import type { CommandDefinition } from '../../commands/command.js';
 import type { LinkedAccount } from '../db/linked-accounts.js';
 
 /** One line of the doctor's report. `fix` says what to do when `ok` is false. */
@@ -177,8 +177,6 @@ export async function checkDiscordToken(target: DiscordTarget): Promise<{ result
 }
 
 export const COMMANDS_CHECK = 'Slash commands';
-
-type CommandDefinition = RESTPostAPIChatInputApplicationCommandsJSONBody;
 
 /** Compares the registry with what Discord has registered (globally, or in DISCORD_GUILD_ID). */
 export async function checkCommandsRegistered(

@@ -1,8 +1,7 @@
 import type { CookieSerializeOptions } from '@fastify/cookie';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Logger } from '../logger.js';
-import { LinkFailure } from '../linking/link-failure.js';
-import type { LinkService } from '../linking/link-service.js';
+import { LinkFailure, type LinkService } from '../linking/index.js';
 import { failurePage, resultPage, startPage, type ResultPageView } from './pages.js';
 
 export interface LinkRoutesOptions {

@@ -1,4 +1,4 @@
-import type { LinkFailureKind } from '../linking/link-failure.js';
+import type { LinkFailureKind } from '../linking/index.js';
 import { html, type SafeHtml } from './html.js';
 
 /** Every page lives one path segment deep (/link/…, /oauth/…), so `../assets` works behind a path prefix too. */

@@ -4,7 +4,7 @@ import rateLimit from '@fastify/rate-limit';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Logger } from '../logger.js';
 import { registerMetricsRoute, type MetricsRouteOptions } from '../metrics/http.js';
-import type { LinkService } from '../linking/link-service.js';
+import type { LinkService } from '../linking/index.js';
 import { linkRoutes, sendFailure } from './link-routes.js';
 import { STYLESHEET_CSS } from './pages.js';
 

@@ -1,6 +1,6 @@
 import { isAniListError, type AniListClient } from '../anilist/index.js';
 import { LinkFailure } from './link-failure.js';
-import type { IdentifyViewer } from './link-service.js';
+import type { IdentifyViewer } from './link-flow.js';
 
 /** Asks AniList whose token we were just given, with the details later commands need. */
 export function createViewerIdentifier(anilist: AniListClient): IdentifyViewer {

@@ -9,8 +9,9 @@
  * Protocol (every message carries `_anilink: 'limiter'` so discord.js's own `_ready`/`_eval`/… messages and
  * ours never mix):
  *   shard → manager  { op: 'schedule', id, key }           ask for a permit, queued round-robin by key
- *   manager → shard  { op: 'grant', id }                   send now (the slot is already counted)
- *   manager → shard  { op: 'busy', id, retryAfterSeconds } refused: the wait would be too long
+ *   manager → shard  { op: 'grant', id, budget }           send now (the slot is already counted)
+ *   manager → shard  { op: 'busy', id, retryAfterSeconds, budget } refused: the wait would be too long
+ * Every answer carries the shared budget's figures (SharedBudget) as the manager's limiter has them then.
  *   shard → manager  { op: 'report', status, headers }     the outcome of a granted request
  */
 import { randomUUID } from 'node:crypto';
@@ -31,9 +32,23 @@ export type LimiterRequest =
   | { readonly _anilink: typeof LIMITER_CHANNEL; readonly op: 'cancel'; readonly id: string }
   | { readonly _anilink: typeof LIMITER_CHANNEL; readonly op: 'report'; readonly status: number; readonly headers: Record<string, string> };
 
+/** What only the manager knows: the state of the budget every shard draws from. */
+export type SharedBudget = Pick<RateLimiterStats, 'pausedUntil' | 'limitPerMinute' | 'inWindow'>;
+
 export type LimiterResponse =
-  | { readonly _anilink: typeof LIMITER_CHANNEL; readonly op: 'grant'; readonly id: string }
-  | { readonly _anilink: typeof LIMITER_CHANNEL; readonly op: 'busy'; readonly id: string; readonly retryAfterSeconds: number | undefined };
+  | { readonly _anilink: typeof LIMITER_CHANNEL; readonly op: 'grant'; readonly id: string; readonly budget: SharedBudget }
+  | {
+      readonly _anilink: typeof LIMITER_CHANNEL;
+      readonly op: 'busy';
+      readonly id: string;
+      readonly retryAfterSeconds: number | undefined;
+      readonly budget: SharedBudget;
+    };
+
+function sharedBudget(limiter: RateLimiter): SharedBudget {
+  const { pausedUntil, limitPerMinute, inWindow } = limiter.stats();
+  return { pausedUntil, limitPerMinute, inWindow };
+}
 
 /** One side of an IPC link: `process.send`/`process.on('message')` in a shard, a discord.js Shard in the manager. */
 export interface IpcEndpoint {
@@ -73,6 +88,8 @@ export interface IpcRateLimiterOptions {
 }
 
 interface Pending {
+  readonly key: string;
+  readonly queuedAt: number;
   readonly run: () => void;
   readonly refuse: (error: AniListError) => void;
   readonly timer: ReturnType<typeof setTimeout>;
@@ -89,6 +106,8 @@ export function createIpcRateLimiter(options: IpcRateLimiterOptions): RateLimite
   let sent = 0;
   let rejected = 0;
   let closed = false;
+  // Unknown (limit 0) until the manager first answers.
+  let budget: SharedBudget = { pausedUntil: null, limitPerMinute: 0, inWindow: 0 };
 
   const detach = endpoint.onMessage((message) => {
     if (!isLimiterMessage(message)) return;
@@ -98,6 +117,7 @@ export function createIpcRateLimiter(options: IpcRateLimiterOptions): RateLimite
     if (entry === undefined) return;
     pending.delete(answer.id);
     clearTimeout(entry.timer);
+    if (answer.budget) budget = answer.budget;
     if (answer.op === 'grant') {
       sent++;
       entry.run();
@@ -139,6 +159,8 @@ export function createIpcRateLimiter(options: IpcRateLimiterOptions): RateLimite
       }, answerTimeoutMs);
       timer.unref();
       pending.set(id, {
+        key,
+        queuedAt: Date.now(),
         // Wrapped so a task that throws synchronously still rejects the caller's promise.
         run: () => {
           signal?.removeEventListener('abort', onAbort);
@@ -172,18 +194,24 @@ export function createIpcRateLimiter(options: IpcRateLimiterOptions): RateLimite
     }
   }
 
+  /**
+   * This shard's own requests: waiting for a permit (and for how many keys), granted, refused. The shared budget
+   * (pause, limit, sends in the window, for all shards) as the manager reported it in its latest answer.
+   */
   function stats(): RateLimiterStats {
-    // The budget's real numbers live in the manager (its /metrics); these are this shard's own.
-    // Shards only answer interactions: background work (notifications, feeds, role refreshes) runs in the manager.
+    const pausedUntil = budget.pausedUntil !== null && budget.pausedUntil > Date.now() ? budget.pausedUntil : null;
+    const queuedKeys = new Set([...pending.values()].map((entry) => entry.key)).size;
+    const oldestWaitMs = pending.size === 0 ? 0 : Date.now() - Math.min(...[...pending.values()].map((entry) => entry.queuedAt));
     return {
       queued: pending.size,
-      queuedKeys: 0,
-      pausedUntil: null,
+      queuedKeys,
+      pausedUntil,
       sent,
       rejected,
-      limitPerMinute: 0,
-      inWindow: 0,
-      interactive: { queued: pending.size, sent, oldestWaitMs: 0 },
+      limitPerMinute: budget.limitPerMinute,
+      inWindow: budget.inWindow,
+      // Shards only answer interactions: background work (notifications, feeds, role refreshes) runs in the manager.
+      interactive: { queued: pending.size, sent, oldestWaitMs },
       background: { queued: 0, sent: 0, oldestWaitMs: 0 },
     };
   }
@@ -229,7 +257,7 @@ export function serveRateLimiter(limiter: RateLimiter, endpoint: IpcEndpoint, lo
         () => {
           waiting.delete(id);
           // The permit is the task: the slot is counted now and the shard sends the request right away.
-          endpoint.send({ _anilink: LIMITER_CHANNEL, op: 'grant', id } satisfies LimiterResponse);
+          endpoint.send({ _anilink: LIMITER_CHANNEL, op: 'grant', id, budget: sharedBudget(limiter) } satisfies LimiterResponse);
           return Promise.resolve();
         },
         { signal: withdrawn.signal },
@@ -240,7 +268,7 @@ export function serveRateLimiter(limiter: RateLimiter, endpoint: IpcEndpoint, lo
         if (withdrawn.signal.aborted) return;
         const retryAfterSeconds = error instanceof AniListError ? error.retryAfterSeconds : undefined;
         try {
-          endpoint.send({ _anilink: LIMITER_CHANNEL, op: 'busy', id, retryAfterSeconds } satisfies LimiterResponse);
+          endpoint.send({ _anilink: LIMITER_CHANNEL, op: 'busy', id, retryAfterSeconds, budget: sharedBudget(limiter) } satisfies LimiterResponse);
         } catch (sendError) {
           logger?.debug({ err: sendError }, 'could not refuse an AniList permit: the shard is gone');
         }

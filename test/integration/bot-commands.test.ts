@@ -2,8 +2,8 @@ import { MessageFlags, SlashCommandBuilder } from 'discord.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Command } from '../../commands/command.js';
 import { commands } from '../../commands/index.js';
-import { UserFacingError } from '../../commands/user-facing-error.js';
-import { STALE_COMPONENT_MESSAGE, UNEXPECTED_ERROR_MESSAGE, UNKNOWN_COMMAND_MESSAGE } from '../../src/bot/dispatcher.js';
+import { UNEXPECTED_ERROR_MESSAGE, UserFacingError } from '../../src/user-facing-error.js';
+import { STALE_COMPONENT_MESSAGE, UNKNOWN_COMMAND_MESSAGE } from '../../src/bot/dispatcher.js';
 import { SEED_USERS } from '../../fakes/anilist/index.js';
 import { fakeUsers } from '../../fakes/discord/index.js';
 import { TestBrowser, hrefOf } from '../support/browser.js';
@@ -37,6 +37,15 @@ const failing: Command[] = [
     definition: new SlashCommandBuilder().setName('publicfail').setDescription('fails after a public defer').toJSON(),
     async execute({ interaction }) {
       await interaction.deferReply();
+      throw new Error('late failure');
+    },
+  },
+  {
+    definition: new SlashCommandBuilder().setName('gonefail').setDescription('fails after its public placeholder was deleted').toJSON(),
+    async execute({ interaction }) {
+      await interaction.deferReply();
+      // Discord forgets the placeholder (a moderator deleted it): the error boundary's own delete then fails.
+      await interaction.deleteReply();
       throw new Error('late failure');
     },
   },
@@ -109,7 +118,7 @@ describe('bot over the fake Discord gateway', () => {
   it('/profile of your own expired link sends no token and still shows the public card', async () => {
     const h = (harness = await startBotHarness({ dir: tempDir() }));
     await linkViaDiscord(h, 'alice', SEED_USERS.alice.id);
-    const expiresAt = h.links.findLink(fakeUsers.alice.id)!.tokenExpiresAt.getTime();
+    const expiresAt = h.links.member(fakeUsers.alice.id)!.expiresAt.getTime();
     h.clock.advance(expiresAt - h.clock.nowMs() + 60_000);
     const before = h.anilistFake.graphqlRequests().length;
     const profile = h.discord.sendCommand({ name: 'profile', user: 'alice' });
@@ -140,11 +149,11 @@ describe('bot over the fake Discord gateway', () => {
     const card = (await profile.waitForEdit()).message!.embeds[0]!;
     expect(card.title).toBe('AliceFake');
     expect(JSON.stringify(card.fields)).toContain('AniList rejected the stored authorization. Run `/link`');
-    expect(h.links.findLink(fakeUsers.alice.id)?.tokenRejectedAt).toBeInstanceOf(Date);
+    expect(h.links.member(fakeUsers.alice.id)?.state).toBe('rejected');
 
     const unlink = h.discord.sendCommand({ name: 'unlink', user: 'alice' });
     expect(((await unlink.waitForInitialResponse()).data as { content: string }).content).toContain('Unlinked from AniList user **AliceFake**');
-    expect(h.links.findLink(fakeUsers.alice.id)).toBeUndefined();
+    expect(h.links.member(fakeUsers.alice.id)).toBeUndefined();
     const again = h.discord.sendCommand({ name: 'unlink', user: 'alice' });
     expect(((await again.waitForInitialResponse()).data as { content: string }).content).toContain('nothing to unlink');
   });
@@ -164,6 +173,17 @@ describe('bot over the fake Discord gateway', () => {
     expect(followUp.content).toBe(UNEXPECTED_ERROR_MESSAGE);
     expect(followUp.flags & MessageFlags.Ephemeral).toBeTruthy();
     expect(publicFail.currentMessage()).toBeNull();
+
+    // A placeholder that is already gone cannot be deleted again: the member still gets the private apology,
+    // and the failed delete is in the debug log rather than swallowed.
+    const goneFail = h.discord.sendCommand({ name: 'gonefail', user: 'alice' });
+    expect((await goneFail.waitForFollowUp()).content).toBe(UNEXPECTED_ERROR_MESSAGE);
+    const failedDelete = h.logs
+      .lines()
+      .map((line) => JSON.parse(line) as { level: number; msg: string; command?: string; err?: { message?: string } })
+      .find((line) => line.msg === 'could not delete the public placeholder before the private error');
+    expect(failedDelete).toMatchObject({ level: 20, command: 'gonefail' });
+    expect(failedDelete?.err?.message).toBeTruthy();
 
     const unknown = h.discord.sendCommand({ name: 'nonexistent', user: 'alice' });
     expect((await unknown.waitForInitialResponse()).data).toMatchObject({ content: UNKNOWN_COMMAND_MESSAGE });

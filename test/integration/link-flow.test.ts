@@ -104,12 +104,16 @@ describe('linking journey over real HTTP', () => {
     const rows = linkedRows(h);
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ discord_user_id: member.id, anilist_user_id: SEED_USERS.alice.id, anilist_name: 'AliceFake', score_format: 'POINT_10_DECIMAL', title_language: 'ENGLISH' });
-    const account = h.links.findLink(member.id)!;
-    const token = h.links.accessTokenFor(account);
+    const linked = h.links.member(member.id)!;
+    const token = linked.token();
     expect(token.split('.')).toHaveLength(3);
     expect(String(rows[0]!.sealed_token)).not.toContain(token);
+    // The member view commands get carries the token neither sealed nor open, only a way to open it.
+    expect(linked).toMatchObject({ discordUserId: member.id, anilistUserId: SEED_USERS.alice.id, anilistName: 'AliceFake', scoreFormat: 'POINT_10_DECIMAL', titleLanguage: 'ENGLISH', state: 'usable' });
+    expect(JSON.stringify(linked)).not.toContain(String(rows[0]!.sealed_token));
+    expect(JSON.stringify(linked)).not.toContain(token);
     // One year, from expires_in.
-    expect(account.tokenExpiresAt.getTime() - Date.now()).toBeGreaterThan(364 * 24 * 3600_000);
+    expect(linked.expiresAt.getTime() - Date.now()).toBeGreaterThan(364 * 24 * 3600_000);
 
     expect(h.edits).toEqual([{ applicationId: '100000000000000001', interactionToken, content: expect.stringContaining('AliceFake') as string }]);
     // The pending request is gone.
@@ -127,8 +131,7 @@ describe('linking journey over real HTTP', () => {
     const failedEdit = h.logs.lines().find((line) => line.includes('could not edit the /link reply'))!;
     expect(failedEdit).toContain('Unknown Webhook');
     expect(failedEdit).toContain('/webhooks/100000000000000001/[token]/messages/@original');
-    const account = h.links.findLink(member.id)!;
-    const token = h.links.accessTokenFor(account);
+    const token = h.links.member(member.id)!.token();
     const callback = new URL(callbackUrl);
     const secrets = [
       token,
@@ -316,7 +319,7 @@ describe('linking journey over real HTTP', () => {
     expect(moved.body).toContain('was linked to another Discord account before');
     expect(linkedRows(h)).toEqual([expect.objectContaining({ discord_user_id: otherMember.id, anilist_user_id: SEED_USERS.bob.id })]);
     // The moved token opens only under its new row.
-    expect(h.links.accessTokenFor(h.links.findLink(otherMember.id)!)).toMatch(/^ey/);
+    expect(h.links.member(otherMember.id)!.token()).toMatch(/^ey/);
   });
 
   it('unlink deletes the link and its sealed token', async () => {
@@ -405,17 +408,17 @@ describe('linking journey over real HTTP', () => {
     const h = await start();
     const browser = new TestBrowser();
     await browser.get((await approveOnAniList(h, browser)).callbackUrl);
-    const old = h.links.findLink(member.id)!;
+    const old = h.links.member(member.id)!;
     // The member re-links (same AniList account, new token) while a command with the old token is in flight…
     await browser.get((await approveOnAniList(h, browser)).callbackUrl);
-    const fresh = h.links.findLink(member.id)!;
-    expect(fresh.sealedToken).not.toBe(old.sealedToken);
+    const fresh = h.links.member(member.id)!;
+    expect(fresh.token()).not.toBe(old.token());
     // …and that command's "Invalid token" arrives afterwards.
-    h.links.markTokenRejected(old);
-    expect(h.links.findLink(member.id)!.tokenRejectedAt).toBeNull();
+    expect(old.rejectToken()).toBe(false);
+    expect(h.links.member(member.id)!.state).toBe('usable');
     // The current token being rejected still marks the link.
-    h.links.markTokenRejected(fresh);
-    expect(h.links.findLink(member.id)!.tokenRejectedAt).toBeInstanceOf(Date);
+    expect(fresh.rejectToken()).toBe(true);
+    expect(h.links.member(member.id)!.state).toBe('rejected');
   });
 
   it('rate-limits the start page and callback per client IP with a readable page', async () => {

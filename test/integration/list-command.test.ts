@@ -1,6 +1,6 @@
 import { MessageFlags } from 'discord.js';
 import { afterEach, describe, expect, it } from 'vitest';
-import { LINK_EXPIRED, RUN_LINK_FIRST } from '../../commands/anilist-call.js';
+import { LINK_EXPIRED, RUN_LINK_FIRST } from '../../src/linking/index.js';
 import { NOT_YOUR_BUTTONS, STALE_LIST_BUTTON } from '../../commands/list.js';
 import { SEED_MEDIA, SEED_USERS } from '../../fakes/anilist/index.js';
 import { fakeUsers, type DiscordMessage, type InteractionHandle, type SendCommandOptions } from '../../fakes/discord/index.js';
@@ -236,7 +236,7 @@ describe('/list', () => {
     const message = await failed.waitForFollowUp();
     expect(message.content).toContain('/link');
     expect(message.flags & MessageFlags.Ephemeral).toBeTruthy();
-    expect(h.links.findLink(fakeUsers.alice.id)?.tokenRejectedAt).toBeInstanceOf(Date);
+    expect(h.links.member(fakeUsers.alice.id)?.state).toBe('rejected');
 
     const before = h.anilistFake.graphqlRequests().length;
     const again = await h.discord.sendCommand({ name: 'list', user: 'alice' }).waitForInitialResponse();

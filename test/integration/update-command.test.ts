@@ -187,7 +187,7 @@ describe('/update', () => {
 
     // Any answer from AniList that names the format refreshes the stored copy.
     await h.discord.sendCommand({ name: 'list', user: 'alice' }).waitForEdit();
-    expect(h.links.findLink(fakeUsers.alice.id)?.scoreFormat).toBe('POINT_100');
+    expect(h.links.member(fakeUsers.alice.id)?.scoreFormat).toBe('POINT_100');
     const message = await updated(sendUpdate(h, 'alice', String(SEED_MEDIA.frieren.id), [{ name: 'score', value: 85 }]));
     expect(fieldsOf(message).Score).toBe('85/100');
     expect(h.anilistFake.store.findEntry(SEED_USERS.alice.id, SEED_MEDIA.frieren.id)?.scoreRaw).toBe(85);
@@ -202,7 +202,7 @@ describe('/update', () => {
     expect(message.content).toBe(
       '⚠️ Your AniList score format is now 100 point, not 10 point decimal: AniList read your 8 as 8/100. Run `/update` again with the score you meant, in the 100 point format.',
     );
-    expect(h.links.findLink(fakeUsers.alice.id)?.scoreFormat).toBe('POINT_100');
+    expect(h.links.member(fakeUsers.alice.id)?.scoreFormat).toBe('POINT_100');
 
     // With the format known again, the next score goes through without a warning.
     const again = await updated(sendUpdate(h, 'alice', String(SEED_MEDIA.frieren.id), [{ name: 'score', value: 80 }]));
@@ -293,6 +293,6 @@ describe('/update', () => {
     h.anilistFake.revokeAllTokens(SEED_USERS.alice.id);
     const handle = sendUpdate(h, 'alice', String(SEED_MEDIA.apothecary.id), [{ name: 'progress', value: 11 }]);
     expect((await handle.waitForFollowUp()).content).toContain('/link');
-    expect(h.links.findLink(fakeUsers.alice.id)?.tokenRejectedAt).toBeInstanceOf(Date);
+    expect(h.links.member(fakeUsers.alice.id)?.state).toBe('rejected');
   });
 });

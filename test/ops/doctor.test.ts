@@ -11,6 +11,7 @@ import { openDatabase } from '../../src/db/database.js';
 import { checkAniListCredentials, checkDatabase } from '../../src/doctor/checks.js';
 import { formatReport, runDoctor, type CheckResult, type DoctorConfig, type DoctorDeps } from '../../src/doctor/run.js';
 import { createStoredTokenOpener } from '../../src/doctor/token-opener.js';
+import { openAccessToken } from '../../src/linking/index.js';
 import { migrationsFolder, projectRoot } from '../../src/paths.js';
 import { DEFAULT_CLIENT_SECRET } from '../../fakes/anilist/index.js';
 import { startFakeDiscord, type FakeDiscord } from '../../fakes/discord/index.js';
@@ -57,7 +58,7 @@ async function world({ register = true }: { register?: boolean } = {}): Promise<
       migrationsFolder,
       commands: commands.map((command) => command.definition),
       // The harness's own link service holds the key its tokens were sealed with.
-      openToken: overrides.openToken ?? ((account) => h.links.accessTokenFor(account)),
+      openToken: overrides.openToken ?? ((account) => openAccessToken(h.vault, account)),
       userAgent: 'anilink-test doctor',
       timeoutMs: 2_000,
     }),
@@ -75,8 +76,7 @@ function failedNames(results: CheckResult[]): string[] {
 describe('npm run doctor', () => {
   it('all green: every check ✓, the redirect URI printed, a stored token opened but never shown', async () => {
     const w = await world();
-    const account = await linkThroughAniList(w.h);
-    const token = w.h.links.accessTokenFor(account);
+    const token = (await linkThroughAniList(w.h)).token();
     const results = await runDoctor(w.deps());
     expect(failedNames(results)).toEqual([]);
     expect(results.map((r) => r.name)).toEqual([

@@ -47,7 +47,7 @@ export async function linkThroughAniList(h: LinkHarness, discordUserId = '300000
   h.anilistFake.setLoggedInUser(anilistUserId);
   const callbackUrl = await h.anilistFake.approve(hrefOf(start.body, 'Continue to AniList')!);
   expect((await browser.get(callbackUrl)).status).toBe(303);
-  const account = h.links.findLink(discordUserId);
-  expect(account).toBeDefined();
-  return account!;
+  const member = h.links.member(discordUserId);
+  expect(member).toBeDefined();
+  return member!;
 }

@@ -1,21 +1,16 @@
-import { Events, MessageFlags, SlashCommandBuilder, type Client } from 'discord.js';
+import { MessageFlags, SlashCommandBuilder } from 'discord.js';
 import { register as globalRegistry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Command } from '../../commands/command.js';
 import { commands as registry } from '../../commands/index.js';
-import { UserFacingError } from '../../commands/user-facing-error.js';
+import { UserFacingError } from '../../src/user-facing-error.js';
 import { createAniListClient, createRateLimiter, isAniListError } from '../../src/anilist/index.js';
-import { createDiscordClient } from '../../src/bot/client.js';
-import { createInteractionDispatcher } from '../../src/bot/dispatcher.js';
-import { registerCommands } from '../../src/bot/register-commands.js';
-import { createLinkedAccountsRepository } from '../../src/db/linked-accounts.js';
 import { buildServer } from '../../src/http/server.js';
 import { buildMetricsServer } from '../../src/metrics/http.js';
 import { createMetrics, type Metrics } from '../../src/metrics/metrics.js';
 import { SEED_USERS, startFakeAniList } from '../../fakes/anilist/index.js';
-import { startFakeDiscord } from '../../fakes/discord/index.js';
-import { TEST_DISCORD_TOKEN } from '../support/env.js';
 import { captureLogs } from '../support/log-capture.js';
+import { startBotHarness } from '../support/bot-harness.js';
 import { startLinkHarness } from '../support/link-harness.js';
 import { freePort } from '../support/ports.js';
 import { useTempDir } from '../support/temp.js';
@@ -50,26 +45,15 @@ const testCommands: Command[] = [
 
 describe('metrics', () => {
   it('counts interactions by command and outcome, with time to first response and to final answer', async () => {
-    const h = await startLinkHarness({ dir: tempDir() });
-    cleanups.push(() => h.close());
-    const discord = await startFakeDiscord({ token: TEST_DISCORD_TOKEN });
-    cleanups.push(() => discord.close());
-    const client: Client = createDiscordClient({ apiUrl: discord.apiUrl });
-    cleanups.push(() => client.destroy());
-    const accounts = createLinkedAccountsRepository(h.database.db);
-    const metrics = createMetrics({ linkedMembers: () => ({ total: accounts.count(), tokenRejected: accounts.countTokenRejected() }), processMetrics: false });
-    const all = [...registry, ...testCommands];
-    const dispatch = createInteractionDispatcher({
-      commands: all,
-      deps: { links: h.links, anilist: h.anilist, clock: h.clock.now },
-      logger: h.logs.logger,
-      observer: metrics.interactions,
+    // The bot as the builder wires it, metrics on (served behind a token, as an admin would set it).
+    const h = await startBotHarness({
+      dir: tempDir(),
+      commands: [...registry, ...testCommands],
+      env: { METRICS: 'true', METRICS_TOKEN: 'a-long-enough-metrics-token-123' },
     });
-    client.on(Events.InteractionCreate, (interaction) => void dispatch(interaction));
-    const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
-    await client.login(TEST_DISCORD_TOKEN);
-    await ready;
-    await registerCommands(client.rest, all, { applicationId: discord.applicationId });
+    cleanups.push(() => h.close());
+    const { discord } = h;
+    const metrics = h.app.metrics!;
 
     await linkThroughAniList(h, '300000000000000001', SEED_USERS.alice.id);
     const linkCommand = discord.sendCommand({ name: 'link', user: 'alice' });

@@ -59,5 +59,5 @@ export async function linkMember(h: BotHarness, user: keyof typeof fakeUsers, an
   if (!continueUrl) throw new Error('the start page has no "Continue to AniList" link');
   const callback = await browser.get(await h.anilistFake.approve(continueUrl));
   if (callback.status !== 303) throw new Error(`the OAuth callback answered ${callback.status}`);
-  if (h.links.findLink(fakeUsers[user].id)?.anilistUserId !== anilistUserId) throw new Error('the link was not stored');
+  if (h.links.member(fakeUsers[user].id)?.anilistUserId !== anilistUserId) throw new Error('the link was not stored');
 }

@@ -71,6 +71,22 @@ describe('config', () => {
     }
   });
 
+  it.each([
+    ['DISCORD_TOKEN', 'Discord developer portal'],
+    ['ANILIST_CLIENT_ID', 'https://anilist.co/settings/developer'],
+    ['ANILIST_CLIENT_SECRET', 'https://anilist.co/settings/developer'],
+    ['PUBLIC_URL', 'e.g. https://'],
+    ['TOKEN_ENCRYPTION_KEY', 'randomBytes(32)'],
+  ])('says what to set when the required %s is missing, in the same sentence as the others', (variable, fix) => {
+    for (const missing of [undefined, '', '   ']) {
+      const problems = problemsOf(minimalEnv({ [variable]: missing }));
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toMatch(new RegExp(`^${variable} is required: `));
+      expect(problems[0]).toContain(fix);
+      expect(problems[0]).not.toMatch(/invalid input|expected string|received undefined/i);
+    }
+  });
+
   it('accepts a hop count or an address list for TRUST_PROXY, never `true`', () => {
     expect(parseConfig(minimalEnv({ TRUST_PROXY: '1' })).http.trustProxy).toBe(1);
     expect(parseConfig(minimalEnv({ TRUST_PROXY: '10.0.0.1, 172.16.0.0/12' })).http.trustProxy).toEqual(['10.0.0.1', '172.16.0.0/12']);

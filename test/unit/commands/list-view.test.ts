@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { incrementCustomId, pageCustomId, parseListCustomId } from '../../../commands/list-ids.js';
 import { ENTRIES_PER_PAGE, renderListPage, type ListPageView } from '../../../commands/list-view.js';
-import { CHOICE_NAME_MAX, MAX_CHOICES, mergeChoices, resolveFreeText } from '../../../commands/update-media.js';
+import { CHOICE_NAME_MAX, MAX_CHOICES, mergeChoices } from '../../../commands/media/choices.js';
+import { resolveFreeText } from '../../../commands/media/search.js';
 import type { MediaListEntry, MediaSearchResult } from '../../../src/anilist/index.js';
 
 const SNOWFLAKE = '123456789012345678901'; // 21 digits: the longest a snowflake gets

@@ -1,8 +1,9 @@
 import type { AutocompleteInteraction } from 'discord.js';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { CommandDeps } from '../../../commands/command.js';
-import { AUTOCOMPLETE_BUDGET_MS, update } from '../../../commands/update.js';
+import { createCommandDeps, type CommandServices } from '../../../commands/command.js';
+import { AUTOCOMPLETE_BUDGET_MS } from '../../../commands/media/suggestions.js';
+import { update } from '../../../commands/update.js';
 import type { CallContext, SearchMediaInput } from '../../../src/anilist/index.js';
 
 const log = pino({ level: 'silent' });
@@ -18,16 +19,15 @@ function pendingSearches() {
   });
   const peekUserMediaList = vi.fn(() => undefined);
   const userMediaList = vi.fn();
-  const deps = {
+  const services = {
     // Every member is linked, with a working token: their lists could be loaded, and must not be.
     links: {
-      findLink: (discordUserId: string) => ({ discordUserId, anilistUserId: 7, tokenRejectedAt: null, tokenExpiresAt: new Date(Date.now() + 86_400_000), titleLanguage: 'ROMAJI' }),
-      accessTokenFor: () => 'token',
+      usableMember: (discordUserId: string) => ({ discordUserId, anilistUserId: 7, state: 'usable', titleLanguage: 'ROMAJI', token: () => 'token' }),
     },
     anilist: { searchMedia, peekUserMediaList, userMediaList },
     clock: () => new Date(),
-  } as unknown as CommandDeps;
-  return { deps, calls, userMediaList, peekUserMediaList };
+  } as unknown as CommandServices;
+  return { deps: createCommandDeps(services), services, calls, userMediaList, peekUserMediaList };
 }
 
 function keystroke(userId: string, value: string) {
@@ -55,7 +55,7 @@ describe('/update autocomplete and the shared AniList budget', () => {
     const second = keystroke('100000000000000001', 'frieren');
     const otherMember = keystroke('100000000000000002', 'bebop');
 
-    const answers = [first, second, otherMember].map(({ interaction }) => update.autocomplete!({ interaction, deps, log }));
+    const answers = [first, second, otherMember].map(({ interaction }) => update.autocomplete({ interaction, deps, log }));
     await vi.advanceTimersByTimeAsync(0);
     expect(calls.map((c) => c.input.search)).toEqual(['frier', 'frieren', 'bebop']);
     expect(calls.map((c) => c.context.signal?.aborted)).toEqual([true, false, false]);
@@ -70,10 +70,26 @@ describe('/update autocomplete and the shared AniList budget', () => {
     expect(otherMember.respond).toHaveBeenCalledWith([]);
   });
 
+  it('keeps each bot’s keystrokes apart: two bots in one process never abandon each other’s searches', async () => {
+    const { deps, services, calls } = pendingSearches();
+    const otherBot = createCommandDeps(services);
+    const here = keystroke('100000000000000001', 'frier');
+    const there = keystroke('100000000000000001', 'frieren');
+
+    const answers = [update.autocomplete({ interaction: here.interaction, deps, log }), update.autocomplete({ interaction: there.interaction, deps: otherBot, log })];
+    await vi.advanceTimersByTimeAsync(0);
+    expect(calls.map((c) => c.input.search)).toEqual(['frier', 'frieren']);
+    expect(calls.map((c) => c.context.signal?.aborted)).toEqual([false, false]);
+
+    await vi.advanceTimersByTimeAsync(AUTOCOMPLETE_BUDGET_MS);
+    await Promise.all(answers);
+    expect(calls.map((c) => c.context.signal?.aborted)).toEqual([true, true]);
+  });
+
   it('starts no list load, and no search for one or two typed characters', async () => {
     const { deps, calls, userMediaList, peekUserMediaList } = pendingSearches();
     const short = keystroke('100000000000000001', 'fr');
-    await update.autocomplete!({ interaction: short.interaction, deps, log });
+    await update.autocomplete({ interaction: short.interaction, deps, log });
     expect(calls).toEqual([]);
     expect(userMediaList).not.toHaveBeenCalled();
     expect(peekUserMediaList).toHaveBeenCalledTimes(2); // anime and manga, from the cache only

@@ -66,6 +66,34 @@ describe('IPC rate limiter (shard side ↔ manager side)', () => {
     manager.close();
   });
 
+  it("reports real figures: its own waiting requests, keys, grants and refusals, and the shared budget as the manager last told it", async () => {
+    const manager = createRateLimiter({ perMinute: 4, burst: 2, maxWaitMs: 20_000 });
+    const [shard] = shards(manager, 1);
+    expect(shard!.stats()).toMatchObject({ queued: 0, queuedKeys: 0, sent: 0, rejected: 0 });
+
+    const ran: string[] = [];
+    const task = (label: string) => () => {
+      ran.push(label);
+      return Promise.resolve(label);
+    };
+    // The burst lets two leave at once; the third waits in the manager's queue, so it waits in the shard too.
+    const first = [shard!.schedule('alice', task('a1')), shard!.schedule('bob', task('b1'))];
+    const waiting = shard!.schedule('alice', task('a2'));
+    await Promise.all(first);
+    await vi.waitFor(() => expect(manager.stats().queued).toBe(1));
+    expect(shard!.stats()).toMatchObject({ queued: 1, queuedKeys: 1, sent: 2, rejected: 0, limitPerMinute: 4, inWindow: 2, pausedUntil: null });
+
+    // A 429 this shard reports pauses the manager, which refuses the waiting request; the refusal brings the
+    // pause to the shard.
+    shard!.report({ status: 429, headers: { 'retry-after': '30' } });
+    await expect(waiting).rejects.toMatchObject({ kind: 'busy' });
+    const paused = shard!.stats();
+    expect(paused.pausedUntil).not.toBeNull();
+    expect(paused).toMatchObject({ queued: 0, queuedKeys: 0, sent: 2, rejected: 1, pausedUntil: manager.stats().pausedUntil, limitPerMinute: 4 });
+    manager.close();
+    expect(ran).toEqual(['a1', 'b1']);
+  });
+
   it("the task runs in the shard: its result and its failure are the shard caller's", async () => {
     const manager = createRateLimiter({ perMinute: 10 });
     const [shard] = shards(manager, 1);

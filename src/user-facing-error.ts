@@ -8,3 +8,6 @@ export class UserFacingError extends Error {
     this.name = 'UserFacingError';
   }
 }
+
+/** What the member sees for any other error: the details go to the log, never to Discord. */
+export const UNEXPECTED_ERROR_MESSAGE = 'Something went wrong on our side. Please try again in a moment.';

@@ -1,0 +1,54 @@
+import type { ApplicationCommandOptionChoiceData } from 'discord.js';
+import type { MediaListEntry, MediaSearchResult, MediaType } from '../../src/anilist/index.js';
+import { displayTitle, formatProgress, statusLabel } from '../format/media.js';
+import { truncate } from '../format/text.js';
+
+/** Discord's limits for an autocomplete answer. */
+export const MAX_CHOICES = 25;
+export const CHOICE_NAME_MAX = 100;
+
+/** The title keeps whatever room the suffix leaves, so the status or format is never the part cut off. */
+function choiceName(title: string, suffix: string): string {
+  const room = CHOICE_NAME_MAX - suffix.length;
+  return truncate(`${truncate(title, room)}${suffix}`, CHOICE_NAME_MAX);
+}
+
+export function ownEntryChoice(entry: MediaListEntry): ApplicationCommandOptionChoiceData<string> {
+  const title = displayTitle(entry.media?.title);
+  const suffix = ` · ${statusLabel(entry.status, entry.media?.type)} · ${formatProgress(entry.progress, entry.media)}`;
+  return { name: choiceName(title, suffix), value: String(entry.mediaId) };
+}
+
+export function searchChoice(media: MediaSearchResult, titleLanguage: string | undefined): ApplicationCommandOptionChoiceData<string> {
+  return { name: choiceName(displayTitle(media.title, titleLanguage), ` · ${describeMedia(media)}`), value: String(media.id) };
+}
+
+export function describeMedia(media: { type?: MediaType | null; format?: string | null }): string {
+  const kind = media.type === 'MANGA' ? 'manga' : 'anime';
+  const format = media.format?.replace(/_/g, ' ');
+  return format && format.toLowerCase() !== kind ? `${kind}, ${format}` : kind;
+}
+
+/** Own entries first, then search results not already among them; at most 25. */
+export function mergeChoices(
+  own: readonly MediaListEntry[],
+  found: readonly MediaSearchResult[],
+  nsfwAllowed: boolean,
+  titleLanguage: string | undefined,
+): ApplicationCommandOptionChoiceData<string>[] {
+  const choices: ApplicationCommandOptionChoiceData<string>[] = [];
+  const seen = new Set<number>();
+  for (const entry of own) {
+    if (choices.length >= MAX_CHOICES) break;
+    if (seen.has(entry.mediaId)) continue;
+    seen.add(entry.mediaId);
+    choices.push(ownEntryChoice(entry));
+  }
+  for (const media of found) {
+    if (choices.length >= MAX_CHOICES) break;
+    if (seen.has(media.id) || (!nsfwAllowed && media.isAdult === true)) continue;
+    seen.add(media.id);
+    choices.push(searchChoice(media, titleLanguage));
+  }
+  return choices;
+}

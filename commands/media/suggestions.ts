@@ -1,0 +1,87 @@
+import type { ApplicationCommandOptionChoiceData } from 'discord.js';
+import type { Logger } from '../../src/logger.js';
+import type { CommandDeps } from '../command.js';
+import { mergeChoices } from './choices.js';
+import { matchOwnEntries, peekOwnEntries } from './own-entries.js';
+import { MEDIA_TEXT_MAX, MIN_SEARCH_LENGTH, normalizeQuery } from './query.js';
+import { searchTitles } from './search.js';
+
+/** Discord drops an autocomplete answer after 3 s; what is not ready by then waits for the next keystroke. */
+export const AUTOCOMPLETE_BUDGET_MS = 2_000;
+
+/**
+ * The latest autocomplete keystroke of each member: an older one still waiting for the AniList budget is
+ * abandoned, because Discord only ever shows the answer to the newest. One per bot (createCommandDeps), so two
+ * bots in one process never abandon each other's keystrokes.
+ */
+export interface KeystrokeTracker {
+  /** Starts the member's newest keystroke, abandoning the one before it. `end` once it is answered. */
+  begin(memberId: string): { readonly signal: AbortSignal; end(): void };
+}
+
+export function createKeystrokeTracker(): KeystrokeTracker {
+  // Keyed by Discord user id; entries leave when answered.
+  const pending = new Map<string, AbortController>();
+  return {
+    begin(memberId) {
+      pending.get(memberId)?.abort(new Error('superseded by a newer keystroke'));
+      const controller = new AbortController();
+      pending.set(memberId, controller);
+      return {
+        signal: controller.signal,
+        end() {
+          // Past the budget nobody will see this answer: a search still queued gives its place back.
+          controller.abort(new Error('autocomplete answered'));
+          if (pending.get(memberId) === controller) pending.delete(memberId);
+        },
+      };
+    },
+  };
+}
+
+export interface MediaKeystroke {
+  readonly memberId: string;
+  /** What the member typed so far in the media option. */
+  readonly text: string;
+  readonly nsfwAllowed: boolean;
+}
+
+/**
+ * Suggestions for a media option: the member's own CURRENT and PLANNING entries from lists already cached (by
+ * /list or /update; loading two whole lists for a keystroke would spend the budget every member shares), then
+ * AniList's search, if it answers within the autocomplete budget.
+ */
+export async function suggestMedia(deps: CommandDeps, { memberId, text, nsfwAllowed }: MediaKeystroke, log: Logger): Promise<ApplicationCommandOptionChoiceData<string>[]> {
+  const query = normalizeQuery(text).slice(0, MEDIA_TEXT_MAX);
+  const member = deps.links.usableMember(memberId);
+  const own = member ? matchOwnEntries(peekOwnEntries(deps, member), query, nsfwAllowed) : [];
+  if (query.length < MIN_SEARCH_LENGTH) return mergeChoices(own, [], nsfwAllowed, member?.titleLanguage);
+
+  const keystroke = deps.keystrokes.begin(memberId);
+  try {
+    const found = await settleWithin(searchTitles(deps, query, { memberId, nsfwAllowed, signal: keystroke.signal }), AUTOCOMPLETE_BUDGET_MS, log);
+    return mergeChoices(own, found ?? [], nsfwAllowed, member?.titleLanguage);
+  } finally {
+    keystroke.end();
+  }
+}
+
+/**
+ * The value if it arrives in time, otherwise undefined. A late request AniList already received keeps running
+ * and fills the client's cache, so the member's next keystroke is answered from it.
+ */
+async function settleWithin<T>(promise: Promise<T>, ms: number, log: Logger): Promise<T | undefined> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
+  });
+  const settled = promise.catch((error: unknown) => {
+    log.debug({ err: error }, 'autocomplete source unavailable');
+    return undefined;
+  });
+  try {
+    return await Promise.race([settled, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,94 @@
+import { ApplicationCommandOptionType, type ChatInputCommandInteraction, type User } from 'discord.js';
+import { UserFacingError } from '../src/user-facing-error.js';
+import type { CommandDefinition } from './command.js';
+
+type OptionDefinition = NonNullable<CommandDefinition['options']>[number];
+
+/** The option types commands use so far; another type is added here when a command first needs it. */
+interface ValueByType {
+  [ApplicationCommandOptionType.String]: string;
+  [ApplicationCommandOptionType.Integer]: number;
+  [ApplicationCommandOptionType.Number]: number;
+  [ApplicationCommandOptionType.Boolean]: boolean;
+  [ApplicationCommandOptionType.User]: User;
+}
+
+type OptionValue<O> = O extends { readonly choices: readonly { readonly value: infer V }[] }
+  ? V
+  : O extends { readonly type: infer T extends keyof ValueByType }
+    ? ValueByType[T]
+    : never;
+
+/**
+ * What a command's options hold, typed from its literal definition: a required option is always there, any
+ * other may be undefined, and an option with choices holds one of their values.
+ */
+export type OptionsOf<D extends CommandDefinition> = D extends { readonly options: readonly (infer O)[] }
+  ? { readonly [Option in O as Option extends { readonly name: infer N extends string } ? N : never]: Option extends { readonly required: true } ? OptionValue<Option> : OptionValue<Option> | undefined }
+  : Record<string, never>;
+
+/**
+ * Reads an interaction's options as `definition` declares them. Discord checks choices and ranges before it sends
+ * an interaction; they are checked again here (a registration out of date, a forged payload), so each value has
+ * the type `OptionsOf` gives it, and a bad one gets a clear message instead of a wrong result.
+ */
+export function readOptions<const D extends CommandDefinition>(interaction: Pick<ChatInputCommandInteraction, 'options'>, definition: D): OptionsOf<D> {
+  const values: Record<string, unknown> = {};
+  for (const option of definition.options ?? []) values[option.name] = readOption(interaction.options, option);
+  return values as OptionsOf<D>;
+}
+
+function readOption(options: ChatInputCommandInteraction['options'], option: OptionDefinition): unknown {
+  const required = 'required' in option && option.required === true;
+  switch (option.type) {
+    case ApplicationCommandOptionType.String: {
+      const value = options.getString(option.name, required) ?? undefined;
+      if (value === undefined) return undefined;
+      checkChoice(option, value);
+      checkLength(option, value);
+      return value;
+    }
+    case ApplicationCommandOptionType.Integer:
+    case ApplicationCommandOptionType.Number: {
+      const value = (option.type === ApplicationCommandOptionType.Integer ? options.getInteger(option.name, required) : options.getNumber(option.name, required)) ?? undefined;
+      if (value === undefined) return undefined;
+      checkChoice(option, value);
+      checkRange(option, value);
+      return value;
+    }
+    case ApplicationCommandOptionType.Boolean:
+      return options.getBoolean(option.name, required) ?? undefined;
+    case ApplicationCommandOptionType.User:
+      return options.getUser(option.name, required) ?? undefined;
+    default:
+      throw new Error(`readOptions does not read options of type ${option.type} yet (option "${option.name}")`);
+  }
+}
+
+function label(option: OptionDefinition): string {
+  return option.name.charAt(0).toUpperCase() + option.name.slice(1);
+}
+
+function checkChoice(option: OptionDefinition, value: string | number): void {
+  if (!('choices' in option) || option.choices === undefined) return;
+  if (option.choices.some((choice) => choice.value === value)) return;
+  throw new UserFacingError(`${label(option)} must be one of: ${option.choices.map((choice) => choice.name).join(', ')}.`);
+}
+
+function checkLength(option: OptionDefinition, value: string): void {
+  const min = 'min_length' in option ? option.min_length : undefined;
+  const max = 'max_length' in option ? option.max_length : undefined;
+  if (min !== undefined && value.length < min) throw new UserFacingError(`${label(option)} must be at least ${min} characters long.`);
+  if (max !== undefined && value.length > max) throw new UserFacingError(`${label(option)} must be at most ${max} characters long.`);
+}
+
+function checkRange(option: OptionDefinition, value: number): void {
+  const min = 'min_value' in option ? option.min_value : undefined;
+  const max = 'max_value' in option ? option.max_value : undefined;
+  const whole = option.type === ApplicationCommandOptionType.Integer;
+  const inRange = Number.isFinite(value) && (!whole || Number.isInteger(value)) && (min === undefined || value >= min) && (max === undefined || value <= max);
+  if (inRange) return;
+  const kind = whole ? 'a whole number' : 'a number';
+  const range = min !== undefined && max !== undefined ? ` from ${min} to ${max}` : min !== undefined ? ` of at least ${min}` : max !== undefined ? ` of at most ${max}` : '';
+  throw new UserFacingError(`${label(option)} must be ${kind}${range}.`);
+}

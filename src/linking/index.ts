@@ -1,0 +1,15 @@
+// The public face of the linking module. Other rooms import from here; the sealed token and the vault stay inside.
+export { createLinkService, type LinkService, type LinkServiceDeps } from './link-service.js';
+export type { AniListIdentity, CallbackInput, DiscordIdentity, IdentifyViewer, InteractionReplies, LinkCompleted, LinkFlow, StartPage } from './link-flow.js';
+export {
+  LINK_EXPIRED,
+  RUN_LINK_FIRST,
+  isUsable,
+  type LinkState,
+  type LinkSummary,
+  type LinkedMember,
+  type MemberDirectory,
+  type UsableMember,
+} from './members.js';
+export { openAccessToken } from './access-token.js';
+export { LinkFailure, type LinkFailureKind } from './link-failure.js';

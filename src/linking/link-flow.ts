@@ -1,0 +1,231 @@
+import type { TokenVault } from '../crypto/vault.js';
+import type { LinkRequestsRepository } from '../db/link-requests.js';
+import type { LinkedAccountsRepository } from '../db/linked-accounts.js';
+import type { Logger } from '../logger.js';
+import { sealAccessToken } from './access-token.js';
+import { LinkFailure } from './link-failure.js';
+import { summarize, type LinkSummary } from './members.js';
+import { hashSecret, looksLikeSecret, newSecret, pkceChallenge, secretMatchesHash } from './secrets.js';
+import { jwtExpiry, type TokenExchange } from './token-exchange.js';
+
+export const LINK_REQUEST_LIFETIME_MS = 10 * 60_000;
+/** Discord lets us edit an interaction's reply for 15 minutes; we stop a little earlier to avoid a doomed request. */
+const INTERACTION_EDIT_WINDOW_MS = 14.5 * 60_000;
+/** AniList tokens last a year; used only when neither `expires_in` nor the JWT says. */
+const DEFAULT_TOKEN_LIFETIME_MS = 365 * 24 * 60 * 60_000;
+
+export interface DiscordIdentity {
+  id: string;
+  username: string;
+  displayName: string;
+  avatarUrl: string;
+}
+
+export interface AniListIdentity {
+  id: number;
+  name: string;
+  siteUrl: string;
+  avatarUrl: string | null;
+  scoreFormat: string;
+  titleLanguage: string;
+  displayAdultContent: boolean;
+}
+
+/**
+ * Asks AniList who owns a fresh token, for the Discord member linking (their fairness key at the rate limiter).
+ * Throws LinkFailure('anilist_busy') when AniList or the limiter refuses for now, 'anilist_unavailable' otherwise.
+ */
+export type IdentifyViewer = (accessToken: string, discordUserId: string) => Promise<AniListIdentity>;
+
+export interface InteractionReplies {
+  editOriginal(applicationId: string, interactionToken: string, content: string): Promise<void>;
+}
+
+export interface LinkFlowDeps {
+  linkRequests: LinkRequestsRepository;
+  accounts: LinkedAccountsRepository;
+  vault: TokenVault;
+  exchangeToken: TokenExchange;
+  identifyViewer: IdentifyViewer;
+  replies: InteractionReplies;
+  clock: () => Date;
+  logger: Logger;
+  oauth: { publicUrl: string; authorizeUrl: string; clientId: string; redirectUri: string };
+}
+
+export interface StartPage {
+  discordUser: DiscordIdentity;
+  authorizeUrl: string;
+  /** Goes into an HttpOnly cookie: the callback must come back to the browser that saw this page. */
+  browserBinding: string;
+  secondsLeft: number;
+}
+
+export interface LinkCompleted {
+  discordUser: DiscordIdentity;
+  anilist: AniListIdentity;
+  movedFromDiscordUserId: string | undefined;
+  replacedAniListName: string | undefined;
+}
+
+export interface CallbackInput {
+  state: unknown;
+  code: unknown;
+  error: unknown;
+  browserBinding: string | undefined;
+}
+
+/** The OAuth flow that creates and removes links: /link, the start page, AniList's callback, /unlink. */
+export interface LinkFlow {
+  startLink(input: { discordUser: DiscordIdentity; applicationId: string; interactionToken: string }): {
+    pageUrl: string;
+    currentLink: LinkSummary | undefined;
+  };
+  openStartPage(pageId: string): StartPage;
+  completeLink(input: CallbackInput): Promise<LinkCompleted>;
+  /** Deletes the member's link and stored token; returns what the link was, if there was one. */
+  unlink(discordUserId: string): LinkSummary | undefined;
+  purgeExpiredRequests(): number;
+}
+
+const interactionTokenContext = (discordUserId: string) => `link-request:${discordUserId}`;
+
+export function createLinkFlow(deps: LinkFlowDeps): LinkFlow {
+  const { linkRequests, accounts, vault, clock, logger } = deps;
+
+  function editDiscordReply(applicationId: string, sealedInteractionToken: string, discordUserId: string, createdAt: Date, content: string) {
+    if (clock().getTime() - createdAt.getTime() > INTERACTION_EDIT_WINDOW_MS) return;
+    let interactionToken: string;
+    try {
+      interactionToken = vault.open(sealedInteractionToken, interactionTokenContext(discordUserId));
+    } catch (error) {
+      logger.warn({ err: error, discordUserId }, 'could not open the interaction token to edit the /link reply');
+      return;
+    }
+    // The browser gets its answer now; the Discord edit is a courtesy that may fail without harm.
+    deps.replies
+      .editOriginal(applicationId, interactionToken, content)
+      .catch((error: unknown) => logger.warn({ err: error, discordUserId }, 'could not edit the /link reply in Discord'));
+  }
+
+  return {
+    startLink({ discordUser, applicationId, interactionToken }) {
+      const now = clock();
+      linkRequests.purgeExpired(now);
+      const pageId = newSecret();
+      linkRequests.replaceForUser({
+        pageIdHash: hashSecret(pageId),
+        discordUserId: discordUser.id,
+        discordUsername: discordUser.username,
+        discordDisplayName: discordUser.displayName,
+        discordAvatarUrl: discordUser.avatarUrl,
+        applicationId,
+        sealedInteractionToken: vault.seal(interactionToken, interactionTokenContext(discordUser.id)),
+        createdAt: now,
+        expiresAt: new Date(now.getTime() + LINK_REQUEST_LIFETIME_MS),
+      });
+      const current = accounts.findByDiscordUserId(discordUser.id);
+      return { pageUrl: `${deps.oauth.publicUrl}/link/${pageId}`, currentLink: current && summarize(current, now) };
+    },
+
+    openStartPage(pageId) {
+      if (!looksLikeSecret(pageId)) throw new LinkFailure('expired', 'malformed page id');
+      const request = linkRequests.findActiveByPageIdHash(hashSecret(pageId), clock());
+      if (!request) throw new LinkFailure('expired', 'unknown or expired page id');
+      // A fresh state per visit: reloading the page works, and only the latest visit's browser can finish.
+      const state = newSecret();
+      const browserBinding = newSecret();
+      linkRequests.attachState(request.id, hashSecret(state), hashSecret(browserBinding));
+      const authorizeUrl = new URL(deps.oauth.authorizeUrl);
+      authorizeUrl.search = new URLSearchParams({
+        client_id: deps.oauth.clientId,
+        redirect_uri: deps.oauth.redirectUri,
+        response_type: 'code',
+        state,
+        // The browser binding doubles as the PKCE verifier: it never leaves the member's browser except to us.
+        code_challenge: pkceChallenge(browserBinding),
+        code_challenge_method: 'S256',
+      }).toString();
+      return {
+        discordUser: {
+          id: request.discordUserId,
+          username: request.discordUsername,
+          displayName: request.discordDisplayName,
+          avatarUrl: request.discordAvatarUrl,
+        },
+        authorizeUrl: authorizeUrl.toString(),
+        browserBinding,
+        secondsLeft: Math.max(1, Math.floor((request.expiresAt.getTime() - clock().getTime()) / 1000)),
+      };
+    },
+
+    async completeLink({ state, code, error, browserBinding }) {
+      if (!looksLikeSecret(state)) throw new LinkFailure('expired', 'missing or malformed state');
+      const at = clock().getTime();
+      const bindingMatches = (hash: string | null): boolean =>
+        hash !== null && browserBinding !== undefined && looksLikeSecret(browserBinding) && secretMatchesHash(browserBinding, hash);
+      // Look up, verify, then delete, in one transaction: a callback from another browser (a forwarded authorize
+      // URL, a guessed link) must not consume the member's state, and two racing callbacks cannot both win.
+      const found = linkRequests.consumeByStateHash(
+        hashSecret(state),
+        (candidate) => candidate.expiresAt.getTime() > at && bindingMatches(candidate.browserBindingHash),
+      );
+      if (!found || found.request.expiresAt.getTime() <= at) throw new LinkFailure('expired', 'unknown, used or expired state');
+      if (!found.consumed) throw new LinkFailure('wrong_browser', 'browser binding cookie missing or different');
+      const request = found.request;
+      if (browserBinding === undefined) throw new LinkFailure('wrong_browser', 'browser binding cookie missing');
+      if (error !== undefined) throw new LinkFailure('denied', 'authorization was not granted');
+      if (typeof code !== 'string' || code.length === 0 || code.length > 2048) throw new LinkFailure('code_rejected', 'missing or malformed code');
+
+      const token = await deps.exchangeToken(code, browserBinding);
+      const anilist = await deps.identifyViewer(token.accessToken, request.discordUserId);
+      const now = clock();
+      const expiresAt = token.expiresIn
+        ? new Date(now.getTime() + token.expiresIn * 1000)
+        : (jwtExpiry(token.accessToken) ?? new Date(now.getTime() + DEFAULT_TOKEN_LIFETIME_MS));
+
+      const saved = accounts.save(
+        {
+          discordUserId: request.discordUserId,
+          anilistUserId: anilist.id,
+          anilistName: anilist.name,
+          anilistSiteUrl: anilist.siteUrl,
+          anilistAvatarUrl: anilist.avatarUrl,
+          sealedToken: sealAccessToken(vault, { discordUserId: request.discordUserId, anilistUserId: anilist.id }, token.accessToken),
+          tokenExpiresAt: expiresAt,
+          scoreFormat: anilist.scoreFormat,
+          titleLanguage: anilist.titleLanguage,
+          displayAdultContent: anilist.displayAdultContent,
+        },
+        now,
+      );
+      logger.info(
+        { discordUserId: request.discordUserId, anilistUserId: anilist.id, moved: Boolean(saved.movedFromDiscordUserId) },
+        'account linked',
+      );
+      editDiscordReply(
+        request.applicationId,
+        request.sealedInteractionToken,
+        request.discordUserId,
+        request.createdAt,
+        `✅ Linked to AniList user **${anilist.name}**. You can now use \`/list\`, \`/update\` and \`/profile\`.`,
+      );
+      const discordUser = {
+        id: request.discordUserId,
+        username: request.discordUsername,
+        displayName: request.discordDisplayName,
+        avatarUrl: request.discordAvatarUrl,
+      };
+      return { discordUser, anilist, ...saved };
+    },
+
+    unlink(discordUserId) {
+      const account = accounts.findByDiscordUserId(discordUserId);
+      linkRequests.deleteForUser(discordUserId);
+      if (account) accounts.delete(discordUserId);
+      return account && summarize(account, clock());
+    },
+
+    purgeExpiredRequests: () => linkRequests.purgeExpired(clock()),
+  };
+}

@@ -1,0 +1,137 @@
+import type { TokenVault } from '../crypto/vault.js';
+import type { LinkedAccount, LinkedAccountsRepository } from '../db/linked-accounts.js';
+import type { Logger } from '../logger.js';
+import { UserFacingError } from '../user-facing-error.js';
+import { openAccessToken } from './access-token.js';
+
+export const RUN_LINK_FIRST = 'Your Discord account is not linked to AniList yet. Run `/link` to connect it.';
+export const LINK_EXPIRED = 'Your AniList authorization has expired or was revoked. Run `/link` to connect again.';
+
+/**
+ * `usable`: the token may still work. `expired`: past the expiry AniList gave it. `rejected`: AniList answered
+ * "Invalid token" (the member revoked the app, or AniList retired the token).
+ */
+export type LinkState = 'usable' | 'expired' | 'rejected';
+
+/** What a link says about a member, without their token: safe to show, log or pass around. */
+export interface LinkSummary {
+  readonly discordUserId: string;
+  readonly anilistUserId: number;
+  readonly anilistName: string;
+  readonly anilistSiteUrl: string;
+  readonly anilistAvatarUrl: string | null;
+  /** AniList's ScoreFormat for the member, as AniList last reported it. */
+  readonly scoreFormat: string;
+  /** AniList's UserTitleLanguage for the member, as of linking. */
+  readonly titleLanguage: string;
+  readonly displayAdultContent: boolean;
+  /** When AniList stops accepting the token. */
+  readonly expiresAt: Date;
+  /** As of when this view was read. */
+  readonly state: LinkState;
+}
+
+/** A linked member as commands see them: what the link says, and their AniList token when a request needs it. */
+export interface LinkedMember extends LinkSummary {
+  /** The member's AniList token, opened now. Only for the request about to be sent; never logged or shown. */
+  token(): string;
+  /**
+   * Records that AniList rejected this member's token. Only this very token: if the member re-linked since this
+   * view was read, the new link stays usable. Returns whether the stored link was marked.
+   */
+  rejectToken(): boolean;
+}
+
+export type UsableMember = LinkedMember & { readonly state: 'usable' };
+
+export function isUsable(member: LinkedMember | undefined): member is UsableMember {
+  return member?.state === 'usable';
+}
+
+/** The account queries of the linking module: members as views, never as database rows. */
+export interface MemberDirectory {
+  member(discordUserId: string): LinkedMember | undefined;
+  /** The member when their link is usable; undefined when there is none, or it expired or was rejected. */
+  usableMember(discordUserId: string): UsableMember | undefined;
+  /** The member's usable link, or a UserFacingError telling them to run /link. */
+  requireUsableMember(discordUserId: string): UsableMember;
+  /**
+   * Records the score format AniList last reported for a member. /update validates scores before asking AniList
+   * anything, so the stored copy must follow a member who changed formats since linking.
+   */
+  rememberScoreFormat(discordUserId: string, scoreFormat: string): void;
+}
+
+export interface MemberDirectoryDeps {
+  accounts: LinkedAccountsRepository;
+  vault: TokenVault;
+  clock: () => Date;
+  logger: Logger;
+}
+
+export function linkState(account: Pick<LinkedAccount, 'tokenRejectedAt' | 'tokenExpiresAt'>, now: Date): LinkState {
+  if (account.tokenRejectedAt) return 'rejected';
+  return account.tokenExpiresAt.getTime() > now.getTime() ? 'usable' : 'expired';
+}
+
+export function summarize(account: LinkedAccount, now: Date): LinkSummary {
+  return {
+    discordUserId: account.discordUserId,
+    anilistUserId: account.anilistUserId,
+    anilistName: account.anilistName,
+    anilistSiteUrl: account.anilistSiteUrl,
+    anilistAvatarUrl: account.anilistAvatarUrl,
+    scoreFormat: account.scoreFormat,
+    titleLanguage: account.titleLanguage,
+    displayAdultContent: account.displayAdultContent,
+    expiresAt: account.tokenExpiresAt,
+    state: linkState(account, now),
+  };
+}
+
+export function createMemberDirectory({ accounts, vault, clock, logger }: MemberDirectoryDeps): MemberDirectory {
+  function asMember(account: LinkedAccount): LinkedMember {
+    // The sealed token stays in this closure: a member view carries no token, sealed or not, as a property.
+    // A view lives for one interaction, so the token is opened at most once per interaction.
+    const { sealedToken } = account;
+    let opened: string | undefined;
+    return {
+      ...summarize(account, clock()),
+      token: () => (opened ??= openAccessToken(vault, account)),
+      rejectToken() {
+        const marked = accounts.markTokenRejectedIfCurrent(account.discordUserId, sealedToken, clock());
+        if (!marked) {
+          logger.info({ discordUserId: account.discordUserId }, 'AniList rejected a token the member has since replaced; the current link stays usable');
+        }
+        return marked;
+      },
+    };
+  }
+
+  function member(discordUserId: string): LinkedMember | undefined {
+    const account = accounts.findByDiscordUserId(discordUserId);
+    return account ? asMember(account) : undefined;
+  }
+
+  return {
+    member,
+
+    usableMember(discordUserId) {
+      const found = member(discordUserId);
+      return isUsable(found) ? found : undefined;
+    },
+
+    requireUsableMember(discordUserId) {
+      const found = member(discordUserId);
+      if (!found) throw new UserFacingError(RUN_LINK_FIRST);
+      if (!isUsable(found)) throw new UserFacingError(LINK_EXPIRED);
+      return found;
+    },
+
+    rememberScoreFormat(discordUserId, scoreFormat) {
+      if (accounts.updateScoreFormat(discordUserId, scoreFormat, clock())) {
+        logger.info({ discordUserId, scoreFormat }, 'score format changed on AniList; stored copy updated');
+      }
+    },
+  };
+}
