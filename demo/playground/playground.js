@@ -651,7 +651,11 @@ function renderMembers() {
       const names = el('span', 'names');
       names.append(el('span', 'display-name', member.displayName), el('span', 'username', `@${member.username}`));
       button.append(names);
-      if (member.prelinked) button.append(el('span', 'badge', 'linked'));
+      if (member.prelinked) {
+        const badge = el('span', 'badge', 'linked');
+        badge.title = 'Linked to AniList when the demo started';
+        button.append(badge);
+      }
       button.addEventListener('click', () => {
         state.memberKey = member.key;
         renderMembers();

@@ -181,6 +181,9 @@ describe('npm run demo', () => {
     });
     expect((await page.goto(demo.url))?.status()).toBe(200);
     expect(await page.title()).toBe('anilink demo · playground');
+    const setup = (await (await fetch(new URL('api/setup', demo.url))).json()) as { members: { key: string; prelinked: boolean }[]; prelinkProblems: unknown[] };
+    expect(setup.prelinkProblems).toEqual([]);
+    expect(setup.members.filter((member) => member.prelinked).map((member) => member.key)).toEqual(['bob', 'carol']);
 
     // Pick who you are.
     const members = page.locator('#members .member');
@@ -211,6 +214,13 @@ describe('npm run demo', () => {
     // The bot edits the /link reply in place.
     await expect.poll(() => linkReply.locator('.content').innerText(), { timeout: 10_000 }).toContain('AliceFake');
     expect(await linkReply.locator('.edited').count()).toBe(1);
+
+    // Bob linked before the page opened; his profile is there for Alice to see.
+    const profile = await runCommand(page, 'profile', async (form) => {
+      await form.locator('[data-option="user"] select').selectOption({ label: 'Bob (@bob_the_builder)' });
+    });
+    await expect.poll(() => profile.locator('.embed-title').innerText(), { timeout: 10_000 }).toBe('BobFake');
+    expect(await profile.locator('.embed-description').innerText()).toBe('AniList profile of @Bob');
 
     // /list: Alice's watching list with +1 buttons; +1 on The Apothecary Diaries changes the same message.
     const watching = await runCommand(page, 'list');
