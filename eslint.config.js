@@ -33,7 +33,7 @@ export default tseslint.config(
       ...tseslint.configs.disableTypeChecked.languageOptions,
       sourceType: 'module',
       globals: Object.fromEntries(
-        ['document', 'window', 'fetch', 'EventSource', 'URL', 'TextDecoder', 'setTimeout', 'clearTimeout'].map((name) => [name, 'readonly']),
+        ['document', 'fetch', 'EventSource', 'URL', 'setTimeout', 'clearTimeout'].map((name) => [name, 'readonly']),
       ),
     },
   },

@@ -12,7 +12,7 @@ import { startFakeDiscord, type FakeDiscord } from '../fakes/discord/index.js';
 import { describeExit, startBotProcess, type BotProcess } from './bot-process.js';
 import { DEMO_MEMBERS, PRELINKED_MEMBERS, findMember, type DemoMember, type MemberKey } from './members.js';
 import { freeLoopbackPort } from './ports.js';
-import { prelinkMember } from './prelink.js';
+import { prelinkMember, type SignInPage } from './prelink.js';
 
 /** AniList's documented budget for the whole bot, here for the bot's limiter and the fake alike. */
 export const ANILIST_BUDGET_PER_MINUTE = 30;
@@ -135,12 +135,14 @@ export async function startDemoWorld({ projectRoot, cleanup }: { projectRoot: st
     throw new DemoStartupError(why, bot.outputTail());
   }
 
+  // Every fake sign-in page the start page can lead to: who is signed in there, and its approve button.
   const signInAs = (member: DemoMember) => anilist.setLoggedInUser(member.anilistUserId);
+  const signInPages: SignInPage[] = [{ matches: (url) => url.startsWith(`${anilist.oauthUrl}/authorize`), approve: (url) => anilist.approve(url) }];
   const prelinked: DemoWorld['prelinked'] = [];
   for (const key of PRELINKED_MEMBERS) {
     const member = findMember(key)!;
     try {
-      await prelinkMember({ discord, anilist, botUrl, signInAs }, member);
+      await prelinkMember({ discord, botUrl, signInPages, signInAs }, member);
       prelinked.push({ member: key });
     } catch (error) {
       // The playground still works; it says which member is not linked and why.

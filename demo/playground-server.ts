@@ -122,7 +122,8 @@ export async function buildPlaygroundServer(deps: PlaygroundDeps): Promise<Fasti
     if (error instanceof PlaygroundError) return reply.code(error.status).send({ error: error.message });
     const status = (error as { statusCode?: number }).statusCode;
     if (status !== undefined && status >= 400 && status < 500) return reply.code(status).send({ error: (error as Error).message });
-    return reply.code(500).send({ error: 'The playground hit an unexpected problem; see the terminal for details.' });
+    process.stderr.write(`anilink demo: the playground failed on a request: ${(error as Error).stack ?? String(error)}\n`);
+    return reply.code(500).send({ error: 'The playground hit an unexpected problem; the terminal shows what.' });
   });
 
   for (const [path, file] of files) {
@@ -224,12 +225,14 @@ export async function buildPlaygroundServer(deps: PlaygroundDeps): Promise<Fasti
     }
   }
 
-  /** The fake throws when no gateway session would receive the interaction. */
+  /** The fake throws when no gateway session would receive the interaction, or when it refuses the interaction. */
   function send<T>(action: () => T): T {
     try {
       return action();
     } catch (error) {
-      throw new PlaygroundError(503, `The bot is not connected to the fake Discord right now (${(error as Error).message}).`);
+      const message = (error as Error).message;
+      if (message.includes('no gateway session')) throw new PlaygroundError(503, 'The bot is not connected to the fake Discord right now.');
+      throw new PlaygroundError(400, message.replace(/^fake-discord: /, ''));
     }
   }
 
@@ -324,7 +327,6 @@ export async function buildPlaygroundServer(deps: PlaygroundDeps): Promise<Fasti
   let publishTimer: NodeJS.Timeout | undefined;
 
   function publish(): void {
-    publishTimer = undefined;
     if (streams.size === 0) return;
     const snapshot = JSON.stringify(feed.snapshot());
     if (snapshot === lastSent) return;
@@ -332,8 +334,12 @@ export async function buildPlaygroundServer(deps: PlaygroundDeps): Promise<Fasti
     for (const stream of streams) stream.write(`data: ${snapshot}\n\n`);
   }
 
+  /** Many changes come in bursts (a reply, then its edit): one snapshot covers them. */
   function schedulePublish(): void {
-    publishTimer ??= setTimeout(publish, PUBLISH_DEBOUNCE_MS);
+    publishTimer ??= setTimeout(() => {
+      publishTimer = undefined;
+      publish();
+    }, PUBLISH_DEBOUNCE_MS);
   }
 
   const unsubscribe = discord.onChange(schedulePublish);
@@ -342,7 +348,7 @@ export async function buildPlaygroundServer(deps: PlaygroundDeps): Promise<Fasti
     for (const stream of streams) stream.write(': keepalive\n\n');
   }, KEEPALIVE_MS);
 
-  app.get('/api/events', (request, reply: FastifyReply) => {
+  app.get('/api/events', (_request, reply: FastifyReply) => {
     reply.hijack();
     const stream = reply.raw;
     stream.writeHead(200, {
@@ -353,7 +359,7 @@ export async function buildPlaygroundServer(deps: PlaygroundDeps): Promise<Fasti
     });
     stream.write(`retry: 1000\ndata: ${JSON.stringify(feed.snapshot())}\n\n`);
     streams.add(stream);
-    request.raw.on('close', () => streams.delete(stream));
+    stream.on('close', () => streams.delete(stream));
   });
 
   app.addHook('onClose', (_instance, done) => {

@@ -2,18 +2,24 @@
  * Links a member before the playground opens, the way a member would: `/link` through the fake Discord, then the
  * pages behind its button, over HTTP with a cookie jar. Nothing reaches into the bot's database.
  */
-import type { FakeAniList } from '../fakes/anilist/index.js';
 import type { FakeDiscord } from '../fakes/discord/index.js';
 import type { DemoMember } from './members.js';
 
 const MAX_PAGES = 12;
 
+/** A fake's sign-in page that the chain may pass through, and how to press its approve button over HTTP. */
+export interface SignInPage {
+  matches: (url: string) => boolean;
+  /** Resolves to where the page redirects after approval. */
+  approve: (url: string) => Promise<string>;
+}
+
 export interface PrelinkDeps {
   discord: FakeDiscord;
-  anilist: FakeAniList;
   /** The bot's PUBLIC_URL. */
   botUrl: string;
-  /** Makes `member` the one signed in to the fakes' sign-in pages. */
+  signInPages: readonly SignInPage[];
+  /** Makes `member` the one signed in on the fakes' sign-in pages. */
   signInAs: (member: DemoMember) => void;
 }
 
@@ -34,16 +40,17 @@ function linkButtonUrl(data: Record<string, unknown> | undefined): string | unde
 
 /**
  * Follows the page chain from the start page to the bot's result page: redirects are followed, the bot's pages
- * by their button, the fake AniList's authorize page by approving. Any other page is an error that names it, so
- * a new step in the chain shows up here rather than as a half-linked member.
+ * by their button, the fakes' sign-in pages by approving. Any other page is an error that names it, so a new step
+ * in the chain shows up here rather than as a half-linked member.
  */
 async function followToResult(deps: PrelinkDeps, startUrl: string): Promise<void> {
   const botOrigin = new URL(deps.botUrl).origin;
   const cookies = new Map<string, string>();
   let url = new URL(startUrl);
   for (let step = 0; step < MAX_PAGES; step += 1) {
-    if (url.href.startsWith(`${deps.anilist.oauthUrl}/authorize`)) {
-      url = new URL(await deps.anilist.approve(url.href));
+    const signInPage = deps.signInPages.find((candidate) => candidate.matches(url.href));
+    if (signInPage) {
+      url = new URL(await signInPage.approve(url.href), url);
       continue;
     }
     const sameOrigin = url.origin === botOrigin;
