@@ -207,6 +207,11 @@ export interface FakeDiscord {
   waitForRequest(predicate: (r: RecordedRequest) => boolean, timeoutMs?: number): Promise<RecordedRequest>;
   /** Forget recorded requests/violations (not state). */
   clearRecords(): void;
+  /**
+   * Calls `listener` (synchronously, so keep it cheap) after every change: a request answered, a message created or
+   * edited, a gateway event. Returns the function that unsubscribes. For live views such as the demo playground.
+   */
+  onChange(listener: () => void): () => void;
   close(): Promise<void>;
 }
 
@@ -1572,6 +1577,7 @@ export async function startFakeDiscord(options: StartFakeDiscordOptions = {}): P
         () => 'a matching REST request',
       );
     },
+    onChange: (listener) => notifier.subscribe(listener),
     clearRecords() {
       requests.length = 0;
       unknownRoutes.length = 0;

@@ -47,6 +47,14 @@ export class ChangeNotifier {
     });
   }
 
+  /** Calls `listener` after every change until the returned function is called (for live views, not for waiting). */
+  subscribe(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+
   /** Reject all pending waiters (used on shutdown so no timers stay alive). */
   cancelAll(reason = 'fake Discord was closed'): void {
     for (const c of [...this.cancels]) c(new Error(`fake-discord: ${reason}`));
