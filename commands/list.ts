@@ -1,6 +1,7 @@
 import { ApplicationCommandOptionType, ApplicationCommandType, MessageFlags, escapeMarkdown, type MessageComponentInteraction } from 'discord.js';
 import type { Logger } from '../src/logger.js';
 import { UNEXPECTED_ERROR_MESSAGE, UserFacingError } from '../src/user-facing-error.js';
+import { acknowledgeWhile } from './acknowledge.js';
 import { callAniList } from './anilist-call.js';
 import { isNsfwChannel } from './channel-nsfw.js';
 import type { Command, CommandContext } from './command.js';
@@ -56,8 +57,7 @@ export const list = {
     // Refusals that need no AniList call are answered at once, privately, by the dispatcher.
     const access = resolveListAccess(deps, request.callerId, request.ownerId, escapeMarkdown(target.displayName));
 
-    await interaction.deferReply();
-    const loaded = await loadList(deps, request, access);
+    const loaded = await acknowledgeWhile(loadList(deps, request, access), () => interaction.deferReply());
     await interaction.editReply(pageMessage(request, loaded, 1));
   },
 
@@ -150,16 +150,23 @@ async function incrementProgress(context: CommandContext<MessageComponentInterac
 /**
  * Button presses acknowledge with deferUpdate (AniList may take longer than Discord's 3 s), which makes the list
  * message itself the interaction's reply. The shared error boundary would delete that reply before apologising,
- * taking the list with it, so failures from here on are reported in a private follow-up and the list stays.
+ * taking the list with it, so failures from here on are reported privately and the list stays: in a reply when
+ * the work failed before the press was acknowledged (AniList busy), in a follow-up otherwise.
  */
 async function updateMessage(
   context: CommandContext<MessageComponentInteraction>,
   build: () => Promise<Awaited<ReturnType<typeof pageMessage>>>,
 ): Promise<void> {
   const { interaction, log } = context;
-  await interaction.deferUpdate();
+  let acknowledged = false;
   try {
-    await interaction.editReply(await build());
+    const message = await acknowledgeWhile(build(), async () => {
+      await interaction.deferUpdate();
+      acknowledged = true;
+    });
+    // Built before the next turn (a cached page): one update answers the press.
+    if (acknowledged) await interaction.editReply(message);
+    else await interaction.update(message);
   } catch (error) {
     await reportPrivately(interaction, error, log);
   }
@@ -170,7 +177,9 @@ async function reportPrivately(interaction: MessageComponentInteraction, error: 
   else log.error({ err: error }, 'list button failed');
   const content = error instanceof UserFacingError ? error.message : UNEXPECTED_ERROR_MESSAGE;
   try {
-    await interaction.followUp({ content, flags: MessageFlags.Ephemeral });
+    // Refused before the press was acknowledged (AniList busy): one private reply, and the list stays as it is.
+    if (interaction.deferred || interaction.replied) await interaction.followUp({ content, flags: MessageFlags.Ephemeral });
+    else await interaction.reply({ content, flags: MessageFlags.Ephemeral });
   } catch (followUpError) {
     log.warn({ err: followUpError }, 'could not deliver the list button error to the member');
   }

@@ -1,6 +1,7 @@
 import { ApplicationCommandOptionType, ApplicationCommandType, EmbedBuilder, MessageFlags, TimestampStyles, escapeMarkdown, time } from 'discord.js';
 import { isAniListError } from '../src/anilist/index.js';
 import { RUN_LINK_FIRST, type LinkState } from '../src/linking/index.js';
+import { acknowledgeWhile } from './acknowledge.js';
 import { callAniList } from './anilist-call.js';
 import type { Command } from './command.js';
 import { ANILIST_BLUE } from './format/media.js';
@@ -32,14 +33,13 @@ export const profile = {
       return;
     }
 
-    await interaction.deferReply();
     // Another member's profile is fetched without their token, so a private AniList profile stays private.
     // Our own goes with our token only while it may still work: an expired or rejected one would turn a card
     // anyone can see into an error, so the public card is fetched without it instead.
     let linkState: LinkState = member.state;
     const ownToken = isSelf && member.state === 'usable' ? member.token() : undefined;
     const fetchProfile = (token: string | undefined) => deps.anilist.userProfile(member.anilistUserId, { key: interaction.user.id, token });
-    const user = await callAniList(undefined, async () => {
+    const loading = callAniList(undefined, async () => {
       if (ownToken === undefined) return fetchProfile(undefined);
       try {
         return await fetchProfile(ownToken);
@@ -49,6 +49,7 @@ export const profile = {
         return fetchProfile(undefined);
       }
     });
+    const user = await acknowledgeWhile(loading, () => interaction.deferReply());
 
     const reportedFormat = user.mediaListOptions?.scoreFormat;
     if (reportedFormat) deps.links.rememberScoreFormat(member.discordUserId, reportedFormat);

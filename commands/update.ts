@@ -2,6 +2,7 @@ import { ApplicationCommandOptionType, ApplicationCommandType, EmbedBuilder, Mes
 import type { MediaListStatus, ScoreFormat } from '../src/anilist/index.js';
 import type { UsableMember } from '../src/linking/index.js';
 import { UserFacingError } from '../src/user-facing-error.js';
+import { acknowledgeWhile } from './acknowledge.js';
 import { callAniList } from './anilist-call.js';
 import { isNsfwChannel } from './channel-nsfw.js';
 import type { Command, CommandDeps } from './command.js';
@@ -64,11 +65,14 @@ export const update = {
     // save tells us, and the public placeholder is swapped for a private answer below.
     const pickedId = mediaIdFromOption(options.media);
     const knownPrivate = pickedId !== undefined && peekOwnEntries(deps, member).some((entry) => entry.mediaId === pickedId && entry.private === true);
-    await interaction.deferReply(knownPrivate ? { flags: MessageFlags.Ephemeral } : {});
-    const mediaId = await resolveMediaId(deps, member, options.media, nsfwAllowed);
-    const media = await callAniList(member, () => deps.anilist.mediaById(mediaId, { key: member.discordUserId }), {
-      notFound: `AniList has no anime or manga with id ${mediaId}. Pick a title from the suggestions.`,
-    });
+    const lookup = (async () => {
+      const mediaId = await resolveMediaId(deps, member, options.media, nsfwAllowed);
+      const media = await callAniList(member, () => deps.anilist.mediaById(mediaId, { key: member.discordUserId }), {
+        notFound: `AniList has no anime or manga with id ${mediaId}. Pick a title from the suggestions.`,
+      });
+      return { mediaId, media };
+    })();
+    const { mediaId, media } = await acknowledgeWhile(lookup, () => interaction.deferReply(knownPrivate ? { flags: MessageFlags.Ephemeral } : {}));
     const title = displayTitle(media.title, member.titleLanguage);
     if (media.isAdult === true && !nsfwAllowed) {
       throw new UserFacingError('That title is marked 18+ on AniList. Use `/update` for it in an NSFW channel.');
