@@ -8,9 +8,12 @@ import { commands } from '../../commands/index.js';
 import { registerCommands } from '../../src/bot/register-commands.js';
 import { parseConfig, type ConfigError } from '../../src/config.js';
 import { openDatabase } from '../../src/db/database.js';
+import { createTokenVault } from '../../src/crypto/vault.js';
+import type { LinkedAccount } from '../../src/db/linked-accounts.js';
 import { checkAniListCredentials, checkDatabase } from '../../src/doctor/checks.js';
 import { formatReport, runDoctor, type CheckResult, type DoctorConfig, type DoctorDeps } from '../../src/doctor/run.js';
 import { createStoredTokenOpener } from '../../src/doctor/token-opener.js';
+import { openAccessToken } from '../../src/linking/link-service.js';
 import { migrationsFolder, projectRoot } from '../../src/paths.js';
 import { DEFAULT_CLIENT_SECRET } from '../../fakes/anilist/index.js';
 import { startFakeDiscord, type FakeDiscord } from '../../fakes/discord/index.js';
@@ -31,7 +34,32 @@ interface World {
   h: LinkHarness;
   discord: FakeDiscord;
   config: DoctorConfig;
-  deps(overrides?: { config?: Partial<DoctorConfig>; openToken?: DoctorDeps['openToken'] }): DoctorDeps;
+  deps(overrides?: { config?: Partial<DoctorConfig> }): DoctorDeps;
+  /** A member linked through the fake AniList, their token sealed with `config.tokenEncryptionKey`. */
+  link(): Promise<LinkedAccount>;
+}
+
+/**
+ * Seals the member's stored token again, with `key`, exactly as the bot seals it: the context comes from the bot's
+ * own openAccessToken (through a vault that only listens), so this never duplicates the sealing format.
+ */
+function resealWith(h: LinkHarness, account: LinkedAccount, key: Buffer): void {
+  const token = h.links.accessTokenFor(account);
+  const sealer = createTokenVault({ keys: [key] });
+  let sealed: string | undefined;
+  openAccessToken(
+    {
+      seal: () => {
+        throw new Error('not used');
+      },
+      open: (_sealed, context) => {
+        sealed = sealer.seal(token, context);
+        return token;
+      },
+    },
+    account,
+  );
+  h.database.sqlite.prepare('UPDATE linked_accounts SET sealed_token = ? WHERE discord_user_id = ?').run(sealed, account.discordUserId);
 }
 
 /** The running bot's outside world: fake Discord with the commands registered, fake AniList, the web server. */
@@ -56,11 +84,16 @@ async function world({ register = true }: { register?: boolean } = {}): Promise<
       config: { config: { ...config, ...overrides.config } },
       migrationsFolder,
       commands: commands.map((command) => command.definition),
-      // The harness's own link service holds the key its tokens were sealed with.
-      openToken: overrides.openToken ?? ((account) => h.links.accessTokenFor(account)),
+      // What scripts/doctor.ts passes: the real opener, with the key from the configuration.
+      openToken: (account, key) => createStoredTokenOpener({ key })(account),
       userAgent: 'anilink-test doctor',
       timeoutMs: 2_000,
     }),
+    async link() {
+      const account = await linkThroughAniList(h);
+      resealWith(h, account, config.tokenEncryptionKey);
+      return h.links.findLink(account.discordUserId)!;
+    },
   };
 }
 
@@ -75,8 +108,9 @@ function failedNames(results: CheckResult[]): string[] {
 describe('npm run doctor', () => {
   it('all green: every check ✓, the redirect URI printed, a stored token opened but never shown', async () => {
     const w = await world();
-    const account = await linkThroughAniList(w.h);
-    const token = w.h.links.accessTokenFor(account);
+    const account = await w.link();
+    const token = createStoredTokenOpener({ key: w.config.tokenEncryptionKey })(account);
+    expect(token).toMatch(/^eyJ/);
     const results = await runDoctor(w.deps());
     expect(failedNames(results)).toEqual([]);
     expect(results.map((r) => r.name)).toEqual([
@@ -158,11 +192,16 @@ describe('npm run doctor', () => {
 
   it('a key that cannot open the stored token: ✗, with the way out', async () => {
     const w = await world();
-    await linkThroughAniList(w.h);
-    const otherKey = createStoredTokenOpener({ key: randomBytes(32) });
-    const results = await runDoctor(w.deps({ openToken: (account) => otherKey(account) }));
+    await w.link();
+    const results = await runDoctor(w.deps({ config: { tokenEncryptionKey: randomBytes(32) } }));
     expect(failedNames(results)).toEqual(['Encryption key']);
-    expect(byName(results)['Encryption key']!.fix).toContain('restore the TOKEN_ENCRYPTION_KEY');
+    expect(byName(results)['Encryption key']).toMatchObject({
+      ok: false,
+      detail: expect.stringContaining('not the key they were sealed with') as unknown,
+      fix: expect.stringContaining('restore the TOKEN_ENCRYPTION_KEY') as unknown,
+    });
+    // The key it was sealed with opens it.
+    expect(failedNames(await runDoctor(w.deps()))).toEqual([]);
   });
 
   it('missing configuration: ✗ with every problem, the rest not checked', async () => {
@@ -225,7 +264,7 @@ describe('npm run doctor', () => {
       ANILIST_OAUTH_URL: w.h.anilistFake.oauthUrl,
       PUBLIC_URL: w.h.publicUrl,
       DATABASE_PATH: w.h.databasePath,
-      TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+      TOKEN_ENCRYPTION_KEY: w.config.tokenEncryptionKey.toString('base64'),
     };
     // Asynchronous, because the fakes answering it live in this process.
     const run = (overrides: Record<string, string | undefined>) =>
@@ -245,5 +284,14 @@ describe('npm run doctor', () => {
     const broken = await run({ DISCORD_TOKEN: undefined });
     expect(broken.status).toBe(1);
     expect(broken.stdout).toMatch(/^✗ Configuration: 1 problem:\n {4}- DISCORD_TOKEN is required/);
+
+    // With a member linked, the script opens the stored token with TOKEN_ENCRYPTION_KEY, and only with that key.
+    await w.link();
+    const linked = await run({});
+    expect(linked.stdout).toContain('✓ Encryption key: TOKEN_ENCRYPTION_KEY opens the stored tokens');
+    expect(linked.status).toBe(0);
+    const otherKey = await run({ TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('base64') });
+    expect(otherKey.stdout).toContain('✗ Encryption key: TOKEN_ENCRYPTION_KEY cannot open the stored tokens');
+    expect(otherKey.status).toBe(1);
   });
 });
