@@ -35,7 +35,7 @@ afterEach(async () => {
   const answers = world.discord.requests.filter((request) => request.path.startsWith('/interactions/')).map((request) => JSON.stringify(request.body));
   for (const answer of answers) expect(answer).not.toMatch(/TypeError|ReferenceError|at .*\.js:\d+/);
   // This test's own traffic: clean, nothing refused, no secrets.
-  expectCleanTrafficThisTest(world);
+  await expectCleanTrafficThisTest(world);
 });
 
 /**

@@ -35,9 +35,9 @@ beforeAll(async () => {
   world.discord.clearRecords();
 });
 
-afterEach(() => {
+afterEach(async () => {
   expect(world.bot.exit).toBeUndefined();
-  expectCleanTrafficThisTest(world);
+  await expectCleanTrafficThisTest(world);
 });
 
 afterAll(async () => {

@@ -160,7 +160,17 @@ export function expectCleanDiscordTraffic(world: World): void {
  * are not vacuous), nothing broke the schema or hit an unknown route, no interaction answer was refused (10062 too
  * late, 40060 twice, …), and no secret reached the output. Then the records are cleared for the next test.
  */
-export function expectCleanTrafficThisTest(world: World): void {
+export async function expectCleanTrafficThisTest(world: World): Promise<void> {
+  // First let the bot finish every interaction it acknowledged during this test (its own log says when), so what
+  // it sends after its first answer is checked here, not in the next test or never.
+  const acknowledged = new Set(
+    world.discord.requests.flatMap((request) => /^\/interactions\/(\d+)\//.exec(request.path)?.[1] ?? []),
+  );
+  await Promise.all(
+    [...acknowledged].map((id) =>
+      world.bot.waitForLog((line) => line.interactionId === id && /^interaction (handled|refused|failed)$/.test(line.msg), 10_000),
+    ),
+  );
   const answers = world.discord.requests.filter((request) => /^\/(interactions|webhooks)\//.test(request.path));
   expect(answers.length, 'the bot answered nothing during this test, so there is nothing to check').toBeGreaterThan(0);
   expectCleanDiscordTraffic(world);
