@@ -130,6 +130,8 @@ export type FakeFailure =
   | { kind: 'status'; status: number; body?: string; contentType?: string };
 
 export interface FakeAniListOptions {
+  /** Port on 127.0.0.1 (default: any free port). */
+  port?: number;
   /** OAuth client id (default '1234'). */
   clientId?: string;
   /** OAuth client secret (default 'fake-anilist-client-secret'). Never echoed by the fake. */

@@ -7,6 +7,8 @@ import type { FakeRateLimitOptions, GlobalWindowInfo, RateLimitInfo } from './ra
 export type FakeUserRef = FakeUser | keyof typeof fakeUsers;
 
 export interface StartFakeDiscordOptions {
+  /** Port on 127.0.0.1 (default: any free port). */
+  port?: number;
   /** Bot token accepted on REST (`Authorization: Bot <token>`) and in IDENTIFY/RESUME. */
   token?: string;
   applicationId?: string;
