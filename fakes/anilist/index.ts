@@ -65,8 +65,21 @@ export interface FakeAniList {
 }
 
 // ---------------------------------------------------------------------------
-// Rate limiter: sliding 60 s window + Retry-After timeout
+// Rate limiter: sliding 60 s window + burst window + Retry-After timeout, per client address
 // ---------------------------------------------------------------------------
+
+/**
+ * AniList's reality by default (API-FACTS §3): 30 requests per minute per address (the documented 90 is "degraded"
+ * to 30, and live headers now say 30), a one-minute timeout with Retry-After / X-RateLimit-Reset when exceeded, and
+ * a burst limiter of undocumented size. The burst window is this fake's assumption: at most half a minute's budget
+ * within any 5 s, so a client that spends its whole minute at once is caught while one that spreads its requests,
+ * as AniList asks, is not.
+ */
+export const DEFAULT_RATE_LIMIT_PER_MINUTE = 30;
+export const BURST_WINDOW_MS = 5_000;
+export function defaultBurstLimit(perMinute: number): { max: number; windowMs: number } {
+  return { max: Math.max(1, Math.ceil(perMinute / 2)), windowMs: BURST_WINDOW_MS };
+}
 
 type LimitDecision =
   | { allowed: true; remaining: number }
@@ -201,13 +214,22 @@ export async function startFakeAniList(options: FakeAniListOptions = {}): Promis
   let loggedInUserId: number | null =
     options.loggedInUserId !== undefined ? options.loggedInUserId : usingDefaultSeed ? SEED_USERS.alice.id : null;
   const tokenLifetimeSeconds = options.tokenLifetimeSeconds ?? 31_536_000;
-  const limitPerMinute = options.rateLimitPerMinute ?? 90;
-  const limiter = new RateLimiter(
-    limitPerMinute,
-    options.advertisedRateLimit ?? limitPerMinute,
-    options.rateLimitTimeoutSeconds ?? 60,
-    options.burstLimit,
-  );
+  const limitPerMinute = options.rateLimitPerMinute ?? DEFAULT_RATE_LIMIT_PER_MINUTE;
+  const burstLimit = options.burstLimit === false ? undefined : (options.burstLimit ?? defaultBurstLimit(limitPerMinute));
+  const newLimiter = (): RateLimiter =>
+    new RateLimiter(limitPerMinute, options.advertisedRateLimit ?? limitPerMinute, options.rateLimitTimeoutSeconds ?? 60, burstLimit);
+  // AniList counts per address; the GraphQL API and the token endpoint (another host) each keep their own count.
+  const graphqlLimiters = new Map<string, RateLimiter>();
+  const tokenLimiters = new Map<string, RateLimiter>();
+  const limiterFor = (limiters: Map<string, RateLimiter>, req: IncomingMessage): RateLimiter => {
+    const address = req.socket.remoteAddress ?? 'unknown';
+    let limiter = limiters.get(address);
+    if (!limiter) {
+      limiter = newLimiter();
+      limiters.set(address, limiter);
+    }
+    return limiter;
+  };
   const maxComplexity = options.maxComplexity ?? 500;
   const requireReferer = options.requireReferer ?? false;
 
@@ -217,6 +239,7 @@ export async function startFakeAniList(options: FakeAniListOptions = {}): Promis
     requestsDuringRetryAfter: 0,
     invalidTokenResponses: 0,
     tokenRequests: 0,
+    tokenRateLimited429s: 0,
     injectedFailuresServed: 0,
   };
   const requests: LoggedRequest[] = [];
@@ -231,9 +254,6 @@ export async function startFakeAniList(options: FakeAniListOptions = {}): Promis
     loggedInUserId: () => loggedInUserId,
     tokenLifetimeSeconds,
     authCodeLifetimeSeconds: options.authCodeLifetimeSeconds ?? 600,
-    onTokenRequest: () => {
-      stats.tokenRequests++;
-    },
   });
 
   const takeFailure = (): FakeFailure | null => {
@@ -245,31 +265,53 @@ export async function startFakeAniList(options: FakeAniListOptions = {}): Promis
     return head.failure;
   };
 
-  const rateHeaders = (): Record<string, string> => ({
+  const rateHeaders = (limiter: RateLimiter): Record<string, string> => ({
     'x-ratelimit-limit': String(limiter.advertised),
     'x-ratelimit-remaining': String(limiter.remaining(now())),
   });
 
-  const gqlReply = (r: GraphQLResponse, extraHeaders: Record<string, string> = {}): Reply => ({
-    status: r.status,
-    headers: { 'content-type': 'application/json', 'cache-control': 'no-cache, private', ...rateHeaders(), ...extraHeaders },
-    body: JSON.stringify(r.body),
+  const limitHeaders429 = (limiter: RateLimiter, retryAfterS: number | null, resetAtS: number): Record<string, string> => ({
+    'content-type': 'application/json',
+    'x-ratelimit-limit': String(limiter.advertised),
+    'x-ratelimit-remaining': '0',
+    'x-ratelimit-reset': String(resetAtS),
+    ...(retryAfterS !== null ? { 'retry-after': String(retryAfterS) } : {}),
   });
 
-  const tooManyRequests = (retryAfterS: number | null, resetAtS: number): Reply => {
+  const tooManyRequests = (limiter: RateLimiter, retryAfterS: number | null, resetAtS: number): Reply => {
     stats.rateLimited429s++;
-    const headers: Record<string, string> = {
-      'content-type': 'application/json',
-      'x-ratelimit-limit': String(limiter.advertised),
-      'x-ratelimit-remaining': '0',
-      'x-ratelimit-reset': String(resetAtS),
+    return {
+      status: 429,
+      headers: limitHeaders429(limiter, retryAfterS, resetAtS),
+      body: JSON.stringify({ data: null, errors: [{ message: 'Too Many Requests.', status: 429 }] }),
     };
-    if (retryAfterS !== null) headers['retry-after'] = String(retryAfterS);
-    return { status: 429, headers, body: JSON.stringify({ data: null, errors: [{ message: 'Too Many Requests.', status: 429 }] }) };
   };
+
+  /** The token endpoint is Laravel (Passport); its throttle answers with Laravel's message, not GraphQL's shape. */
+  function handleToken(req: IncomingMessage, params: Record<string, unknown>): Reply {
+    stats.tokenRequests++;
+    const limiter = limiterFor(tokenLimiters, req);
+    const decision = limiter.check(now());
+    if (!decision.allowed) {
+      stats.tokenRateLimited429s++;
+      return {
+        status: 429,
+        headers: limitHeaders429(limiter, decision.retryAfterS, decision.resetAtS),
+        body: JSON.stringify({ message: 'Too Many Attempts.' }),
+      };
+    }
+    const reply = oauth.token(params, req.headers.authorization);
+    return { ...reply, headers: { ...reply.headers, ...rateHeaders(limiter) } };
+  }
 
   async function handleGraphQL(req: IncomingMessage, entry: LoggedRequest, rawBody: string): Promise<Reply | 'reset'> {
     stats.graphqlRequests++;
+    const limiter = limiterFor(graphqlLimiters, req);
+    const gqlReply = (r: GraphQLResponse, extraHeaders: Record<string, string> = {}): Reply => ({
+      status: r.status,
+      headers: { 'content-type': 'application/json', 'cache-control': 'no-cache, private', ...rateHeaders(limiter), ...extraHeaders },
+      body: JSON.stringify(r.body),
+    });
     const parsed = parseBody(rawBody, req.headers['content-type']);
     entry.body = parsed.value;
     if (parsed.value && typeof parsed.value === 'object') {
@@ -281,7 +323,7 @@ export async function startFakeAniList(options: FakeAniListOptions = {}): Promis
     const decision = limiter.check(now());
     if (!decision.allowed) {
       if (decision.duringTimeout) stats.requestsDuringRetryAfter++;
-      return tooManyRequests(decision.retryAfterS, decision.resetAtS);
+      return tooManyRequests(limiter, decision.retryAfterS, decision.resetAtS);
     }
 
     // 3. Injected failures.
@@ -305,7 +347,7 @@ export async function startFakeAniList(options: FakeAniListOptions = {}): Promis
           const secs = failure.retryAfterS ?? 60;
           limiter.startTimeout(now(), secs);
           const st = limiter.timeoutState(now());
-          return tooManyRequests(failure.omitRetryAfter ? null : secs, st.resetAtS);
+          return tooManyRequests(limiter, failure.omitRetryAfter ? null : secs, st.resetAtS);
         }
         case 'status':
           return {
@@ -406,7 +448,7 @@ export async function startFakeAniList(options: FakeAniListOptions = {}): Promis
         const parsed = parseBody(rawBody, req.headers['content-type']);
         entry.body = redact(parsed.value);
         const params = parsed.kind !== 'other' && parsed.value && typeof parsed.value === 'object' ? (parsed.value as Record<string, unknown>) : {};
-        reply = oauth.token(params, req.headers.authorization);
+        reply = handleToken(req, params);
       }
     } else if (path === '/graphql' || path === '/') {
       entry.kind = 'graphql';
@@ -441,7 +483,7 @@ export async function startFakeAniList(options: FakeAniListOptions = {}): Promis
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
+    server.listen(options.port ?? 0, '127.0.0.1', () => {
       server.off('error', reject);
       resolve();
     });
@@ -500,7 +542,10 @@ export async function startFakeAniList(options: FakeAniListOptions = {}): Promis
       failures = [];
     },
     stats: () => ({ ...stats }),
-    resetRateLimit: () => limiter.reset(),
+    resetRateLimit() {
+      graphqlLimiters.clear();
+      tokenLimiters.clear();
+    },
     now,
     advanceTime(ms) {
       timeOffset += ms;

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FakeAniListStore } from './store.js';
 import type { TokenService } from './tokens.js';
 import type { FakeOAuthClient } from './types.js';
@@ -19,7 +19,6 @@ export interface OAuthDeps {
   loggedInUserId: () => number | null;
   tokenLifetimeSeconds: number;
   authCodeLifetimeSeconds: number;
-  onTokenRequest: () => void;
 }
 
 interface PendingAuthorization {
@@ -100,6 +99,10 @@ export class OAuthHandler {
     if (!client) problems.push('Client authentication failed (unknown client_id).');
     else if (redirectUri !== client.redirectUri) problems.push('The redirect_uri does not match the one registered for this client.');
     if (responseType !== 'code') problems.push('The authorization grant type is not supported by the authorization server (response_type must be "code").');
+    const challenge = query.get('code_challenge');
+    const challengeMethod = query.get('code_challenge_method') ?? 'plain';
+    if (challenge !== null && !['S256', 'plain'].includes(challengeMethod)) problems.push('Code challenge method must be one of `plain` or `S256`.');
+    if (challenge !== null && !/^[A-Za-z0-9._~-]{43,128}$/.test(challenge)) problems.push('Code challenge must follow the specifications of RFC-7636.');
     if (!client || problems.length > 0) {
       return html(400, 'Authorization error', `<h1>Authorization error</h1>\n<ul id="errors">${problems.map((p) => `<li>${escapeHtml(p)}</li>`).join('')}</ul>`);
     }
@@ -114,8 +117,8 @@ export class OAuthHandler {
       redirectUri: client.redirectUri,
       state: query.get('state'),
       userId: user.id,
-      codeChallenge: query.get('code_challenge'),
-      codeChallengeMethod: query.get('code_challenge_method'),
+      codeChallenge: challenge,
+      codeChallengeMethod: challenge === null ? null : challengeMethod,
     });
     const form = (action: 'approve' | 'deny', label: string): string =>
       `<form method="post" action="${OAUTH_PREFIX}/authorize">` +
@@ -169,7 +172,6 @@ export class OAuthHandler {
 
   /** POST /api/v2/oauth/token */
   token(params: Record<string, unknown>, authorizationHeader: string | undefined): Reply {
-    this.deps.onTokenRequest();
     const p = (k: string): string | null => {
       const v = params[k];
       if (typeof v === 'string') return v;
@@ -215,6 +217,15 @@ export class OAuthHandler {
     if (stored.clientId !== client.id) return invalidGrant('Authorization code was not issued to this client');
     if (redirectUri === null) return invalidRequest('redirect_uri');
     if (redirectUri !== stored.redirectUri) return invalidGrant('Invalid redirect URI');
+    // PKCE (RFC 7636 §4.6): a code issued for a challenge is only exchanged with the verifier that produced it.
+    if (stored.codeChallenge !== null) {
+      const verifier = p('code_verifier');
+      if (verifier === null || verifier === '') return invalidGrant('Check the `code_verifier` parameter');
+      const derived = stored.codeChallengeMethod === 'S256' ? createHash('sha256').update(verifier, 'ascii').digest('base64url') : verifier;
+      const a = Buffer.from(derived);
+      const b = Buffer.from(stored.codeChallenge);
+      if (a.length !== b.length || !timingSafeEqual(a, b)) return invalidGrant('Failed to verify `code_verifier`.');
+    }
     stored.used = true;
     const { token } = this.deps.tokens.issue(stored.userId, client.id, this.deps.tokenLifetimeSeconds);
     return json(200, {

@@ -130,6 +130,8 @@ export type FakeFailure =
   | { kind: 'status'; status: number; body?: string; contentType?: string };
 
 export interface FakeAniListOptions {
+  /** Port on 127.0.0.1 (default: any free port). */
+  port?: number;
   /** OAuth client id (default '1234'). */
   clientId?: string;
   /** OAuth client secret (default 'fake-anilist-client-secret'). Never echoed by the fake. */
@@ -138,14 +140,17 @@ export interface FakeAniListOptions {
   redirectUri?: string;
   /** App name shown on the authorize page (default 'anilink (for AniList)'). */
   clientName?: string;
-  /** Enforced requests per minute (default 90). */
+  /** Enforced requests per minute per client address, for GraphQL and (separately) the token endpoint (default 30). */
   rateLimitPerMinute?: number;
   /** Value sent in X-RateLimit-Limit (default = rateLimitPerMinute). Set 90 with rateLimitPerMinute 30 to mimic "degraded mode". */
   advertisedRateLimit?: number;
   /** Timeout after exceeding the limit, seconds (default 60). */
   rateLimitTimeoutSeconds?: number;
-  /** Optional burst limiter: more than `max` requests within `windowMs` → 429 as well. */
-  burstLimit?: { max: number; windowMs: number };
+  /**
+   * Burst limiter: more than `max` requests within `windowMs` → 429 and the timeout as well. Default: half the
+   * per-minute limit within 5 s (an assumption: AniList does not publish its size); `false` turns it off.
+   */
+  burstLimit?: { max: number; windowMs: number } | false;
   /** Clock in ms (default Date.now). `advanceTime()` adds an offset on top of it. */
   now?: () => number;
   /** Replace the default seed data. */
@@ -195,6 +200,8 @@ export interface FakeAniListStats {
   invalidTokenResponses: number;
   /** Token endpoint calls. */
   tokenRequests: number;
+  /** Token endpoint calls refused with 429. */
+  tokenRateLimited429s: number;
   /** Injected failures consumed. */
   injectedFailuresServed: number;
 }

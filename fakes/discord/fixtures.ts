@@ -125,6 +125,11 @@ export interface FakeChannelSpec {
   type?: number;
   nsfw?: boolean;
   topic?: string | null;
+  /**
+   * The bot's effective permissions in this channel (decimal string), when they differ from its guild role's,
+   * e.g. without Send Messages. Sent as a member overwrite for the bot, and enforced on REST.
+   */
+  botPermissions?: string;
 }
 
 export interface FakeRoleSpec {
@@ -219,6 +224,9 @@ export function buildGuild(spec: FakeGuildSpec, index: number, botUserId: string
     { name: 'anime-talk', topic: 'Talk about anime' },
     { name: 'nsfw-lounge', nsfw: true },
   ];
+  const everyonePermissions = spec.everyonePermissions ?? DEFAULT_EVERYONE_PERMISSIONS;
+  const botPermissions = spec.botPermissions ?? DEFAULT_BOT_PERMISSIONS;
+  const botBase = (BigInt(everyonePermissions) | BigInt(botPermissions)).toString();
   const channels = channelSpecs.map(
     (c, i): GuildChannel => ({
       id: c.id ?? snowflake(nowMs),
@@ -226,7 +234,7 @@ export function buildGuild(spec: FakeGuildSpec, index: number, botUserId: string
       guild_id: id,
       name: c.name,
       position: i,
-      permission_overwrites: [],
+      permission_overwrites: c.botPermissions === undefined ? [] : [botMemberOverwrite(botUserId, botBase, c.botPermissions)],
       nsfw: c.nsfw ?? false,
       topic: c.topic ?? null,
       last_message_id: null,
@@ -235,8 +243,6 @@ export function buildGuild(spec: FakeGuildSpec, index: number, botUserId: string
       flags: 0,
     }),
   );
-  const everyonePermissions = spec.everyonePermissions ?? DEFAULT_EVERYONE_PERMISSIONS;
-  const botPermissions = spec.botPermissions ?? DEFAULT_BOT_PERMISSIONS;
   const botRoleId = snowflake(nowMs);
   const roles: Role[] = [
     role(id, '@everyone', everyonePermissions, 0),
@@ -257,6 +263,23 @@ export function buildGuild(spec: FakeGuildSpec, index: number, botUserId: string
     botPermissions,
     joinedAt: new Date(nowMs - 86_400_000).toISOString(),
   };
+}
+
+/** A member overwrite that turns the bot's guild-wide permissions `base` into exactly `effective` in one channel. */
+export function botMemberOverwrite(botUserId: string, base: string, effective: string): Record<string, unknown> {
+  const b = BigInt(base);
+  const e = BigInt(effective);
+  return { id: botUserId, type: 1, allow: (e & ~b).toString(), deny: (b & ~e).toString() };
+}
+
+/** The bot's permissions in a channel: its guild-wide ones through the channel's member overwrite for it. */
+export function botChannelPermissions(guild: GuildState, channel: GuildChannel, botUserId: string): bigint {
+  const base = BigInt(guild.everyonePermissions) | BigInt(guild.botPermissions);
+  if ((base & Perm.Administrator) !== 0n) return base;
+  const own = channel.permission_overwrites.find(
+    (o): o is { id: string; type: number; allow: string; deny: string } => typeof o === 'object' && o !== null && (o as { id?: unknown }).id === botUserId,
+  );
+  return own ? (base & ~BigInt(own.deny)) | BigInt(own.allow) : base;
 }
 
 export function memberObject(

@@ -13,6 +13,8 @@ import type { AddressInfo } from 'node:net';
 import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import {
+  botChannelPermissions,
+  botMemberOverwrite,
   buildGuild,
   clone,
   DEFAULT_APPLICATION_ID,
@@ -20,6 +22,7 @@ import {
   fakeUsers,
   interactionToken,
   memberObject,
+  Perm,
   snowflake,
   type FakeUser,
   type GuildChannel,
@@ -28,6 +31,7 @@ import {
 import { FakeGateway, PRIVILEGED_INTENTS, type GatewaySessionInfo } from './gateway.js';
 import { matchTemplate, parseBody, readRaw, sendJson, type UploadedFile } from './http.js';
 import { checkCommand, checkCommandList, checkMessagePayload, MessageFlag, OptionType, type MessageContext } from './limits.js';
+import { DailyCommandCreates, FakeRateLimiter, type RateLimitHit } from './rate-limits.js';
 
 export { OptionType };
 import {
@@ -61,7 +65,8 @@ import type {
 } from './types.js';
 import { ChangeNotifier } from './waiter.js';
 
-export { fakeUsers, snowflake, shardForGuild, type FakeUser, type FakeGuildSpec, type FakeChannelSpec } from './fixtures.js';
+export { fakeUsers, snowflake, shardForGuild, Perm, DEFAULT_BOT_PERMISSIONS, type FakeUser, type FakeGuildSpec, type FakeChannelSpec } from './fixtures.js';
+export { DEFAULT_ROUTE_LIMITS, type FakeRateLimitOptions, type GlobalWindowInfo, type RateLimitHit, type RateLimitInfo, type RouteBucketName, type RouteLimit } from './rate-limits.js';
 export type * from './types.js';
 export type { FieldError, DiscordErrorTree } from './schema.js';
 export type { GatewaySessionInfo } from './gateway.js';
@@ -101,6 +106,10 @@ const unknownInteraction = (): HttpError => new HttpError(404, { message: 'Unkno
 const unknownWebhook = (): HttpError => new HttpError(404, { message: 'Unknown Webhook', code: 10015 });
 const unknownMessage = (): HttpError => new HttpError(404, { message: 'Unknown Message', code: 10008 });
 const emptyMessage = (): HttpError => new HttpError(400, { message: 'Cannot send an empty message', code: 50006 });
+const tooManyCreates = (perDay: number): HttpError =>
+  new HttpError(400, { message: `Max number of daily application command creates has been reached (${perDay})`, code: 30034 });
+const missingAccess = (): HttpError => new HttpError(403, { message: 'Missing Access', code: 50001 });
+const missingPermissions = (): HttpError => new HttpError(403, { message: 'Missing Permissions', code: 50013 });
 
 interface InteractionState {
   id: string;
@@ -143,6 +152,11 @@ interface Route {
   handler: (ctx: RouteContext) => { status: number; body?: unknown };
 }
 
+/** Discord's interaction endpoints: the callback and the interaction webhook, outside the global rate limit. */
+function isInteractionEndpoint(template: string, params: Record<string, string>, applicationId: string): boolean {
+  return template.startsWith('/interactions/') || (template.startsWith('/webhooks/') && params.webhook_id === applicationId);
+}
+
 interface DmChannel {
   id: string;
   type: 1;
@@ -166,6 +180,8 @@ export interface FakeDiscord {
   readonly schemaViolations: readonly SchemaViolation[];
   readonly registeredCommands: RegisteredCommands;
   readonly channelMessages: readonly ChannelMessageRecord[];
+  /** Every request answered 429, in order (route buckets and the global limit). */
+  readonly rateLimitHits: readonly RateLimitHit[];
   readonly connectionCount: number;
   readonly identifyCount: number;
   readonly resumeCount: number;
@@ -200,6 +216,11 @@ export interface FakeDiscord {
   interaction(id: string): InteractionHandle | undefined;
   /** Simulate a user who does not accept DMs from the bot (POST /channels/{dm}/messages → 403 50007). */
   setDmsClosed(userId: string, closed?: boolean): void;
+  /**
+   * Set the bot's effective permissions in a guild channel (decimal string; `null` = back to its role's), e.g.
+   * without Send Messages so posting there answers 403 50013. Sends CHANNEL_UPDATE with the new overwrite.
+   */
+  setBotChannelPermissions(channelId: string, permissions: string | null): void;
   addUser(user: FakeUser): void;
   /** A stored message by id (current state). */
   message(id: string): DiscordMessage | undefined;
@@ -257,7 +278,13 @@ export async function startFakeDiscord(options: StartFakeDiscordOptions = {}): P
   const users = new Map<string, FakeUser>();
   for (const u of [...Object.values(fakeUsers), ...(options.extraUsers ?? []), botUser]) users.set(u.id, u);
   const dmChannels = new Map<string, DmChannel>(); // by user id
-  const closedDms = new Set<string>();
+  const closedDms = new Set<string>(options.closedDms ?? []);
+  const rateLimiter = new FakeRateLimiter(options.rateLimits === false ? { enabled: false } : options.rateLimits);
+  const rateLimitHits: RateLimitHit[] = [];
+  const dailyCreates = new DailyCommandCreates(
+    options.rateLimits === false ? Infinity : (options.rateLimits?.dailyCommandCreates ?? 200),
+    now,
+  );
   const globalCommands = new Map<string, RegisteredCommand>();
   const guildCommands = new Map<string, Map<string, RegisteredCommand>>();
 
@@ -798,6 +825,8 @@ export async function startFakeDiscord(options: StartFakeDiscordOptions = {}): P
       throw violation(ctx, specRoute, 'schema', schemaErrors.length ? schemaErrors : [{ path: '', code: 'BASE_TYPE_INVALID', message: 'Expected an array' }]);
     }
     validate(ctx, specRoute, schemaErrors, checkCommandList(body));
+    const created = (body as Record<string, unknown>[]).filter((c) => !store.has(commandKey(c))).length;
+    if (!dailyCreates.take(guildId ?? 'global', created)) throw tooManyCreates(dailyCreates.perDay);
     const next = new Map<string, RegisteredCommand>();
     for (const c of body as Record<string, unknown>[]) {
       const key = commandKey(c);
@@ -817,6 +846,7 @@ export async function startFakeDiscord(options: StartFakeDiscordOptions = {}): P
     const c = ctx.body as Record<string, unknown>;
     const key = commandKey(c);
     const existing = store.get(key);
+    if (!existing && !dailyCreates.take(guildId ?? 'global', 1)) throw tooManyCreates(dailyCreates.perDay);
     const cmd = materializeCommand(c, existing, guildId);
     store.set(key, cmd);
     notifier.notify();
@@ -843,6 +873,14 @@ export async function startFakeDiscord(options: StartFakeDiscordOptions = {}): P
     if (!guildChannel && !dm) throw new HttpError(404, { message: 'Unknown Channel', code: 10003 });
     const v = operationValidator(route, 'POST');
     checkMessage(ctx, route, v ? runValidator(v, ctx.body ?? {}) : [], ctx.body ?? {}, 'channel', '', true);
+    if (guildChannel) {
+      // Discord checks the bot's permissions in the channel before anything else is looked at.
+      const guild = findGuild(guildChannel.guild_id)!;
+      const perms = botChannelPermissions(guild, guildChannel, botUser.id);
+      if ((perms & Perm.ViewChannel) === 0n) throw missingAccess();
+      if ((perms & Perm.SendMessages) === 0n) throw missingPermissions();
+      if (ctx.files.length > 0 && (perms & Perm.AttachFiles) === 0n) throw missingPermissions();
+    }
     const recipient = dm?.recipients[0];
     if (recipient && closedDms.has(recipient.id)) {
       throw new HttpError(403, { message: 'Cannot send messages to this user', code: 50007 });
@@ -946,6 +984,7 @@ export async function startFakeDiscord(options: StartFakeDiscordOptions = {}): P
         const id = ctx.params.channel_id ?? '';
         const c = findGuildChannel(id) ?? findDmChannel(id);
         if (!c) throw new HttpError(404, { message: 'Unknown Channel', code: 10003 });
+        if ('guild_id' in c && (botChannelPermissions(findGuild(c.guild_id)!, c, botUser.id) & Perm.ViewChannel) === 0n) throw missingAccess();
         return { status: 200, body: clone(c) };
       },
     },
@@ -1035,11 +1074,12 @@ export async function startFakeDiscord(options: StartFakeDiscordOptions = {}): P
       status: 0,
       response: undefined,
     };
+    let rateLimitHeaders: Record<string, string> = {};
     const finish = (status: number, body: unknown): void => {
       record.status = status;
       record.response = body;
       requests.push(record);
-      sendJson(res, status, body);
+      sendJson(res, status, body, rateLimitHeaders);
       notifier.notify();
     };
     const prefix = '/api/v10';
@@ -1086,6 +1126,17 @@ export async function startFakeDiscord(options: StartFakeDiscordOptions = {}): P
         return;
       }
     }
+    const limit = rateLimiter.check(method, matched.route.template, matched.params, {
+      interactionEndpoint: isInteractionEndpoint(matched.route.template, matched.params, applicationId),
+    });
+    rateLimitHeaders = limit.headers;
+    if (!limit.allowed) {
+      rateLimitHits.push({ method, path: record.path, route: matched.route.template, ...limit.hit });
+      finish(limit.status, limit.body);
+      return;
+    }
+    if (limit.info) record.rateLimit = limit.info;
+    if (limit.global) record.globalRateLimit = limit.global;
     const parsed = parseBody(req, raw);
     record.body = parsed.json;
     record.files = parsed.files.map(({ data: _d, ...f }) => f);
@@ -1132,7 +1183,7 @@ export async function startFakeDiscord(options: StartFakeDiscordOptions = {}): P
     else if (opts.channelNsfw !== undefined) ch = guild.channels.find((c) => c.type === 0 && c.nsfw === opts.channelNsfw);
     else ch = guild.channels.find((c) => c.type === 0 && !c.nsfw) ?? guild.channels[0];
     if (!ch) throw new Error(`fake-discord: no matching channel in guild ${guild.id}`);
-    const appPerms = opts.appPermissions ?? guild.botPermissions;
+    const appPerms = opts.appPermissions ?? botChannelPermissions(guild, ch, botUser.id).toString();
     return { guild, channel: { ...clone(ch), permissions: appPerms }, channelId: ch.id, context: 0 };
   }
 
@@ -1156,7 +1207,8 @@ export async function startFakeDiscord(options: StartFakeDiscordOptions = {}): P
       channel,
       token: tok,
       version: 1,
-      app_permissions: opts.appPermissions ?? guild?.botPermissions ?? '2248473465835073',
+      // In a guild: the bot's permissions in that channel (locate() put them on the partial channel).
+      app_permissions: typeof channel.permissions === 'string' ? channel.permissions : (opts.appPermissions ?? '2248473465835073'),
       locale: opts.locale ?? 'en-US',
       entitlements: [],
       authorizing_integration_owners: context === 2 ? { '1': user.id } : { '0': guild?.id ?? '0' },
@@ -1246,6 +1298,27 @@ export async function startFakeDiscord(options: StartFakeDiscordOptions = {}): P
           timeoutMs,
           () => `the initial response to interaction ${s.id} (${describeCallbacks()})`,
         );
+      },
+      waitForAcknowledgement() {
+        const msLeft = (): number => deadlineMs - Math.max(performance.now() - s.dispatchedPerf, now() - s.createdAt);
+        // Wake the waiter just after the deadline (timers may fire a hair early: re-arm until it has passed);
+        // nothing can acknowledge after it (see applyCallback).
+        let wake: ReturnType<typeof setTimeout> | undefined;
+        const arm = (): void => {
+          wake = setTimeout(() => {
+            notifier.notify();
+            if (msLeft() >= 0) arm();
+          }, Math.max(0, msLeft()) + 1);
+        };
+        arm();
+        return notifier
+          .waitFor(
+            () => (s.initial ? { response: s.initial } : msLeft() < 0 ? { response: undefined } : undefined),
+            Math.max(0, msLeft()) + 5_000,
+            () => `the acknowledgement deadline of interaction ${s.id}`,
+          )
+          .then((outcome) => outcome.response)
+          .finally(() => clearTimeout(wake));
       },
       waitForEdit(timeoutMs = 5000) {
         const index = s.editCursor++;
@@ -1463,7 +1536,7 @@ export async function startFakeDiscord(options: StartFakeDiscordOptions = {}): P
   server.on('upgrade', (req, socket, head) => gateway.handleUpgrade(req, socket, head));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
   port = (server.address() as AddressInfo).port;
 
@@ -1480,6 +1553,7 @@ export async function startFakeDiscord(options: StartFakeDiscordOptions = {}): P
     unknownRoutes,
     schemaViolations,
     channelMessages,
+    rateLimitHits,
     get registeredCommands(): RegisteredCommands {
       const g: Record<string, RegisteredCommand[]> = {};
       for (const [id, store] of guildCommands) g[id] = clone([...store.values()]);
@@ -1556,6 +1630,16 @@ export async function startFakeDiscord(options: StartFakeDiscordOptions = {}): P
       if (isClosed) closedDms.add(userId);
       else closedDms.delete(userId);
     },
+    setBotChannelPermissions(channelId, permissions) {
+      const channel = findGuildChannel(channelId);
+      const guild = channel ? findGuild(channel.guild_id) : undefined;
+      if (!channel || !guild) throw new Error(`fake-discord: no guild channel ${channelId}`);
+      const others = channel.permission_overwrites.filter((o) => !(isObj(o) && o.id === botUser.id));
+      const base = (BigInt(guild.everyonePermissions) | BigInt(guild.botPermissions)).toString();
+      channel.permission_overwrites = permissions === null ? others : [...others, botMemberOverwrite(botUser.id, base, permissions)];
+      const { guild_id: _g, ...payload } = channel;
+      gateway.dispatch('CHANNEL_UPDATE', { ...clone(payload), guild_id: guild.id }, guild.id);
+    },
     addUser(u) {
       users.set(u.id, u);
     },
@@ -1583,6 +1667,7 @@ export async function startFakeDiscord(options: StartFakeDiscordOptions = {}): P
       unknownRoutes.length = 0;
       schemaViolations.length = 0;
       channelMessages.length = 0;
+      rateLimitHits.length = 0;
     },
     async close() {
       if (closed) return;

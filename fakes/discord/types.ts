@@ -2,10 +2,13 @@
 import type { FakeGuildSpec, FakeUser, fakeUsers } from './fixtures.js';
 import type { DiscordErrorTree, FieldError } from './schema.js';
 import type { UploadedFile } from './http.js';
+import type { FakeRateLimitOptions, GlobalWindowInfo, RateLimitInfo } from './rate-limits.js';
 
 export type FakeUserRef = FakeUser | keyof typeof fakeUsers;
 
 export interface StartFakeDiscordOptions {
+  /** Port on 127.0.0.1 (default: any free port). */
+  port?: number;
   /** Bot token accepted on REST (`Authorization: Bot <token>`) and in IDENTIFY/RESUME. */
   token?: string;
   applicationId?: string;
@@ -30,6 +33,13 @@ export interface StartFakeDiscordOptions {
   strictCommands?: boolean;
   /** Users (besides `fakeUsers`) that exist, e.g. for opening DMs. */
   extraUsers?: FakeUser[];
+  /** Users who do not accept DMs from the bot (sending them one answers 403 50007); see also `setDmsClosed`. */
+  closedDms?: string[];
+  /**
+   * Discord's REST rate limits (global 50/s, per-route buckets; see rate-limits.ts for the values and sources).
+   * On by default; `false` turns them off, an object overrides values.
+   */
+  rateLimits?: FakeRateLimitOptions | false;
 }
 
 export interface RecordedRequest {
@@ -47,6 +57,10 @@ export interface RecordedRequest {
   status: number;
   response: unknown;
   schemaErrors?: FieldError[];
+  /** The route bucket this request counted against, as announced in its X-RateLimit-* headers. */
+  rateLimit?: RateLimitInfo;
+  /** Where it fell in the bot's global one-second window. */
+  globalRateLimit?: GlobalWindowInfo;
 }
 
 export interface SchemaViolation {
@@ -197,6 +211,12 @@ export interface InteractionHandle {
   /** Every webhook request (edit/follow-up/get/delete) for this token, including rejected ones. */
   readonly webhookRequests: readonly RecordedRequest[];
   waitForInitialResponse(timeoutMs?: number): Promise<InitialResponse>;
+  /**
+   * Resolves once Discord's record of the acknowledgement is final: the successful initial response, or `undefined`
+   * as soon as the response deadline has passed without one (from then on every callback is refused with 10062,
+   * and recorded in `callbacks`). Use it instead of waiting for silence.
+   */
+  waitForAcknowledgement(): Promise<InitialResponse | undefined>;
   /** Resolves with the next edit not yet returned by an earlier call (immediately if it already happened). */
   waitForEdit(timeoutMs?: number): Promise<EditRecord>;
   /** Resolves with the next follow-up not yet returned by an earlier call. */

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { request } from 'node:http';
 import { decodeJwt } from 'jose';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -13,6 +15,9 @@ import type { FakeAniList, FakeAniListOptions } from '../../fakes/anilist/index.
 
 const REDIRECT = 'http://127.0.0.1:3999/oauth/callback';
 const SECRET = 'test-secret-value-123';
+const VERIFIER = 'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk';
+/** RFC 7636 appendix B: the S256 challenge of VERIFIER. */
+const CHALLENGE = 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM';
 
 interface GqlResult {
   status: number;
@@ -99,7 +104,7 @@ describe('OAuth authorize', () => {
   it('shows an HTML page with the app and logged-in user, Approve redirects with code and verbatim state', async () => {
     await start();
     fake.setLoggedInUser(SEED_USERS.carol.id);
-    const url = authorizeUrl(fake, { client_id: '1234', redirect_uri: REDIRECT, response_type: 'code', state: 'a b+c/=&é', code_challenge: 'abc', code_challenge_method: 'S256' });
+    const url = authorizeUrl(fake, { client_id: '1234', redirect_uri: REDIRECT, response_type: 'code', state: 'a b+c/=&é', code_challenge: CHALLENGE, code_challenge_method: 'S256' });
     const page = await fetch(url);
     const html = await page.text();
     expect(page.status).toBe(200);
@@ -112,7 +117,7 @@ describe('OAuth authorize', () => {
     expect(`${loc.origin}${loc.pathname}`).toBe(REDIRECT);
     expect(loc.searchParams.get('state')).toBe('a b+c/=&é');
     expect(loc.searchParams.get('code')).toMatch(/^[A-Za-z0-9_-]{20,}$/);
-    expect(fake.requests.find((r) => r.kind === 'oauth-authorize' && r.query.code_challenge === 'abc')).toBeDefined();
+    expect(fake.requests.find((r) => r.kind === 'oauth-authorize' && r.query.code_challenge === CHALLENGE)).toBeDefined();
 
     const noState = new URL(await fake.approve(authorizeUrl(fake, { client_id: '1234', redirect_uri: REDIRECT, response_type: 'code' })));
     expect(noState.searchParams.has('state')).toBe(false);
@@ -201,6 +206,42 @@ describe('OAuth token endpoint', () => {
     const expired = await exchange(fake, base);
     expect(expired.status).toBe(400);
     expect(expired.json.error).toBe('invalid_grant');
+  });
+
+  it('PKCE: a code issued for an S256 challenge is exchanged only with its verifier; the others are invalid_grant', async () => {
+    await start();
+    expect(createHash('sha256').update(VERIFIER).digest('base64url')).toBe(CHALLENGE);
+    const loc = await fake.approve(
+      authorizeUrl(fake, { client_id: '1234', redirect_uri: REDIRECT, response_type: 'code', code_challenge: CHALLENGE, code_challenge_method: 'S256' }),
+    );
+    const code = new URL(loc).searchParams.get('code')!;
+    const base = { grant_type: 'authorization_code', client_id: '1234', client_secret: SECRET, redirect_uri: REDIRECT, code };
+    const missing = await exchange(fake, base);
+    expect(missing.status).toBe(400);
+    expect(missing.json).toMatchObject({ error: 'invalid_grant', hint: 'Check the `code_verifier` parameter' });
+    // The challenge itself, or another well-formed verifier, is not the verifier.
+    for (const wrong of [CHALLENGE, VERIFIER.replace(/^d/, 'e')]) {
+      const mismatch = await exchange(fake, { ...base, code_verifier: wrong }, true);
+      expect(mismatch.status).toBe(400);
+      expect(mismatch.json).toMatchObject({ error: 'invalid_grant', hint: 'Failed to verify `code_verifier`.' });
+    }
+    // Refusals do not spend the code: the member's own verifier still works, once.
+    expect((await exchange(fake, { ...base, code_verifier: VERIFIER }, true)).status).toBe(200);
+    expect((await exchange(fake, { ...base, code_verifier: VERIFIER }, true)).json.error).toBe('invalid_grant');
+  });
+
+  it('PKCE: plain challenges compare verbatim; malformed challenges and unknown methods are refused on the authorize page', async () => {
+    await start();
+    const plain = 'a'.repeat(43);
+    const loc = await fake.approve(authorizeUrl(fake, { client_id: '1234', redirect_uri: REDIRECT, response_type: 'code', code_challenge: plain }));
+    const base = { grant_type: 'authorization_code', client_id: '1234', client_secret: SECRET, redirect_uri: REDIRECT, code: new URL(loc).searchParams.get('code')! };
+    expect((await exchange(fake, { ...base, code_verifier: 'b'.repeat(43) })).json.error).toBe('invalid_grant');
+    expect((await exchange(fake, { ...base, code_verifier: plain })).status).toBe(200);
+    const malformed: Record<string, string>[] = [{ code_challenge: 'short' }, { code_challenge: CHALLENGE, code_challenge_method: 'S512' }];
+    for (const bad of malformed) {
+      const page = await fetch(authorizeUrl(fake, { client_id: '1234', redirect_uri: REDIRECT, response_type: 'code', ...bad }), { redirect: 'manual' });
+      expect(page.status).toBe(400);
+    }
   });
 });
 
@@ -372,6 +413,45 @@ describe('GraphQL data', () => {
     expect(p2.mediaList.length).toBeGreaterThan(0);
   });
 
+  it('private entries and profiles reach only the owner’s token, through every query path', async () => {
+    await start();
+    const privateEntry = [...fake.store.entriesOf(SEED_USERS.bob.id)].find((e) => e.private)!;
+    expect(privateEntry).toBeDefined();
+    const erinEntry = fake.store.entriesOf(SEED_USERS.erin.id)[0]!;
+    const bob = fake.issueToken(SEED_USERS.bob.id);
+    const alice = fake.issueToken(SEED_USERS.alice.id);
+    const erin = fake.issueToken(SEED_USERS.erin.id);
+    const ids = (res: GqlResult, path: (d: Record<string, unknown>) => { id: number }[]) => path(res.body.data ?? {}).map((e) => e.id);
+    const pageList = (d: Record<string, unknown>) => (d.Page as { mediaList: { id: number }[] }).mediaList;
+    const pageUsers = (d: Record<string, unknown>) => (d.Page as { users: { id: number }[] }).users;
+
+    for (const [label, query, owner] of [
+      ['MediaList(id) of a private entry', `{ MediaList(id: ${privateEntry.id}) { id } }`, bob],
+      ['MediaList(userId, mediaId) of a private entry', `{ MediaList(userId: ${SEED_USERS.bob.id}, mediaId: ${privateEntry.mediaId}) { id } }`, bob],
+      ['MediaList(id) on a private profile', `{ MediaList(id: ${erinEntry.id}) { id } }`, erin],
+      ['MediaListCollection of a private profile', `{ MediaListCollection(userId: ${SEED_USERS.erin.id}, type: ANIME) { user { id } } }`, erin],
+      ['User of a private profile', `{ User(id: ${SEED_USERS.erin.id}) { id } }`, erin],
+      ['Page.mediaList of a private profile', `{ Page { mediaList(userId: ${SEED_USERS.erin.id}) { id } } }`, erin],
+    ] as const) {
+      expect((await gql(fake, query)).status, `${label}, logged out`).toBe(404);
+      expect((await gql(fake, query, undefined, alice)).status, `${label}, another member's token`).toBe(404);
+      expect((await gql(fake, query, undefined, owner)).status, `${label}, the owner's token`).toBe(200);
+    }
+
+    const byUser = `{ Page(perPage: 50) { mediaList(userId: ${SEED_USERS.bob.id}, mediaId: ${privateEntry.mediaId}) { id } } }`;
+    expect(ids(await gql(fake, byUser, undefined, alice), pageList)).toEqual([]);
+    expect(ids(await gql(fake, byUser, undefined, bob), pageList)).toEqual([privateEntry.id]);
+    const byMedia = `{ Page(perPage: 50) { mediaList(mediaId_in: [${privateEntry.mediaId}, ${erinEntry.mediaId}]) { id } } }`;
+    const seenByAlice = ids(await gql(fake, byMedia, undefined, alice), pageList);
+    expect(seenByAlice).not.toContain(privateEntry.id);
+    expect(seenByAlice).not.toContain(erinEntry.id);
+    expect(ids(await gql(fake, byMedia), pageList)).toEqual(seenByAlice);
+    expect(ids(await gql(fake, byMedia, undefined, bob), pageList)).toContain(privateEntry.id);
+    const users = `{ Page { users(search: "${SEED_USERS.erin.name}") { id } } }`;
+    expect(ids(await gql(fake, users, undefined, alice), pageUsers)).toEqual([]);
+    expect(ids(await gql(fake, users, undefined, erin), pageUsers)).toEqual([SEED_USERS.erin.id]);
+  });
+
   it('MediaListCollection: chunking, split completed lists, custom lists, private entries', async () => {
     await start();
     const q = `query ($chunk: Int, $force: Boolean) { MediaListCollection(userId: ${SEED_USERS.bob.id}, type: ANIME, chunk: $chunk, perChunk: 25, forceSingleCompletedList: $force, sort: UPDATED_TIME_DESC) {
@@ -490,9 +570,72 @@ describe('SaveMediaListEntry / DeleteMediaListEntry', () => {
   });
 });
 
+/** A GraphQL POST from a chosen loopback address (AniList counts per address). */
+function gqlFrom(f: FakeAniList, localAddress: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const body = JSON.stringify({ query: '{ Media(id: 1001) { id } }' });
+    const req = request(f.graphqlUrl, { method: 'POST', localAddress, headers: { 'content-type': 'application/json', referer: 'https://anilink.example/' } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
 describe('rate limiting', () => {
+  it('defaults to AniList today: 30 per minute (X-RateLimit-Limit 30) and the burst limiter on', async () => {
+    await start({ rateLimitPerMinute: undefined });
+    const q = '{ Media(id: 1001) { id } }';
+    // Spread out (one per second), 30 fit in a minute; the 31st is refused with the one-minute timeout.
+    for (let i = 1; i <= 30; i++) {
+      const r = await gql(fake, q);
+      expect(r.status).toBe(200);
+      expect(r.headers.get('x-ratelimit-limit')).toBe('30');
+      clock += 1_000;
+    }
+    const over = await gql(fake, q);
+    expect(over.status).toBe(429);
+    expect(over.headers.get('retry-after')).toBe('60');
+
+    // All at once, the burst limiter stops a client long before the minute's budget: 15 within 5 s.
+    clock += 61_000;
+    const burst = [];
+    for (let i = 0; i < 16; i++) burst.push((await gql(fake, q)).status);
+    expect(burst).toEqual([...Array<number>(15).fill(200), 429]);
+    expect(fake.stats()).toMatchObject({ rateLimited429s: 2 });
+  });
+
+  it('counts per client address', async () => {
+    await start({ rateLimitPerMinute: 2, burstLimit: false });
+    expect([await gqlFrom(fake, '127.0.0.1'), await gqlFrom(fake, '127.0.0.1'), await gqlFrom(fake, '127.0.0.1')]).toEqual([200, 200, 429]);
+    expect(await gqlFrom(fake, '127.0.0.2')).toBe(200);
+  });
+
+  it('the token endpoint has its own 30 per minute (and burst) count, answered the Laravel way', async () => {
+    await start({ rateLimitPerMinute: undefined });
+    const attempt = () => exchange(fake, { grant_type: 'authorization_code', client_id: '1234', client_secret: SECRET, redirect_uri: REDIRECT, code: 'junk' });
+    for (let i = 0; i < 15; i++) {
+      const refused = await attempt();
+      expect(refused.status).toBe(400);
+    }
+    const res = await fetch(`${fake.oauthUrl}/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ grant_type: 'authorization_code', client_id: '1234', client_secret: SECRET, redirect_uri: REDIRECT, code: 'junk' }),
+    });
+    expect(res.status).toBe(429);
+    expect(await res.json()).toEqual({ message: 'Too Many Attempts.' });
+    expect(res.headers.get('retry-after')).toBe('60');
+    expect(res.headers.get('x-ratelimit-limit')).toBe('30');
+    expect(res.headers.get('x-ratelimit-remaining')).toBe('0');
+    expect(fake.stats()).toMatchObject({ tokenRequests: 16, tokenRateLimited429s: 1, rateLimited429s: 0 });
+    // GraphQL keeps its own count.
+    expect((await gql(fake, '{ Media(id: 1001) { id } }')).status).toBe(200);
+  });
+
   it('429 with Retry-After after the limit; requests during the timeout are counted', async () => {
-    await start({ rateLimitPerMinute: 30 });
+    await start({ rateLimitPerMinute: 30, burstLimit: false });
     const q = '{ Media(id: 1001) { id } }';
     for (let i = 1; i <= 30; i++) {
       const r = await gql(fake, q);
@@ -520,7 +663,7 @@ describe('rate limiting', () => {
   });
 
   it('advertisedRateLimit can differ from the enforced limit (degraded mode)', async () => {
-    await start({ rateLimitPerMinute: 2, advertisedRateLimit: 90 });
+    await start({ rateLimitPerMinute: 2, advertisedRateLimit: 90, burstLimit: false });
     const r1 = await gql(fake, '{ Media(id: 1001) { id } }');
     expect(r1.headers.get('x-ratelimit-limit')).toBe('90');
     expect(r1.headers.get('x-ratelimit-remaining')).toBe('89');

@@ -183,6 +183,17 @@ describe('fake Discord with a real discord.js client', () => {
     expect(h.initialResponse).toBeUndefined();
   });
 
+  it('waitForAcknowledgement: the response when acknowledged, undefined once the deadline passed without one', async () => {
+    const answered = fake.sendCommand({ name: 'ping' });
+    expect(await answered.waitForAcknowledgement()).toMatchObject({ type: 4, data: { content: 'Pong' } });
+    const late = fake.sendCommand({ name: 'slow' });
+    expect(await late.waitForAcknowledgement()).toBeUndefined();
+    // The late reply still arrives, and Discord's record of it is a refusal.
+    await expect.poll(() => late.callbacks.length, { timeout: 3000 }).toBe(1);
+    expect(late.callbacks[0]).toMatchObject({ status: 404, error: { code: 10062 } });
+    expect(late.initialResponse).toBeUndefined();
+  });
+
   it('rejects a second acknowledgement with 40060', async () => {
     const h = fake.sendCommand({ name: 'double' });
     await expect.poll(() => errors.get(h.id)).toBeInstanceOf(DiscordAPIError);

@@ -306,6 +306,8 @@ describe('/list and private entries', () => {
     // Others never get it either (AniList hides it from their token); only the count differs.
     const byBob = (await list(h, { user: 'bob', options: [{ name: 'user', value: fakeUsers.alice.id }] })).message;
     expect(JSON.stringify(byBob)).not.toContain('Apothecary');
+    // AniList never sends it to bob's token, so the bot cannot even count it as hidden there.
+    expect(embedOf(byBob).footer!.text).not.toContain('private');
   });
 
   it('says private entries were hidden when nothing public is left', async () => {

@@ -3,7 +3,7 @@ import { loadDatabasePath, parseConfig } from '../../src/config.js';
 import { configProblems as problemsOf, minimalEnv } from '../support/env.js';
 
 describe('operations settings', () => {
-  it('defaults: metrics on the public port without a token, reminders 14 days ahead', () => {
+  it('defaults: metrics on, with no separate METRICS_PORT and no METRICS_TOKEN; reminders 14 days ahead', () => {
     const config = parseConfig(minimalEnv());
     expect(config.metrics).toEqual({ enabled: true, port: undefined, token: undefined });
     expect(config.expiryReminderDays).toBe(14);

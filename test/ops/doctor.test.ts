@@ -8,10 +8,10 @@ import { commands } from '../../commands/index.js';
 import { registerCommands } from '../../src/bot/register-commands.js';
 import { parseConfig, type ConfigError } from '../../src/config.js';
 import { openDatabase } from '../../src/db/database.js';
+import { createLinkedAccountsRepository, type LinkedAccount } from '../../src/db/linked-accounts.js';
 import { checkAniListCredentials, checkDatabase } from '../../src/doctor/checks.js';
 import { formatReport, runDoctor, type CheckResult, type DoctorConfig, type DoctorDeps } from '../../src/doctor/run.js';
 import { createStoredTokenOpener } from '../../src/doctor/token-opener.js';
-import { openAccessToken } from '../../src/linking/index.js';
 import { migrationsFolder, projectRoot } from '../../src/paths.js';
 import { DEFAULT_CLIENT_SECRET } from '../../fakes/anilist/index.js';
 import { startFakeDiscord, type FakeDiscord } from '../../fakes/discord/index.js';
@@ -32,7 +32,9 @@ interface World {
   h: LinkHarness;
   discord: FakeDiscord;
   config: DoctorConfig;
-  deps(overrides?: { config?: Partial<DoctorConfig>; openToken?: DoctorDeps['openToken'] }): DoctorDeps;
+  deps(overrides?: { config?: Partial<DoctorConfig> }): DoctorDeps;
+  /** A member linked through the fake AniList: the stored row, its token sealed with `config.tokenEncryptionKey`. */
+  link(): Promise<LinkedAccount>;
 }
 
 /** The running bot's outside world: fake Discord with the commands registered, fake AniList, the web server. */
@@ -47,7 +49,8 @@ async function world({ register = true }: { register?: boolean } = {}): Promise<
     anilist: { clientId: h.anilistFake.clientId, clientSecret: DEFAULT_CLIENT_SECRET, oauthUrl: h.anilistFake.oauthUrl },
     http: { publicUrl: h.publicUrl, redirectUri: `${h.publicUrl}/oauth/callback` },
     databasePath: h.databasePath,
-    tokenEncryptionKey: randomBytes(32),
+    // The key the bot sealed its tokens with, as scripts/doctor.ts reads it from the same configuration.
+    tokenEncryptionKey: h.config.tokenEncryptionKey,
   };
   return {
     h,
@@ -57,11 +60,15 @@ async function world({ register = true }: { register?: boolean } = {}): Promise<
       config: { config: { ...config, ...overrides.config } },
       migrationsFolder,
       commands: commands.map((command) => command.definition),
-      // The harness's own link service holds the key its tokens were sealed with.
-      openToken: overrides.openToken ?? ((account) => openAccessToken(h.vault, account)),
+      // What scripts/doctor.ts passes: the real opener, with the key from the configuration.
+      openToken: (account, key) => createStoredTokenOpener({ key })(account),
       userAgent: 'anilink-test doctor',
       timeoutMs: 2_000,
     }),
+    async link() {
+      const member = await linkThroughAniList(h);
+      return createLinkedAccountsRepository(h.database.db).findByDiscordUserId(member.discordUserId)!;
+    },
   };
 }
 
@@ -76,7 +83,9 @@ function failedNames(results: CheckResult[]): string[] {
 describe('npm run doctor', () => {
   it('all green: every check ✓, the redirect URI printed, a stored token opened but never shown', async () => {
     const w = await world();
-    const token = (await linkThroughAniList(w.h)).token();
+    const account = await w.link();
+    const token = createStoredTokenOpener({ key: w.config.tokenEncryptionKey })(account);
+    expect(token).toMatch(/^eyJ/);
     const results = await runDoctor(w.deps());
     expect(failedNames(results)).toEqual([]);
     expect(results.map((r) => r.name)).toEqual([
@@ -158,11 +167,16 @@ describe('npm run doctor', () => {
 
   it('a key that cannot open the stored token: ✗, with the way out', async () => {
     const w = await world();
-    await linkThroughAniList(w.h);
-    const otherKey = createStoredTokenOpener({ key: randomBytes(32) });
-    const results = await runDoctor(w.deps({ openToken: (account) => otherKey(account) }));
+    await w.link();
+    const results = await runDoctor(w.deps({ config: { tokenEncryptionKey: randomBytes(32) } }));
     expect(failedNames(results)).toEqual(['Encryption key']);
-    expect(byName(results)['Encryption key']!.fix).toContain('restore the TOKEN_ENCRYPTION_KEY');
+    expect(byName(results)['Encryption key']).toMatchObject({
+      ok: false,
+      detail: expect.stringContaining('not the key they were sealed with') as unknown,
+      fix: expect.stringContaining('restore the TOKEN_ENCRYPTION_KEY') as unknown,
+    });
+    // The key it was sealed with opens it.
+    expect(failedNames(await runDoctor(w.deps()))).toEqual([]);
   });
 
   it('missing configuration: ✗ with every problem, the rest not checked', async () => {
@@ -225,7 +239,7 @@ describe('npm run doctor', () => {
       ANILIST_OAUTH_URL: w.h.anilistFake.oauthUrl,
       PUBLIC_URL: w.h.publicUrl,
       DATABASE_PATH: w.h.databasePath,
-      TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+      TOKEN_ENCRYPTION_KEY: w.config.tokenEncryptionKey.toString('base64'),
     };
     // Asynchronous, because the fakes answering it live in this process.
     const run = (overrides: Record<string, string | undefined>) =>
@@ -245,5 +259,14 @@ describe('npm run doctor', () => {
     const broken = await run({ DISCORD_TOKEN: undefined });
     expect(broken.status).toBe(1);
     expect(broken.stdout).toMatch(/^✗ Configuration: 1 problem:\n {4}- DISCORD_TOKEN is required/);
+
+    // With a member linked, the script opens the stored token with TOKEN_ENCRYPTION_KEY, and only with that key.
+    await w.link();
+    const linked = await run({});
+    expect(linked.stdout).toContain('✓ Encryption key: TOKEN_ENCRYPTION_KEY opens the stored tokens');
+    expect(linked.status).toBe(0);
+    const otherKey = await run({ TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('base64') });
+    expect(otherKey.stdout).toContain('✗ Encryption key: TOKEN_ENCRYPTION_KEY cannot open the stored tokens');
+    expect(otherKey.status).toBe(1);
   });
 });

@@ -169,7 +169,12 @@ describe('token expiry reminders', () => {
     expect(s.dmsTo(alice.id)).toHaveLength(1);
 
     s.accounts.save(linkRow(bob.id, new Date(s.clock.nowMs() + DAY_MS)), s.clock.now());
+    // Node lists only timers that keep the process alive (ref'd) among its active resources. Counted right before
+    // and after the synchronous start(), so no other code runs in between: its two timers must not be among them.
+    const refdTimers = () => process.getActiveResourcesInfo().filter((resource) => resource === 'Timeout').length;
+    const before = refdTimers();
     s.reminders.start({ firstRunDelayMs: 20, intervalMs: 60_000 });
+    expect(refdTimers()).toBe(before);
     await expect.poll(() => s.dmsTo(bob.id).length, { timeout: 5_000 }).toBe(1);
     s.reminders.stop();
   });

@@ -21,7 +21,7 @@ export interface LinkHarnessOptions {
   replies?: InteractionReplies;
   clientSecret?: string;
   rateLimit?: { max: number; timeWindowMs: number };
-  /** The bot's shared AniList limiter (default: 90/min, library defaults otherwise). */
+  /** The bot's shared AniList limiter (default: 30/min like production and the fake, library defaults otherwise). */
   limiter?: RateLimiterOptions;
   /** Extra fake AniList options (e.g. rateLimitPerMinute); redirectUri and the clock stay the harness's. */
   anilistFake?: Omit<FakeAniListOptions, 'redirectUri' | 'now'>;
@@ -90,7 +90,7 @@ export async function startOnPort(options: LinkHarnessOptions, port: number): Pr
     }),
   );
   const database = openDatabase(databasePath, migrationsFolder);
-  const limiter = createRateLimiter({ perMinute: 90, ...options.limiter });
+  const limiter = createRateLimiter({ perMinute: 30, ...options.limiter });
   const edits: LinkHarness['edits'] = [];
   // Without a Discord to talk to, the /link reply edits are recorded instead.
   const replies: InteractionReplies | undefined = options.replies ?? (options.rest ? undefined : {

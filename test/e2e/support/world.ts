@@ -41,7 +41,8 @@ export async function startWorld(options: StartWorldOptions = {}): Promise<World
     ANILIST_CLIENT_SECRET: DEFAULT_CLIENT_SECRET,
     ANILIST_OAUTH_URL: anilist.oauthUrl,
     ANILIST_API_URL: anilist.graphqlUrl,
-    ANILIST_RATE_LIMIT_PER_MINUTE: '90',
+    // What the fake AniList enforces by default (AniList's 30/min), as in production.
+    ANILIST_RATE_LIMIT_PER_MINUTE: '30',
     PUBLIC_URL: publicUrl,
     HOST: '127.0.0.1',
     PORT: String(port),
@@ -152,4 +153,29 @@ export function expectCleanDiscordTraffic(world: World): void {
     world.discord.unknownRoutes.map((request) => `${request.method} ${request.path}`),
     'requests to routes the fake Discord does not know',
   ).toEqual([]);
+}
+
+/**
+ * End-of-test checks on what the bot sent Discord during this test alone: something was answered (so the checks
+ * are not vacuous), nothing broke the schema or hit an unknown route, no interaction answer was refused (10062 too
+ * late, 40060 twice, …), and no secret reached the output. Then the records are cleared for the next test.
+ */
+export async function expectCleanTrafficThisTest(world: World): Promise<void> {
+  // First let the bot finish every interaction it acknowledged during this test (its own log says when), so what
+  // it sends after its first answer is checked here, not in the next test or never.
+  const acknowledged = new Set(
+    world.discord.requests.flatMap((request) => /^\/interactions\/(\d+)\//.exec(request.path)?.[1] ?? []),
+  );
+  await Promise.all(
+    [...acknowledged].map((id) =>
+      world.bot.waitForLog((line) => line.interactionId === id && /^interaction (handled|refused|failed)$/.test(line.msg), 10_000),
+    ),
+  );
+  const answers = world.discord.requests.filter((request) => /^\/(interactions|webhooks)\//.test(request.path));
+  expect(answers.length, 'the bot answered nothing during this test, so there is nothing to check').toBeGreaterThan(0);
+  expectCleanDiscordTraffic(world);
+  const refused = answers.filter((request) => request.status >= 400).map((request) => `${request.method} ${request.route} → ${request.status} ${JSON.stringify(request.response)}`);
+  expect(refused, 'interaction answers Discord refused').toEqual([]);
+  expectNoSecretsInOutput(world);
+  world.discord.clearRecords();
 }
