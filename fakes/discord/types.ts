@@ -2,6 +2,7 @@
 import type { FakeGuildSpec, FakeUser, fakeUsers } from './fixtures.js';
 import type { DiscordErrorTree, FieldError } from './schema.js';
 import type { UploadedFile } from './http.js';
+import type { FakeDiscordOAuthOptions } from './oauth.js';
 
 export type FakeUserRef = FakeUser | keyof typeof fakeUsers;
 
@@ -30,6 +31,8 @@ export interface StartFakeDiscordOptions {
   strictCommands?: boolean;
   /** Users (besides `fakeUsers`) that exist, e.g. for opening DMs. */
   extraUsers?: FakeUser[];
+  /** The application's OAuth2 client (secret, registered redirect URIs, code lifetime). */
+  oauth?: FakeDiscordOAuthOptions;
 }
 
 export interface RecordedRequest {
