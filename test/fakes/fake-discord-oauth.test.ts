@@ -102,14 +102,15 @@ describe('fake Discord OAuth2', () => {
   it('refuses bad authorize requests on its own page, never redirecting to an unregistered URI', async () => {
     const f = await start();
     f.oauth.setLoggedInUser(fakeUsers.alice.id);
-    for (const params of [
+    const bad: Record<string, string>[] = [
       { redirect_uri: 'http://127.0.0.1:3000/oauth/discord/callback/' },
       { client_id: '999999999999999999' },
       { response_type: 'token' },
       { scope: 'identify bogus.scope' },
       { scope: '' },
       { prompt: 'login' },
-    ]) {
+    ];
+    for (const params of bad) {
       const response = await fetch(authorizeUrl(f, params), { redirect: 'manual' });
       expect(response.status, JSON.stringify(params)).toBe(400);
       expect(await response.text()).toContain('id="errors"');
