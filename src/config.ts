@@ -116,7 +116,7 @@ const schema = z.object({
     .default(0.5),
   PUBLIC_URL: httpUrl(
     'the address members open in their browser, e.g. https://anilink.example.org',
-    required('the address members open in their browser, e.g. https://anilink.example.org (AniList sends them back to PUBLIC_URL/oauth/callback)'),
+    required('the address members open in their browser, e.g. https://anilink.example.org (Discord and AniList send them back to PUBLIC_URL/oauth/discord/callback and PUBLIC_URL/oauth/callback)'),
   ),
   HOST: z.string().trim().min(1).default('0.0.0.0'),
   PORT: z.coerce
@@ -159,30 +159,37 @@ const schema = z.object({
     .transform((value): 'auto' | number => (value === 'auto' ? 'auto' : Number(value)))
     .optional(),
 })
-  .superRefine((env, ctx) => {
-    const publicUrl = URL.canParse(env.PUBLIC_URL) ? new URL(env.PUBLIC_URL) : undefined;
-    if (publicUrl?.protocol === 'http:' && !isLoopbackHost(publicUrl.hostname)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['PUBLIC_URL'],
-        message: `must start with https:// (sign-in codes and cookies travel through it; e.g. https://${publicUrl.host}); plain http:// is only for a loopback address (localhost, 127.0.0.1, [::1]) while trying the bot out`,
-      });
-    }
-    if (env.METRICS && env.METRICS_PORT !== undefined && env.METRICS_TOKEN === undefined && !isLoopbackHost(env.HOST)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['METRICS_TOKEN'],
-        message: `is required when METRICS_PORT serves /metrics on HOST=${env.HOST}, which is not a loopback address: set METRICS_TOKEN (e.g. openssl rand -hex 32) for scrapers to send as a bearer token, or HOST=127.0.0.1 so only this machine reaches it`,
-      });
-    }
-    if (env.METRICS_PORT !== undefined && env.METRICS_PORT === env.PORT) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['METRICS_PORT'],
-        message: `must differ from PORT (${env.PORT}); leave METRICS_PORT empty to serve /metrics on PORT instead`,
-      });
-    }
-  });
+  .superRefine(
+    (parsed, ctx) => {
+      // Runs even when another variable is invalid (so every problem is reported at once): then a field may be
+      // missing or unparsed, and each check looks only at the ones it can read.
+      const env = parsed as Partial<Record<keyof typeof parsed, unknown>>;
+      const publicUrl = typeof env.PUBLIC_URL === 'string' && URL.canParse(env.PUBLIC_URL) ? new URL(env.PUBLIC_URL) : undefined;
+      if (publicUrl?.protocol === 'http:' && !isLoopbackHost(publicUrl.hostname)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['PUBLIC_URL'],
+          message: `must start with https:// (sign-in codes and cookies travel through it; e.g. https://${publicUrl.host}); plain http:// is only for a loopback address (localhost, 127.0.0.1, [::1]) while trying the bot out`,
+        });
+      }
+      const host = typeof env.HOST === 'string' ? env.HOST : undefined;
+      if (env.METRICS !== false && typeof env.METRICS_PORT === 'number' && env.METRICS_TOKEN === undefined && host !== undefined && !isLoopbackHost(host)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['METRICS_TOKEN'],
+          message: `is required when METRICS_PORT serves /metrics on HOST=${host}, which is not a loopback address: set METRICS_TOKEN (e.g. openssl rand -hex 32) for scrapers to send as a bearer token, or HOST=127.0.0.1 so only this machine reaches it`,
+        });
+      }
+      if (typeof env.METRICS_PORT === 'number' && env.METRICS_PORT === env.PORT) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['METRICS_PORT'],
+          message: `must differ from PORT (${env.PORT}); leave METRICS_PORT empty to serve /metrics on PORT instead`,
+        });
+      }
+    },
+    { when: (payload) => typeof payload.value === 'object' && payload.value !== null },
+  );
 
 type ParsedConfig = z.output<typeof schema>;
 
