@@ -22,7 +22,10 @@ const RESULT_COOKIE_MAX_AGE_S = 5 * 60;
 
 /** `status` overrides the page's usual status, e.g. to keep Fastify's 413 or 415 on a generic error page. */
 export function sendFailure(reply: FastifyReply, kind: Parameters<typeof failurePage>[0], status?: number, retryAfterSeconds?: number): FastifyReply {
-  const page = failurePage(kind, retryAfterSeconds);
+  // How many folders deep the address is: `/oauth/discord/callback` is two, `/link/…` one.
+  const path = reply.request.url.split('?')[0] ?? '/';
+  const depth = Math.max(0, (path.match(/\//g)?.length ?? 1) - 1);
+  const page = failurePage(kind, retryAfterSeconds, depth);
   if (retryAfterSeconds !== undefined) reply.header('retry-after', String(Math.max(1, Math.ceil(retryAfterSeconds))));
   return reply
     .code(status ?? page.status)

@@ -1,10 +1,13 @@
 import type { LinkFailureKind } from '../linking/index.js';
 import { html, type SafeHtml } from './html.js';
 
-/** Every page lives one path segment deep (/link/…, /oauth/…), so `../assets` works behind a path prefix too. */
-const STYLESHEET = '../assets/anilink.css';
+/**
+ * The stylesheet, relative to a page `depth` folders deep (/link/… and /oauth/done: 1; /oauth/discord/callback: 2),
+ * so it loads behind a path prefix too.
+ */
+const stylesheet = (depth: number) => `${'../'.repeat(depth)}assets/anilink.css`;
 
-function layout(title: string, body: SafeHtml): string {
+function layout(title: string, body: SafeHtml, depth = 1): string {
   return html`<!doctype html>
 <html lang="en">
 <head>
@@ -12,7 +15,7 @@ function layout(title: string, body: SafeHtml): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <title>${title} · anilink</title>
-<link rel="stylesheet" href="${STYLESHEET}">
+<link rel="stylesheet" href="${stylesheet(depth)}">
 </head>
 <body>
 <main class="card">
@@ -189,8 +192,11 @@ export const FAILURES: Record<LinkFailureKind | 'rate_limited' | 'bad_request' |
   },
 };
 
-/** `retryAfterSeconds` replaces "in a minute" in the hint (for `anilist_busy`). */
-export function failurePage(kind: keyof typeof FAILURES, retryAfterSeconds?: number): { status: number; body: string } {
+/**
+ * `retryAfterSeconds` replaces "in a minute" in the hint (for `anilist_busy`); `depth` is how many folders deep the
+ * page's address is (failures are answered at any path).
+ */
+export function failurePage(kind: keyof typeof FAILURES, retryAfterSeconds?: number, depth = 1): { status: number; body: string } {
   const base = FAILURES[kind];
   const copy =
     retryAfterSeconds === undefined
@@ -203,6 +209,7 @@ export function failurePage(kind: keyof typeof FAILURES, retryAfterSeconds?: num
       html`<h1>${copy.title}</h1>
 <p class="error" data-testid="failure">${copy.message}</p>
 <p>${copy.hint}</p>`,
+      depth,
     ),
   };
 }

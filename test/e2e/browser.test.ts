@@ -200,6 +200,8 @@ describe('the linking pages in headless Chromium', () => {
     await page.waitForURL((url) => url.pathname === '/oauth/discord/callback');
     expect(await page.title()).toBe('This link is for another Discord account · anilink');
     expect(await page.getByTestId('failure').innerText()).toContain('made for another Discord account');
+    // Two folders deep, the page still finds its stylesheet.
+    expect(await page.evaluate<string>(`getComputedStyle(document.querySelector('main')).borderRadius`)).toBe('12px');
     await shot(page, 'forwarded-link-refused');
     expect(w.anilist.requests.filter((request) => request.kind === 'oauth-authorize')).toEqual([]);
     // The link is burned: dave's own browser cannot use it either.
