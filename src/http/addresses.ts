@@ -13,20 +13,21 @@ const WIDEST_IPV4_PREFIX = 8;
 const WIDEST_IPV6_PREFIX = 16;
 const IPV4_MAPPED_PREFIX = 96;
 
-const ipv4Mapped = new BlockList();
-ipv4Mapped.addSubnet('::ffff:0:0', IPV4_MAPPED_PREFIX, 'ipv6');
+/** Whether `address` lies in `subnet/prefix` (both of `family`). */
+function inSubnet(address: string, subnet: string, prefix: number, family: 'ipv4' | 'ipv6'): boolean {
+  const range = new BlockList();
+  range.addSubnet(subnet, prefix, family);
+  return range.check(address, family);
+}
 
-const loopback = new BlockList();
-loopback.addSubnet('127.0.0.0', 8, 'ipv4');
-loopback.addAddress('::1', 'ipv6');
-
-/** `localhost`, 127.0.0.0/8 or ::1 (with or without the brackets of a URL host). */
+/** `localhost`, 127.0.0.0/8 or ::1 (with or without the brackets of a URL host), also as ::ffff:127.x.y.z. */
 export function isLoopbackHost(host: string): boolean {
   const bare = host.trim().replace(/^\[(.*)\]$/, '$1').toLowerCase();
   if (bare === 'localhost') return true;
   const family = isIP(bare);
-  if (family === 0) return false;
-  return loopback.check(bare, family === 4 ? 'ipv4' : 'ipv6') || (family === 6 && loopback.check(bare.replace(/^::ffff:/, ''), 'ipv4'));
+  if (family === 4) return inSubnet(bare, '127.0.0.0', 8, 'ipv4');
+  if (family === 6) return inSubnet(bare, '::1', 128, 'ipv6') || inSubnet(bare, '::ffff:127.0.0.0', 104, 'ipv6');
+  return false;
 }
 
 /** Why one TRUST_PROXY entry is refused, or undefined when it is a proxy address or a narrow enough CIDR. */
@@ -46,21 +47,14 @@ function entryProblem(entry: string): string | undefined {
   if (prefix > 128) return `"${entry}" has a prefix longer than 128`;
   if (prefix < WIDEST_IPV6_PREFIX) return `"${entry}" is wider than /${WIDEST_IPV6_PREFIX}: it would trust clients, not proxies`;
   // IPv4 clients of a dual-stack server appear as ::ffff:a.b.c.d: a range over that space trusts them too.
-  const inMappedSpace = ipv4Mapped.check(address, 'ipv6');
-  if (prefix < IPV4_MAPPED_PREFIX && rangeCoversMapped(address, prefix)) {
+  const inMappedSpace = inSubnet(address, '::ffff:0:0', IPV4_MAPPED_PREFIX, 'ipv6');
+  if (prefix < IPV4_MAPPED_PREFIX && inSubnet('::ffff:0:0', address, prefix, 'ipv6')) {
     return `"${entry}" covers every IPv4 address (::ffff:0:0/96)`;
   }
   if (inMappedSpace && prefix - IPV4_MAPPED_PREFIX < WIDEST_IPV4_PREFIX) {
     return `"${entry}" is wider than /${WIDEST_IPV4_PREFIX} of IPv4: it would trust clients, not proxies`;
   }
   return undefined;
-}
-
-/** Whether the IPv6 range address/prefix (prefix < 96) contains the IPv4-mapped block. */
-function rangeCoversMapped(address: string, prefix: number): boolean {
-  const range = new BlockList();
-  range.addSubnet(address, prefix, 'ipv6');
-  return range.check('::ffff:0:0', 'ipv6');
 }
 
 export const TRUST_PROXY_HINT =
