@@ -24,12 +24,6 @@ export interface LoadedList {
   readonly owner: LinkedMember;
   readonly entries: readonly MediaListEntry[];
   readonly scoreFormat: ScoreFormat;
-  readonly hiddenAdultCount: number;
-  /**
-   * Entries the owner marked private on AniList. Only the owner's own token returns them, and every /list
-   * message is public, so they are never shown: only counted, so the owner knows why they are missing.
-   */
-  readonly hiddenPrivateCount: number;
   readonly truncated: boolean;
 }
 
@@ -70,6 +64,8 @@ export async function loadList(deps: CommandDeps, request: ListRequest, access: 
   );
   if (list.scoreFormat) deps.links.rememberScoreFormat(owner.discordUserId, list.scoreFormat);
   const inStatus = list.entries.filter((entry) => request.status === 'ALL' || entry.status === request.status);
+  // Entries the owner marked private on AniList come only with the owner's own token; every /list message is public,
+  // so they are left out, and so are 18+ entries outside NSFW channels, without a word about either.
   const shareable = inStatus.filter((entry) => entry.private !== true);
   const visible = request.nsfwAllowed ? shareable : shareable.filter((entry) => entry.media?.isAdult !== true);
   return {
@@ -77,8 +73,6 @@ export async function loadList(deps: CommandDeps, request: ListRequest, access: 
     entries: visible,
     // The format AniList sent with the list is the one its scores are in; the link's copy may be a year old.
     scoreFormat: list.scoreFormat ?? toScoreFormat(owner.scoreFormat),
-    hiddenAdultCount: shareable.length - visible.length,
-    hiddenPrivateCount: inStatus.length - shareable.length,
     truncated: list.truncated,
   };
 }

@@ -18,14 +18,14 @@ export interface ListPageView {
   readonly ownerSiteUrl: string;
   readonly type: MediaType;
   readonly status: ListStatusFilter;
-  /** Already filtered (status, adult) and sorted, newest update first. */
+  /**
+   * Already filtered (status, adult, private) and sorted, newest update first. The message is public, so it says
+   * nothing about what was left out, not even how many.
+   */
   readonly entries: readonly MediaListEntry[];
   readonly scoreFormat: ScoreFormat;
   /** 1-based; clamped to the pages that exist. */
   readonly page: number;
-  readonly hiddenAdultCount: number;
-  /** The owner's private entries, left out because the message is public. */
-  readonly hiddenPrivateCount?: number;
   /** The client stopped loading at its cap: only the most recently updated entries are here. */
   readonly truncated: boolean;
   /** +1 buttons: only on the caller's own CURRENT list. */
@@ -94,16 +94,8 @@ function fitDescription(lines: readonly string[]): string {
 
 function footerText(view: ListPageView, page: number, pages: number): string {
   const parts = [`Page ${page}/${pages}`, `${view.entries.length} ${view.entries.length === 1 ? 'entry' : 'entries'}`, 'recently updated first'];
-  if (view.hiddenAdultCount > 0) parts.push(`${view.hiddenAdultCount} 18+ hidden outside NSFW channels`);
-  const hiddenPrivate = view.hiddenPrivateCount ?? 0;
-  if (hiddenPrivate > 0) parts.push(privateHiddenNote(hiddenPrivate));
   if (view.truncated) parts.push('only the most recently updated entries are loaded');
   return parts.join(' · ');
-}
-
-/** Shared by the page footer and the empty-list message. */
-export function privateHiddenNote(count: number): string {
-  return `${count} private ${count === 1 ? 'entry' : 'entries'} hidden: this message is public`;
 }
 
 function incrementRows(shown: readonly MediaListEntry[], first: number, view: ListPageView, page: number): ActionRowBuilder<ButtonBuilder>[] {

@@ -9,7 +9,7 @@ import { LIST_STATUS_CHOICES, formatProgress, statusLabel, totalUnits, unitName 
 import { safeLabel } from './format/text.js';
 import { loadList, resolveListAccess, type ListRequest, type LoadedList } from './list-data.js';
 import { parseListCustomId, type ListIncrementId, type ListPageId } from './list-ids.js';
-import { privateHiddenNote, renderListPage } from './list-view.js';
+import { renderListPage } from './list-view.js';
 import { readOptions } from './options.js';
 
 export const NOT_YOUR_BUTTONS = 'These buttons belong to the member who ran this `/list`. Run `/list` yourself to browse.';
@@ -77,12 +77,8 @@ function pageMessage(request: ListRequest, loaded: LoadedList, page: number, not
     const owner = request.callerId === request.ownerId ? 'your' : `${escapeMarkdown(loaded.owner.anilistName)}'s`;
     const kind = request.type === 'MANGA' ? 'manga' : 'anime';
     const where = request.status === 'ALL' ? '' : ` under “${statusLabel(request.status, request.type)}”`;
-    const notes = [
-      loaded.hiddenAdultCount > 0 ? `${loaded.hiddenAdultCount} 18+ ${loaded.hiddenAdultCount === 1 ? 'entry is' : 'entries are'} hidden outside NSFW channels` : undefined,
-      loaded.hiddenPrivateCount > 0 ? privateHiddenNote(loaded.hiddenPrivateCount) : undefined,
-    ].filter(Boolean);
-    const hidden = notes.length > 0 ? ` (${notes.join('; ')})` : '';
-    const empty = `Nothing ${loaded.hiddenPrivateCount > 0 ? 'public ' : ''}on ${owner} ${kind} list${where} yet${hidden}.`;
+    // The same words whether or not private or 18+ entries were left out: the message is public.
+    const empty = `Nothing on ${owner} ${kind} list${where} yet.`;
     return { content: [notice, empty].filter(Boolean).join('\n'), embeds: [], components: [], allowedMentions: { parse: [] } };
   }
   const rendered = renderListPage({
@@ -95,8 +91,6 @@ function pageMessage(request: ListRequest, loaded: LoadedList, page: number, not
     entries: loaded.entries,
     scoreFormat: loaded.scoreFormat,
     page,
-    hiddenAdultCount: loaded.hiddenAdultCount,
-    hiddenPrivateCount: loaded.hiddenPrivateCount,
     truncated: loaded.truncated,
     withIncrementButtons: isOwnCurrent,
   });

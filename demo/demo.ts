@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_CLIENT_SECRET, startFakeAniList, type FakeAniList } from '../fakes/anilist/index.js';
-import { startFakeDiscord, type FakeDiscord } from '../fakes/discord/index.js';
+import { DEFAULT_DISCORD_CLIENT_SECRET, startFakeDiscord, type FakeDiscord } from '../fakes/discord/index.js';
 import { describeExit, startBotProcess, type BotProcess } from './bot-process.js';
 import { DEMO_MEMBERS, PRELINKED_MEMBERS, findMember, type DemoMember, type MemberKey } from './members.js';
 import { freeLoopbackPort } from './ports.js';
@@ -80,6 +80,9 @@ export function botEnvironment({ discord, anilist, botPort, databasePath }: BotE
   return {
     DISCORD_TOKEN: discord.token,
     DISCORD_API_URL: discord.apiUrl,
+    // Members sign in with the fake Discord before the fake AniList.
+    DISCORD_OAUTH_URL: discord.oauth.oauthUrl,
+    DISCORD_CLIENT_SECRET: DEFAULT_DISCORD_CLIENT_SECRET,
     ANILIST_CLIENT_ID: anilist.clientId,
     ANILIST_CLIENT_SECRET: DEFAULT_CLIENT_SECRET,
     ANILIST_OAUTH_URL: anilist.oauthUrl,
@@ -113,6 +116,7 @@ export async function startDemoWorld({ projectRoot, cleanup }: { projectRoot: st
   cleanup.add('stop the fake Discord', () => discord.close());
   const botPort = await freeLoopbackPort();
   const botUrl = `http://127.0.0.1:${botPort}`;
+  discord.oauth.addRedirectUri(`${botUrl}/oauth/discord/callback`);
   const anilist = await startFakeAniList({
     redirectUri: `${botUrl}/oauth/callback`,
     rateLimitPerMinute: ANILIST_BUDGET_PER_MINUTE,
@@ -135,9 +139,16 @@ export async function startDemoWorld({ projectRoot, cleanup }: { projectRoot: st
     throw new DemoStartupError(why, bot.outputTail());
   }
 
-  // Every fake sign-in page the start page can lead to: who is signed in there, and its approve button.
-  const signInAs = (member: DemoMember) => anilist.setLoggedInUser(member.anilistUserId);
-  const signInPages: SignInPage[] = [{ matches: (url) => url.startsWith(`${anilist.oauthUrl}/authorize`), approve: (url) => anilist.approve(url) }];
+  // Every fake sign-in page the start page can lead to: who is signed in there, and its approve button. The member
+  // you act as is signed in to both fakes, as in a browser where you are logged in to Discord and AniList.
+  const signInAs = (member: DemoMember) => {
+    discord.oauth.setLoggedInUser(member.discordUser.id);
+    anilist.setLoggedInUser(member.anilistUserId);
+  };
+  const signInPages: SignInPage[] = [
+    { matches: (url) => url.startsWith(`${discord.oauth.oauthUrl}/authorize`), approve: (url) => discord.oauth.approve(url) },
+    { matches: (url) => url.startsWith(`${anilist.oauthUrl}/authorize`), approve: (url) => anilist.approve(url) },
+  ];
   const prelinked: DemoWorld['prelinked'] = [];
   for (const key of PRELINKED_MEMBERS) {
     const member = findMember(key)!;

@@ -229,6 +229,7 @@ function discordNote(request: RecordedRequest): string | null {
   if (route.endsWith('/commands') && request.method === 'PUT') return 'register the slash commands';
   if (route === '/channels/{channel_id}/messages') return 'send a message';
   if (route === '/users/@me/channels') return 'open a DM';
+  if (route === '/oauth2/token') return 'exchange the Discord sign-in code';
   return null;
 }
 

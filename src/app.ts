@@ -24,6 +24,7 @@ import { createLinkedAccountsRepository } from './db/linked-accounts.js';
 import { createDirectMessages } from './expiry/direct-messages.js';
 import { createExpiryReminders, type ExpiryReminders } from './expiry/reminders.js';
 import { buildServer, type ServerDeps } from './http/server.js';
+import { createDiscordOAuth } from './linking/discord-oauth.js';
 import { createViewerIdentifier } from './linking/identify-viewer.js';
 import { createLinkService, type InteractionReplies, type LinkService } from './linking/link-service.js';
 import { createTokenExchange } from './linking/token-exchange.js';
@@ -58,7 +59,7 @@ export interface AppDeps {
 
 export interface AppTuning {
   anilistClient?: Pick<AniListClientOptions, 'cacheTtlMs' | 'cacheMaxEntries' | 'timeoutMs' | 'maxListEntries'>;
-  /** Per client IP on the start page and the callback. */
+  /** Failed link requests allowed per client address (unknown or expired ids and states, malformed requests). */
   httpRateLimit?: ServerDeps['rateLimit'];
   /** Replaces the Discord webhook edits of /link replies (tests record them instead). */
   replies?: InteractionReplies;
@@ -87,6 +88,12 @@ export interface App {
 export function userAgentFor(config: Config): string {
   const version = (JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { version: string }).version;
   return `anilink/${version} (self-hosted Discord bot; +${config.http.publicUrl})`;
+}
+
+/** What Discord asks API clients to send: `DiscordBot ($url, $versionNumber)`. */
+export function discordUserAgentFor(config: Config): string {
+  const version = (JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { version: string }).version;
+  return `DiscordBot (${config.http.publicUrl}, ${version}) anilink`;
 }
 
 /** A separate key for signing cookies, derived so admins manage one secret only. */
@@ -118,6 +125,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     logger: logger.child({ component: 'anilist' }),
   });
 
+  const dms = createDirectMessages(rest);
   const links = createLinkService({
     linkRequests: createLinkRequestsRepository(db.db),
     accounts,
@@ -131,6 +139,16 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     }),
     identifyViewer: createViewerIdentifier(anilist),
     replies: deps.tuning?.replies ?? createInteractionReplies(rest),
+    discordOAuth: createDiscordOAuth({
+      apiUrl: config.discord.apiUrl,
+      oauthUrl: config.discord.oauth.oauthUrl,
+      clientSecret: config.discord.oauth.clientSecret,
+      redirectUri: config.discord.oauth.redirectUri,
+      userAgent: discordUserAgentFor(config),
+    }),
+    discordClientId: config.discord.oauth.clientId,
+    dms,
+    eraseDeleted: () => db.checkpoint(),
     clock,
     logger: logger.child({ component: 'link' }),
     oauth: {
@@ -166,7 +184,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     config.expiryReminderDays > 0
       ? createExpiryReminders({
           accounts,
-          dms: createDirectMessages(rest),
+          dms,
           clock,
           logger: logger.child({ component: 'expiry-reminders' }),
           reminderDays: config.expiryReminderDays,

@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { parseEnv } from 'node:util';
 import { z } from 'zod';
+import { TRUST_PROXY_HINT, compileTrustedProxies, isLoopbackHost, type TrustedProxies } from './http/addresses.js';
 
 const DEFAULT_DATABASE_PATH = './data/anilink.sqlite';
 
@@ -58,27 +58,19 @@ const encryptionKey = z
   .transform((value) => Buffer.from(value, 'base64'));
 
 /**
- * Fastify's trustProxy accepts `true`, which trusts any X-Forwarded-For and lets every client pick its own IP
- * (defeating per-IP rate limits). Only a hop count or an explicit address list is allowed here.
+ * Only the proxies themselves: a hop count (which the installed Fastify treats as "trust nothing") or `true` (which
+ * lets every client pick its own address) would turn the per-address limits into one global bucket or none.
  */
 const trustProxy = z
   .string()
   .trim()
-  .transform((value, ctx) => {
-    if (/^\d+$/.test(value)) return Number(value);
-    const entries = value
-      .split(',')
-      .map((entry) => entry.trim())
-      .filter(Boolean);
-    const valid = entries.length > 0 && entries.every((entry) => isIP(entry.split('/')[0] ?? '') !== 0);
-    if (!valid) {
-      ctx.addIssue({
-        code: 'custom',
-        message: 'must be a hop count (e.g. 1) or a comma-separated list of proxy addresses/CIDRs (e.g. 10.0.0.1,172.16.0.0/12)',
-      });
+  .transform((value, ctx): TrustedProxies => {
+    try {
+      return compileTrustedProxies(value);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: `${TRUST_PROXY_HINT} (${(error as Error).message})` });
       return z.NEVER;
     }
-    return entries;
   });
 
 const schema = z.object({
@@ -90,6 +82,16 @@ const schema = z.object({
       'does not look like a Discord bot token (three dot-separated parts, without a "Bot " prefix); copy it from the Discord developer portal (Bot → Reset Token)',
     ),
   DISCORD_API_URL: httpUrl('e.g. https://discord.com/api').default('https://discord.com/api'),
+  DISCORD_CLIENT_SECRET: z
+    .string(
+      required(
+        'the OAuth2 client secret of the same Discord application (developer portal → OAuth2 → Client Secret); members sign in with Discord before AniList',
+      ),
+    )
+    .trim()
+    .regex(/^[\x21-\x7e]+$/, 'must be the client secret exactly as the Discord developer portal shows it (OAuth2 → Client Secret), without spaces'),
+  DISCORD_CLIENT_ID: snowflake.optional(),
+  DISCORD_OAUTH_URL: httpUrl('e.g. https://discord.com/oauth2').default('https://discord.com/oauth2'),
   DISCORD_GUILD_ID: snowflake.optional(),
   REGISTER_COMMANDS: booleanFlag('REGISTER_COMMANDS').default(true),
   ANILIST_CLIENT_ID: z
@@ -114,7 +116,7 @@ const schema = z.object({
     .default(0.5),
   PUBLIC_URL: httpUrl(
     'the address members open in their browser, e.g. https://anilink.example.org',
-    required('the address members open in their browser, e.g. https://anilink.example.org (AniList sends them back to PUBLIC_URL/oauth/callback)'),
+    required('the address members open in their browser, e.g. https://anilink.example.org (Discord and AniList send them back to PUBLIC_URL/oauth/discord/callback and PUBLIC_URL/oauth/callback)'),
   ),
   HOST: z.string().trim().min(1).default('0.0.0.0'),
   PORT: z.coerce
@@ -157,15 +159,37 @@ const schema = z.object({
     .transform((value): 'auto' | number => (value === 'auto' ? 'auto' : Number(value)))
     .optional(),
 })
-  .superRefine((env, ctx) => {
-    if (env.METRICS_PORT !== undefined && env.METRICS_PORT === env.PORT) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['METRICS_PORT'],
-        message: `must differ from PORT (${env.PORT}); leave METRICS_PORT empty to serve /metrics on PORT instead`,
-      });
-    }
-  });
+  .superRefine(
+    (parsed, ctx) => {
+      // Runs even when another variable is invalid (so every problem is reported at once): then a field may be
+      // missing or unparsed, and each check looks only at the ones it can read.
+      const env = parsed as Partial<Record<keyof typeof parsed, unknown>>;
+      const publicUrl = typeof env.PUBLIC_URL === 'string' && URL.canParse(env.PUBLIC_URL) ? new URL(env.PUBLIC_URL) : undefined;
+      if (publicUrl?.protocol === 'http:' && !isLoopbackHost(publicUrl.hostname)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['PUBLIC_URL'],
+          message: `must start with https:// (sign-in codes and cookies travel through it; e.g. https://${publicUrl.host}); plain http:// is only for a loopback address (localhost, 127.0.0.1, [::1]) while trying the bot out`,
+        });
+      }
+      const host = typeof env.HOST === 'string' ? env.HOST : undefined;
+      if (env.METRICS !== false && typeof env.METRICS_PORT === 'number' && env.METRICS_TOKEN === undefined && host !== undefined && !isLoopbackHost(host)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['METRICS_TOKEN'],
+          message: `is required when METRICS_PORT serves /metrics on HOST=${host}, which is not a loopback address: set METRICS_TOKEN (e.g. openssl rand -hex 32) for scrapers to send as a bearer token, or HOST=127.0.0.1 so only this machine reaches it`,
+        });
+      }
+      if (typeof env.METRICS_PORT === 'number' && env.METRICS_PORT === env.PORT) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['METRICS_PORT'],
+          message: `must differ from PORT (${env.PORT}); leave METRICS_PORT empty to serve /metrics on PORT instead`,
+        });
+      }
+    },
+    { when: (payload) => typeof payload.value === 'object' && payload.value !== null },
+  );
 
 type ParsedConfig = z.output<typeof schema>;
 
@@ -175,6 +199,16 @@ export interface Config {
     readonly apiUrl: string;
     readonly guildId: string | undefined;
     readonly registerCommands: boolean;
+    /** Members sign in with Discord (OAuth2) before AniList, proving they are the member who ran /link. */
+    readonly oauth: {
+      /** undefined: the application id (which every /link interaction carries). */
+      readonly clientId: string | undefined;
+      readonly clientSecret: string;
+      /** The authorize page is `${oauthUrl}/authorize`. */
+      readonly oauthUrl: string;
+      /** `${PUBLIC_URL}/oauth/discord/callback`, registered under OAuth2 → Redirects. */
+      readonly redirectUri: string;
+    };
   };
   readonly anilist: {
     readonly clientId: string;
@@ -190,7 +224,7 @@ export interface Config {
     readonly redirectUri: string;
     readonly host: string;
     readonly port: number;
-    readonly trustProxy: number | string[] | undefined;
+    readonly trustProxy: TrustedProxies | undefined;
   };
   readonly databasePath: string;
   readonly tokenEncryptionKey: Buffer;
@@ -272,6 +306,12 @@ function freeze(parsed: ParsedConfig): Config {
       apiUrl: parsed.DISCORD_API_URL,
       guildId: parsed.DISCORD_GUILD_ID,
       registerCommands: parsed.REGISTER_COMMANDS,
+      oauth: {
+        clientId: parsed.DISCORD_CLIENT_ID,
+        clientSecret: parsed.DISCORD_CLIENT_SECRET,
+        oauthUrl: parsed.DISCORD_OAUTH_URL,
+        redirectUri: `${parsed.PUBLIC_URL}/oauth/discord/callback`,
+      },
     },
     anilist: {
       clientId: parsed.ANILIST_CLIENT_ID,

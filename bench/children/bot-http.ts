@@ -1,6 +1,6 @@
 /**
  * The bot's own web server, built by the real builder (src/app.ts) from a real configuration, with ONE
- * difference: the per-IP rate limit raised through the builder's tuning, so the /oauth/callback rejecting path
+ * difference: the per-address failure budget raised through the builder's tuning, so the /oauth/callback rejecting path
  * can be measured past the limit. Env: PORT, DATABASE_PATH, TOKEN_ENCRYPTION_KEY, LOG_LEVEL.
  */
 import { REST } from 'discord.js';
@@ -16,6 +16,8 @@ const unreachable = 'http://127.0.0.1:9';
 const config = loadConfig({
   DISCORD_TOKEN: 'MTEwMDAwMDAwMDAwMDAwMDAwMQ.GfAkEd.bench-token-0123456789abcdef',
   DISCORD_API_URL: unreachable,
+  DISCORD_CLIENT_SECRET: 'bench-discord-client-secret',
+  DISCORD_OAUTH_URL: `${unreachable}/oauth2`,
   ANILIST_CLIENT_ID: '1234',
   ANILIST_CLIENT_SECRET: 'secret',
   ANILIST_API_URL: `${unreachable}/graphql`,

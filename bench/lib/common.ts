@@ -121,6 +121,7 @@ export function botEnv(opts: {
   return {
     DISCORD_TOKEN: BENCH_DISCORD_TOKEN,
     DISCORD_API_URL: opts.discordApiUrl,
+    DISCORD_CLIENT_SECRET: 'fake-discord-client-secret-0123456789',
     ANILIST_CLIENT_ID: '1234',
     ANILIST_CLIENT_SECRET: 'fake-anilist-client-secret',
     ANILIST_OAUTH_URL: opts.anilistOauthUrl,

@@ -667,7 +667,7 @@ function renderMembers() {
   );
   const current = me();
   const problems = state.setup.prelinkProblems.map((problem) => `Could not link ${problem.member} at start: ${problem.problem}`);
-  $('member-hint').textContent = [`On the sign-in pages you are ${current.anilistName} on AniList.`, ...problems].join(' ');
+  $('member-hint').textContent = [`On the sign-in pages you are @${current.username} on Discord and ${current.anilistName} on AniList.`, ...problems].join(' ');
 }
 
 function channelName() {

@@ -32,6 +32,7 @@ import { FakeGateway, PRIVILEGED_INTENTS, type GatewaySessionInfo } from './gate
 import { matchTemplate, parseBody, readRaw, sendJson, type UploadedFile } from './http.js';
 import { checkCommand, checkCommandList, checkMessagePayload, MessageFlag, OptionType, type MessageContext } from './limits.js';
 import { DailyCommandCreates, FakeRateLimiter, type RateLimitHit } from './rate-limits.js';
+import { createFakeDiscordOAuth, type FakeDiscordOAuth } from './oauth.js';
 
 export { OptionType };
 import {
@@ -70,6 +71,7 @@ export { DEFAULT_ROUTE_LIMITS, type FakeRateLimitOptions, type GlobalWindowInfo,
 export type * from './types.js';
 export type { FieldError, DiscordErrorTree } from './schema.js';
 export type { GatewaySessionInfo } from './gateway.js';
+export { DEFAULT_DISCORD_CLIENT_SECRET, type FakeDiscordOAuth, type FakeDiscordOAuthOptions, type OAuthGrantRecord } from './oauth.js';
 
 /** Interaction tokens (and their webhooks) live 15 minutes. */
 export const INTERACTION_TOKEN_LIFETIME_MS = 15 * 60 * 1000;
@@ -233,6 +235,8 @@ export interface FakeDiscord {
    * edited, a gateway event. Returns the function that unsubscribes. For live views such as the demo playground.
    */
   onChange(listener: () => void): () => void;
+  /** OAuth2: the authorize page, the token endpoint and `/users/@me` with a Bearer token (./oauth.ts). */
+  readonly oauth: FakeDiscordOAuth;
   close(): Promise<void>;
 }
 
@@ -290,6 +294,14 @@ export async function startFakeDiscord(options: StartFakeDiscordOptions = {}): P
 
   let port = 0;
   const base = (): string => `127.0.0.1:${port}`;
+  const oauth = createFakeDiscordOAuth({
+    applicationId,
+    applicationName: botUser.username,
+    users,
+    now,
+    origin: () => `http://${base()}`,
+    options: options.oauth ?? {},
+  });
 
   const privileged = options.privilegedIntents ?? 0;
   const appFlags =
@@ -1083,6 +1095,20 @@ export async function startFakeDiscord(options: StartFakeDiscordOptions = {}): P
       notifier.notify();
     };
     const prefix = '/api/v10';
+    const oauthAnswer = oauth.handle({ method, url, headers: req.headers, raw });
+    if (oauthAnswer) {
+      const { reply } = oauthAnswer;
+      // The browser's authorize page is not REST traffic; the token exchange and Bearer /users/@me are.
+      if (oauthAnswer.route) {
+        Object.assign(record, { path: url.pathname.slice(prefix.length), route: oauthAnswer.route, body: oauthAnswer.body, status: reply.status });
+        record.response = reply.headers['content-type']?.startsWith('application/json') ? (JSON.parse(reply.body) as unknown) : undefined;
+        requests.push(record);
+      }
+      res.writeHead(reply.status, { ...reply.headers, 'content-length': Buffer.byteLength(reply.body) });
+      res.end(reply.body);
+      notifier.notify();
+      return;
+    }
     if (!url.pathname.startsWith(`${prefix}/`)) {
       unknownRoutes.push(record);
       finish(404, { message: '404: Not Found', code: 0 });
@@ -1662,6 +1688,7 @@ export async function startFakeDiscord(options: StartFakeDiscordOptions = {}): P
       );
     },
     onChange: (listener) => notifier.subscribe(listener),
+    oauth: oauth.api,
     clearRecords() {
       requests.length = 0;
       unknownRoutes.length = 0;

@@ -221,3 +221,22 @@ export function runValidator(v: ValidateFunction, body: unknown): FieldError[] {
   if (v(body)) return [];
   return summarizeAjvErrors(v.errors);
 }
+
+/**
+ * Every OAuth2 scope Discord's OpenAPI description names: the OAuth2 security scheme's list and the scopes the
+ * operations require (the scheme's list lacks some, e.g. `role_connections.write`).
+ */
+export function oauthScopes(): ReadonlySet<string> {
+  const spec = loadSpec() as OpenApiSpec & {
+    components: { securitySchemes?: { OAuth2?: { flows?: Record<string, { scopes?: Record<string, string> }> } } };
+  };
+  const scopes = new Set<string>();
+  for (const flow of Object.values(spec.components.securitySchemes?.OAuth2?.flows ?? {})) for (const scope of Object.keys(flow.scopes ?? {})) scopes.add(scope);
+  for (const operations of Object.values(spec.paths)) {
+    for (const operation of Object.values(operations)) {
+      const security = (operation as { security?: Record<string, string[]>[] } | undefined)?.security ?? [];
+      for (const requirement of security) for (const scope of requirement.OAuth2 ?? []) scopes.add(scope);
+    }
+  }
+  return scopes;
+}

@@ -3,6 +3,7 @@ import type { FakeGuildSpec, FakeUser, fakeUsers } from './fixtures.js';
 import type { DiscordErrorTree, FieldError } from './schema.js';
 import type { UploadedFile } from './http.js';
 import type { FakeRateLimitOptions, GlobalWindowInfo, RateLimitInfo } from './rate-limits.js';
+import type { FakeDiscordOAuthOptions } from './oauth.js';
 
 export type FakeUserRef = FakeUser | keyof typeof fakeUsers;
 
@@ -40,6 +41,8 @@ export interface StartFakeDiscordOptions {
    * On by default; `false` turns them off, an object overrides values.
    */
   rateLimits?: FakeRateLimitOptions | false;
+  /** The application's OAuth2 client (secret, registered redirect URIs, code lifetime). */
+  oauth?: FakeDiscordOAuthOptions;
 }
 
 export interface RecordedRequest {

@@ -1,4 +1,4 @@
-import { existsSync, renameSync, rmSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 
@@ -39,6 +39,9 @@ export async function backupDatabase({
   if (!existsSync(dirname(destination))) throw new BackupError(`the folder ${dirname(destination)} does not exist`);
 
   const partial = `${destination}.partial-${process.pid}`;
+  // Owner-only from the first byte: the copy holds the sealed tokens. SQLite writes into the empty file it finds.
+  rmSync(partial, { force: true });
+  closeSync(openSync(partial, 'wx', 0o600));
   const sqlite = new Database(source, { fileMustExist: true });
   try {
     sqlite.pragma('busy_timeout = 5000');

@@ -2,15 +2,23 @@ import { sql } from 'drizzle-orm';
 import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 
 /**
- * A member's `/link` in progress. Nothing here is readable as a credential: the one-time page id, the OAuth
- * state and the browser-binding cookie are stored only as SHA-256 hashes, and the interaction token used to
+ * A member's `/link` in progress. Nothing here is readable as a credential: the one-time page id, the two OAuth
+ * states and the browser-binding cookie are stored only as SHA-256 hashes, and the interaction token used to
  * edit the member's ephemeral reply later is sealed by the vault.
+ *
+ * The member goes through two sign-ins: Discord (state `discordStateHash`), which proves they are the Discord user
+ * the request was made for and sets `discordVerifiedAt`, then AniList (state `stateHash`, only issued after that).
  */
 export const linkRequests = sqliteTable(
   'link_requests',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
     pageIdHash: text('page_id_hash').notNull().unique(),
+    /** The Discord sign-in's state; cleared when used. */
+    discordStateHash: text('discord_state_hash').unique(),
+    /** When the member proved with Discord to be `discordUserId`; the AniList state exists only after that. */
+    discordVerifiedAt: integer('discord_verified_at', { mode: 'timestamp_ms' }),
+    /** The AniList sign-in's state. */
     stateHash: text('state_hash').unique(),
     browserBindingHash: text('browser_binding_hash'),
     discordUserId: text('discord_user_id').notNull(),

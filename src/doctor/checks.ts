@@ -5,10 +5,12 @@ import { readMigrationFiles } from 'drizzle-orm/migrator';
 import type { CommandDefinition } from '../../commands/command.js';
 import type { LinkedAccount } from '../db/linked-accounts.js';
 
-/** One line of the doctor's report. `fix` says what to do when `ok` is false. */
+/** One line of the doctor's report. `fix` says what to do when `ok` is false, or when `warning` is set. */
 export interface CheckResult {
   name: string;
   ok: boolean;
+  /** Works, but probably not as meant (printed with `!`; the exit code stays 0). */
+  warning?: boolean;
   detail: string;
   fix?: string | undefined;
 }
@@ -19,6 +21,7 @@ const DEFAULT_TIMEOUT_MS = 5_000;
 
 const pass = (name: string, detail: string): CheckResult => ({ name, ok: true, detail });
 const fail = (name: string, detail: string, fix: string): CheckResult => ({ name, ok: false, detail, fix });
+const warn = (name: string, detail: string, fix: string): CheckResult => ({ name, ok: true, warning: true, detail, fix });
 
 function describeFetchError(error: unknown): string {
   const err = error as { name?: string; message?: string; cause?: { code?: string; message?: string } };
@@ -233,6 +236,65 @@ function optionsShape(options: unknown): unknown {
   }));
 }
 
+export const DISCORD_CLIENT_CHECK = 'Discord sign-in';
+export const DISCORD_REDIRECT_URI_CHECK = 'Discord redirect URL';
+
+export interface DiscordClientCredentials {
+  apiUrl: string;
+  clientId: string;
+  clientSecret: string;
+  redirectUri: string;
+  userAgent: string;
+  fetch?: Fetch;
+  timeoutMs?: number;
+}
+
+/**
+ * A token request with a deliberately bogus code: Discord authenticates the client first, so `invalid_client` (or a
+ * 401) means a wrong client id or secret, while `invalid_grant` is about the code and proves the client was accepted.
+ */
+export async function checkDiscordClient(target: DiscordClientCredentials): Promise<CheckResult> {
+  const portal = 'the Discord developer portal → your application → OAuth2';
+  try {
+    const response = await (target.fetch ?? fetch)(`${target.apiUrl}/v10/oauth2/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json', 'user-agent': target.userAgent },
+      body: new URLSearchParams({
+        grant_type: 'authorization_code',
+        code: 'anilink-doctor-deliberately-invalid-code',
+        redirect_uri: target.redirectUri,
+        client_id: target.clientId,
+        client_secret: target.clientSecret,
+      }),
+      signal: AbortSignal.timeout(target.timeoutMs ?? DEFAULT_TIMEOUT_MS),
+    });
+    const body = (await response.json().catch(() => undefined)) as { error?: unknown } | undefined;
+    const error = typeof body?.error === 'string' ? body.error : undefined;
+    if (error === 'invalid_client' || response.status === 401) {
+      return fail(
+        DISCORD_CLIENT_CHECK,
+        `Discord rejected client ${target.clientId} (invalid_client)`,
+        `put the Client Secret from ${portal} in DISCORD_CLIENT_SECRET (and leave DISCORD_CLIENT_ID empty, or set it to the same application's id)`,
+      );
+    }
+    if (response.status === 400 && error === 'invalid_grant') {
+      return pass(DISCORD_CLIENT_CHECK, `client ${target.clientId} accepted (DISCORD_CLIENT_SECRET matches)`);
+    }
+    return fail(
+      DISCORD_CLIENT_CHECK,
+      `unexpected answer from ${target.apiUrl}/v10/oauth2/token: HTTP ${response.status}${error ? ` ${error}` : ''}`,
+      response.status >= 500 ? 'Discord may be down; try again later' : 'check DISCORD_API_URL (default https://discord.com/api)',
+    );
+  } catch (error) {
+    return fail(DISCORD_CLIENT_CHECK, `cannot reach ${target.apiUrl}: ${describeFetchError(error)}`, 'check the network and DISCORD_API_URL');
+  }
+}
+
+/** Always ✓: the one value the admin must add in Discord's developer portal by hand. */
+export function discordRedirectUriNotice(redirectUri: string): CheckResult {
+  return pass(DISCORD_REDIRECT_URI_CHECK, `add exactly ${redirectUri} under OAuth2 → Redirects in the Discord developer portal`);
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // AniList
 
@@ -301,27 +363,62 @@ export function redirectUriNotice(redirectUri: string): CheckResult {
 
 export const PUBLIC_URL_CHECK = 'Public URL';
 
+export const REVERSE_PROXY_CHECK = 'Reverse proxy';
+
+/** What /healthz says about requests that came through a proxy the bot does not trust. */
+export interface ProxyObservation {
+  untrustedForwardedFor: boolean;
+}
+
 /** `/healthz` through PUBLIC_URL, i.e. through DNS, the reverse proxy and TLS: what a member's browser sees. */
-export async function checkPublicUrl({ publicUrl, fetch: fetchImpl = fetch, timeoutMs = DEFAULT_TIMEOUT_MS }: { publicUrl: string; fetch?: Fetch; timeoutMs?: number }): Promise<CheckResult> {
+export async function checkPublicUrl({
+  publicUrl,
+  fetch: fetchImpl = fetch,
+  timeoutMs = DEFAULT_TIMEOUT_MS,
+}: {
+  publicUrl: string;
+  fetch?: Fetch;
+  timeoutMs?: number;
+}): Promise<{ result: CheckResult; proxy?: ProxyObservation }> {
   const url = `${publicUrl}/healthz`;
   const running = 'the bot must be running for this check (npm start, or docker start)';
   try {
     const response = await fetchImpl(url, { headers: { accept: 'application/json' }, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
-    const body = (await response.json().catch(() => undefined)) as { status?: unknown; database?: unknown; gateway?: unknown } | undefined;
+    const body = (await response.json().catch(() => undefined)) as
+      | { status?: unknown; database?: unknown; gateway?: unknown; untrustedForwardedFor?: unknown }
+      | undefined;
+    const proxy = { untrustedForwardedFor: body?.untrustedForwardedFor === true };
     if (response.status === 200 && body?.status === 'ok') {
-      return pass(PUBLIC_URL_CHECK, `${url} answers: database ${String(body.database)}, gateway ${String(body.gateway)}`);
+      return { result: pass(PUBLIC_URL_CHECK, `${url} answers: database ${String(body.database)}, gateway ${String(body.gateway)}`), proxy };
     }
     if (response.status === 503 && body?.status === 'degraded') {
-      return fail(PUBLIC_URL_CHECK, `${url} answers but reports the database as ${String(body.database)}`, 'check the bot\'s logs and the Database line above');
+      return { result: fail(PUBLIC_URL_CHECK, `${url} answers but reports the database as ${String(body.database)}`, 'check the bot\'s logs and the Database line above'), proxy };
     }
-    return fail(
-      PUBLIC_URL_CHECK,
-      `${url} answered HTTP ${response.status}, not anilink's health check`,
-      'point PUBLIC_URL (and the reverse proxy) at the bot\'s HOST:PORT; ' + running,
-    );
+    return {
+      result: fail(
+        PUBLIC_URL_CHECK,
+        `${url} answered HTTP ${response.status}, not anilink's health check`,
+        'point PUBLIC_URL (and the reverse proxy) at the bot\'s HOST:PORT; ' + running,
+      ),
+    };
   } catch (error) {
-    return fail(PUBLIC_URL_CHECK, `${url} is unreachable: ${describeFetchError(error)}`, `${running}; then check DNS, the reverse proxy/TLS and the firewall in front of PORT`);
+    return { result: fail(PUBLIC_URL_CHECK, `${url} is unreachable: ${describeFetchError(error)}`, `${running}; then check DNS, the reverse proxy/TLS and the firewall in front of PORT`) };
   }
+}
+
+/**
+ * Whether requests reach the bot from a reverse proxy it does not trust (this check's own /healthz request included):
+ * then every member behind that proxy shares the proxy's address and one failure budget.
+ */
+export function checkReverseProxy(proxy: ProxyObservation | undefined, trustProxy: { addresses: readonly string[] } | undefined): CheckResult {
+  if (!proxy) return fail(REVERSE_PROXY_CHECK, 'not checked', 'fix the Public URL line first');
+  const trusted = trustProxy ? `TRUST_PROXY trusts ${trustProxy.addresses.join(', ')}` : 'TRUST_PROXY is not set';
+  if (!proxy.untrustedForwardedFor) return pass(REVERSE_PROXY_CHECK, `${trusted}; no request came with X-Forwarded-For from another address`);
+  return warn(
+    REVERSE_PROXY_CHECK,
+    `requests reach the bot with X-Forwarded-For from an address it does not trust (${trusted}), so every member behind that proxy shares one address and one rate limit`,
+    'set TRUST_PROXY to your reverse proxy\'s address as the bot sees it (the bot logs it with the warning "a request came with X-Forwarded-For …"), e.g. TRUST_PROXY=172.17.0.1, and restart the bot',
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------------------

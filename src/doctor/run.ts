@@ -7,17 +7,23 @@ import {
   ANILIST_CREDENTIALS_CHECK,
   COMMANDS_CHECK,
   DATABASE_CHECK,
+  DISCORD_CLIENT_CHECK,
+  DISCORD_REDIRECT_URI_CHECK,
   DISCORD_TOKEN_CHECK,
   ENCRYPTION_KEY_CHECK,
   PUBLIC_URL_CHECK,
   REDIRECT_URI_CHECK,
+  REVERSE_PROXY_CHECK,
   checkAniListCredentials,
   checkCommandsRegistered,
   checkConfiguration,
   checkDatabase,
+  checkDiscordClient,
   checkDiscordToken,
   checkEncryptionKey,
   checkPublicUrl,
+  checkReverseProxy,
+  discordRedirectUriNotice,
   redirectUriNotice,
   type CheckResult,
   type Fetch,
@@ -27,9 +33,14 @@ export type { CheckResult } from './checks.js';
 
 /** The parts of the bot's configuration the doctor looks at (structurally the same as `Config`). */
 export interface DoctorConfig {
-  readonly discord: { readonly token: string; readonly apiUrl: string; readonly guildId: string | undefined };
+  readonly discord: {
+    readonly token: string;
+    readonly apiUrl: string;
+    readonly guildId: string | undefined;
+    readonly oauth: { readonly clientId: string | undefined; readonly clientSecret: string; readonly redirectUri: string };
+  };
   readonly anilist: { readonly clientId: string; readonly clientSecret: string; readonly oauthUrl: string };
-  readonly http: { readonly publicUrl: string; readonly redirectUri: string };
+  readonly http: { readonly publicUrl: string; readonly redirectUri: string; readonly trustProxy: { readonly addresses: readonly string[] } | undefined };
   readonly databasePath: string;
   readonly tokenEncryptionKey: Buffer;
 }
@@ -46,7 +57,18 @@ export interface DoctorDeps {
   timeoutMs?: number;
 }
 
-const ALL_CHECKS = [DATABASE_CHECK, DISCORD_TOKEN_CHECK, COMMANDS_CHECK, ANILIST_CREDENTIALS_CHECK, REDIRECT_URI_CHECK, PUBLIC_URL_CHECK, ENCRYPTION_KEY_CHECK];
+const ALL_CHECKS = [
+  DATABASE_CHECK,
+  DISCORD_TOKEN_CHECK,
+  COMMANDS_CHECK,
+  DISCORD_CLIENT_CHECK,
+  DISCORD_REDIRECT_URI_CHECK,
+  ANILIST_CREDENTIALS_CHECK,
+  REDIRECT_URI_CHECK,
+  PUBLIC_URL_CHECK,
+  REVERSE_PROXY_CHECK,
+  ENCRYPTION_KEY_CHECK,
+];
 
 /** Every check in order. Never throws: whatever goes wrong becomes a ✗ line. */
 export async function runDoctor(deps: DoctorDeps): Promise<CheckResult[]> {
@@ -79,7 +101,22 @@ export async function runDoctor(deps: DoctorDeps): Promise<CheckResult[]> {
       ? await checkCommandsRegistered({ ...discordTarget, applicationId: discord.applicationId, guildId: config.discord.guildId, commands: deps.commands })
       : { name: COMMANDS_CHECK, ok: false, detail: 'not checked', fix: 'fix the Discord token first' },
   );
-  results.push(anilist, redirectUriNotice(config.http.redirectUri), publicUrl);
+  // The sign-in's client is the application itself unless DISCORD_CLIENT_ID says otherwise.
+  const discordClientId = config.discord.oauth.clientId ?? discord.applicationId;
+  results.push(
+    discordClientId
+      ? await checkDiscordClient({
+          apiUrl: config.discord.apiUrl,
+          clientId: discordClientId,
+          clientSecret: config.discord.oauth.clientSecret,
+          redirectUri: config.discord.oauth.redirectUri,
+          userAgent: deps.userAgent,
+          ...net,
+        })
+      : { name: DISCORD_CLIENT_CHECK, ok: false, detail: 'not checked', fix: 'fix the Discord token first (or set DISCORD_CLIENT_ID)' },
+    discordRedirectUriNotice(config.discord.oauth.redirectUri),
+  );
+  results.push(anilist, redirectUriNotice(config.http.redirectUri), publicUrl.result, checkReverseProxy(publicUrl.proxy, config.http.trustProxy));
   results.push(database.ok ? keyCheck(config, deps) : { name: ENCRYPTION_KEY_CHECK, ok: false, detail: 'not checked: the database is not usable yet', fix: 'fix the Database line first' });
   return results;
 }
@@ -103,10 +140,13 @@ export function formatReport(results: readonly CheckResult[]): string {
   const lines: string[] = [];
   for (const result of results) {
     const [first, ...rest] = result.detail.split('\n');
-    lines.push(`${result.ok ? '✓' : '✗'} ${result.name}: ${first ?? ''}`, ...rest.map((line) => `  ${line}`));
-    if (!result.ok && result.fix) lines.push(`    fix: ${result.fix}`);
+    const mark = !result.ok ? '✗' : result.warning ? '!' : '✓';
+    lines.push(`${mark} ${result.name}: ${first ?? ''}`, ...rest.map((line) => `  ${line}`));
+    if ((!result.ok || result.warning) && result.fix) lines.push(`    fix: ${result.fix}`);
   }
   const failed = results.filter((result) => !result.ok).length;
-  lines.push('', failed === 0 ? 'All checks passed.' : `${failed} check${failed === 1 ? '' : 's'} failed.`);
+  const warnings = results.filter((result) => result.ok && result.warning).length;
+  const warned = warnings === 0 ? '' : ` (${warnings} warning${warnings === 1 ? '' : 's'})`;
+  lines.push('', failed === 0 ? `All checks passed${warned}.` : `${failed} check${failed === 1 ? '' : 's'} failed${warned}.`);
   return `${lines.join('\n')}\n`;
 }

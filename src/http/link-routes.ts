@@ -1,14 +1,20 @@
 import type { CookieSerializeOptions } from '@fastify/cookie';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from '../logger.js';
-import { LinkFailure, type LinkService } from '../linking/index.js';
+import { LinkFailure, UNPROVEN_FAILURES, type LinkFailureKind, type LinkService } from '../linking/index.js';
 import { failurePage, resultPage, startPage, type ResultPageView } from './pages.js';
+
+/**
+ * Counts one failed request against its sender's address; resolves to the seconds until that address may fail
+ * again when it has used up its budget, undefined while it has not.
+ */
+export type FailureBudget = (request: FastifyRequest) => Promise<number | undefined>;
 
 export interface LinkRoutesOptions {
   links: LinkService;
   /** Cookies get `Secure` and the `__Host-` prefix when the public URL is https. */
   secureCookies: boolean;
-  rateLimit: { max: number; timeWindowMs: number };
+  failureBudget: FailureBudget;
   logger: Logger;
 }
 
@@ -16,7 +22,10 @@ const RESULT_COOKIE_MAX_AGE_S = 5 * 60;
 
 /** `status` overrides the page's usual status, e.g. to keep Fastify's 413 or 415 on a generic error page. */
 export function sendFailure(reply: FastifyReply, kind: Parameters<typeof failurePage>[0], status?: number, retryAfterSeconds?: number): FastifyReply {
-  const page = failurePage(kind, retryAfterSeconds);
+  // How many folders deep the address is: `/oauth/discord/callback` is two, `/link/…` one.
+  const path = reply.request.url.split('?')[0] ?? '/';
+  const depth = Math.max(0, (path.match(/\//g)?.length ?? 1) - 1);
+  const page = failurePage(kind, retryAfterSeconds, depth);
   if (retryAfterSeconds !== undefined) reply.header('retry-after', String(Math.max(1, Math.ceil(retryAfterSeconds))));
   return reply
     .code(status ?? page.status)
@@ -25,22 +34,51 @@ export function sendFailure(reply: FastifyReply, kind: Parameters<typeof failure
     .send(page.body);
 }
 
-/** The start page, the OAuth callback and the result page. */
+/**
+ * The start page, Discord's and AniList's callbacks and the result page.
+ *
+ * Rate limits: a request that carries a live link id or state is always served (they are 256-bit secrets, and
+ * single-use); only failures without one (unknown, used or expired ids and states, malformed requests) count against
+ * the sender's address. So junk from one address never blocks a member elsewhere, nor a member holding a live link.
+ */
 export function linkRoutes(app: FastifyInstance, options: LinkRoutesOptions, done: (error?: Error) => void): void {
-  const { links, secureCookies, logger } = options;
+  const { links, secureCookies, logger, failureBudget } = options;
   const prefix = secureCookies ? '__Host-' : '';
   const bindingCookie = `${prefix}anilink_link`;
   const resultCookie = `${prefix}anilink_result`;
   const cookieOptions: CookieSerializeOptions = { path: '/', httpOnly: true, sameSite: 'lax', secure: secureCookies };
-  const rateLimit = { max: options.rateLimit.max, timeWindow: options.rateLimit.timeWindowMs };
 
-  app.get<{ Params: { pageId: string } }>('/link/:pageId', { config: { rateLimit } }, async (request, reply) => {
+  async function refuse(request: FastifyRequest, reply: FastifyReply, kind: LinkFailureKind, retryAfterSeconds?: number): Promise<FastifyReply> {
+    if (UNPROVEN_FAILURES.has(kind)) {
+      const waitSeconds = await failureBudget(request);
+      if (waitSeconds !== undefined) return sendFailure(reply, 'rate_limited', undefined, waitSeconds);
+    }
+    return sendFailure(reply, kind, undefined, retryAfterSeconds);
+  }
+
+  function logFailure(error: LinkFailure): void {
+    if (error.kind === 'misconfigured') {
+      logger.error(
+        { reason: error.message },
+        'AniList rejected the OAuth client: check ANILIST_CLIENT_ID and ANILIST_CLIENT_SECRET, and that the redirect URI registered at https://anilist.co/settings/developer is exactly PUBLIC_URL + /oauth/callback',
+      );
+    } else if (error.kind === 'discord_misconfigured') {
+      logger.error(
+        { reason: error.message },
+        'Discord rejected the OAuth2 client: check DISCORD_CLIENT_SECRET (and DISCORD_CLIENT_ID if set), and that PUBLIC_URL + /oauth/discord/callback is listed under OAuth2 → Redirects in the Discord developer portal',
+      );
+    } else {
+      logger.info({ kind: error.kind, reason: error.message }, 'link attempt failed');
+    }
+  }
+
+  app.get<{ Params: { pageId: string } }>('/link/:pageId', async (request, reply) => {
     reply.header('cache-control', 'no-store');
     let page;
     try {
       page = links.openStartPage(request.params.pageId);
     } catch (error) {
-      if (error instanceof LinkFailure) return sendFailure(reply, error.kind);
+      if (error instanceof LinkFailure) return refuse(request, reply, error.kind);
       throw error;
     }
     return reply
@@ -51,13 +89,32 @@ export function linkRoutes(app: FastifyInstance, options: LinkRoutesOptions, don
           displayName: page.discordUser.displayName,
           username: page.discordUser.username,
           avatarUrl: page.discordUser.avatarUrl,
-          authorizeUrl: page.authorizeUrl,
+          signInUrl: page.signInUrl,
           minutesLeft: Math.max(1, Math.round(page.secondsLeft / 60)),
         }),
       );
   });
 
-  app.get('/oauth/callback', { config: { rateLimit } }, async (request, reply) => {
+  /** Failures raised before the state was consumed; any other failure spent the sign-in, and its cookie with it. */
+  const keepsBinding = (kind: LinkFailureKind) => kind === 'expired' || kind === 'wrong_browser';
+
+  app.get('/oauth/discord/callback', async (request, reply) => {
+    reply.header('cache-control', 'no-store');
+    const query = request.query as Record<string, unknown>;
+    const browserBinding = request.cookies[bindingCookie];
+    try {
+      const { anilistAuthorizeUrl } = await links.completeDiscordSignIn({ state: query.state, code: query.code, error: query.error, browserBinding });
+      // Straight on to AniList: the start page already said what approving there means.
+      return reply.redirect(anilistAuthorizeUrl, 303);
+    } catch (error) {
+      if (!(error instanceof LinkFailure)) throw error;
+      if (!keepsBinding(error.kind) && browserBinding !== undefined) reply.clearCookie(bindingCookie, cookieOptions);
+      logFailure(error);
+      return refuse(request, reply, error.kind, error.retryAfterSeconds);
+    }
+  });
+
+  app.get('/oauth/callback', async (request, reply) => {
     reply.header('cache-control', 'no-store');
     const query = request.query as Record<string, unknown>;
     const browserBinding = request.cookies[bindingCookie];
@@ -82,17 +139,9 @@ export function linkRoutes(app: FastifyInstance, options: LinkRoutesOptions, don
       return reply.redirect('done', 303);
     } catch (error) {
       if (!(error instanceof LinkFailure)) throw error;
-      // `expired` and `wrong_browser` are the only failures raised before the state is consumed.
-      if (error.kind !== 'expired' && error.kind !== 'wrong_browser') clearBinding();
-      if (error.kind === 'misconfigured') {
-        logger.error(
-          { reason: error.message },
-          'AniList rejected the OAuth client: check ANILIST_CLIENT_ID and ANILIST_CLIENT_SECRET, and that the redirect URI registered at https://anilist.co/settings/developer is exactly PUBLIC_URL + /oauth/callback',
-        );
-      } else {
-        logger.info({ kind: error.kind, reason: error.message }, 'link attempt failed');
-      }
-      return sendFailure(reply, error.kind, undefined, error.retryAfterSeconds);
+      if (!keepsBinding(error.kind)) clearBinding();
+      logFailure(error);
+      return refuse(request, reply, error.kind, error.retryAfterSeconds);
     }
   });
 
@@ -100,12 +149,12 @@ export function linkRoutes(app: FastifyInstance, options: LinkRoutesOptions, don
     reply.header('cache-control', 'no-store');
     const raw = request.cookies[resultCookie];
     const unsigned = raw ? request.unsignCookie(raw) : undefined;
-    if (!unsigned?.valid || unsigned.value === null) return sendFailure(reply, 'expired');
+    if (!unsigned?.valid || unsigned.value === null) return refuse(request, reply, 'expired');
     let view: ResultPageView;
     try {
       view = JSON.parse(unsigned.value) as ResultPageView;
     } catch {
-      return sendFailure(reply, 'expired');
+      return refuse(request, reply, 'expired');
     }
     return reply.type('text/html; charset=utf-8').send(resultPage(view));
   });

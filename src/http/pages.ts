@@ -1,10 +1,13 @@
 import type { LinkFailureKind } from '../linking/index.js';
 import { html, type SafeHtml } from './html.js';
 
-/** Every page lives one path segment deep (/link/…, /oauth/…), so `../assets` works behind a path prefix too. */
-const STYLESHEET = '../assets/anilink.css';
+/**
+ * The stylesheet, relative to a page `depth` folders deep (/link/… and /oauth/done: 1; /oauth/discord/callback: 2),
+ * so it loads behind a path prefix too.
+ */
+const stylesheet = (depth: number) => `${'../'.repeat(depth)}assets/anilink.css`;
 
-function layout(title: string, body: SafeHtml): string {
+function layout(title: string, body: SafeHtml, depth = 1): string {
   return html`<!doctype html>
 <html lang="en">
 <head>
@@ -12,7 +15,7 @@ function layout(title: string, body: SafeHtml): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <title>${title} · anilink</title>
-<link rel="stylesheet" href="${STYLESHEET}">
+<link rel="stylesheet" href="${stylesheet(depth)}">
 </head>
 <body>
 <main class="card">
@@ -28,7 +31,8 @@ export interface StartPageView {
   displayName: string;
   username: string;
   avatarUrl: string;
-  authorizeUrl: string;
+  /** Discord's authorize page: the first of the two sign-ins. */
+  signInUrl: string;
   minutesLeft: number;
 }
 
@@ -41,14 +45,18 @@ export function startPage(view: StartPageView): string {
   <img class="avatar" src="${view.avatarUrl}" alt="" width="64" height="64">
   <div><strong class="display-name">${view.displayName}</strong><br><span class="username">@${view.username}</span></div>
 </div>
-<p class="warning"><strong>Not you?</strong> Close this page. Someone may have sent you their own link, and continuing would connect <em>your</em> AniList account to <em>their</em> Discord account.</p>
+<ol class="steps">
+  <li><strong>Sign in with Discord</strong>, to confirm you are this member. The link works only for this Discord account, so a link someone forwarded to you does nothing.</li>
+  <li><strong>Approve the bot on AniList</strong>, with the AniList account you want to link.</li>
+</ol>
+<p class="warning"><strong>Not you?</strong> Close this page: someone sent you their link. To link your own account, run <code>/link</code> in Discord yourself.</p>
 <h2>What the bot will be able to do</h2>
 <ul>
   <li>Read your AniList profile and anime and manga lists, to answer <code>/list</code> and <code>/profile</code>.</li>
   <li>Change entries on your lists when you use <code>/update</code>, and only then.</li>
 </ul>
-<p class="small">AniList does not offer narrower permissions, so the access it grants is broad. The bot stores it encrypted, uses it only for commands you run, and forgets it when you use <code>/unlink</code>. You can also revoke it at any time in AniList's settings under Apps.</p>
-<p><a class="button" href="${view.authorizeUrl}" rel="noreferrer">Continue to AniList</a></p>
+<p class="small">From Discord the bot only learns who you are, to check it is you; it keeps no Discord token. AniList does not offer narrower permissions, so the access it grants is broad. The bot stores it encrypted, uses it only for commands you run, and erases it when you use <code>/unlink</code>. You can also revoke it at any time in AniList's settings under Apps.</p>
+<p><a class="button" href="${view.signInUrl}" rel="noreferrer">Sign in with Discord</a></p>
 <p class="small">This link works for ${view.minutesLeft} more minute${view.minutesLeft === 1 ? '' : 's'}, in this browser only.</p>`,
   );
 }
@@ -90,6 +98,37 @@ export const FAILURES: Record<LinkFailureKind | 'rate_limited' | 'bad_request' |
     message: 'This link has expired or was already used. Links work once, for 10 minutes.',
     hint: RUN_LINK_AGAIN,
   },
+  wrong_account: {
+    status: 403,
+    title: 'This link is for another Discord account',
+    message:
+      'This link was made for another Discord account than the one you signed in with, so it has been cancelled. Nothing was linked and nothing was stored.',
+    hint: 'To link your own AniList account, run /link in Discord yourself. Never finish a link page that someone else sent you.',
+  },
+  discord_denied: {
+    status: 400,
+    title: 'Linking cancelled',
+    message: 'You did not approve the sign-in with Discord, so nothing was linked and nothing was stored.',
+    hint: 'Changed your mind? ' + RUN_LINK_AGAIN,
+  },
+  discord_rejected: {
+    status: 400,
+    title: 'Discord did not accept this sign-in',
+    message: 'Discord did not accept this sign-in; it may have taken too long or been used already. Nothing was linked.',
+    hint: 'Open the link from your /link reply in Discord again, or run /link again to get a fresh one.',
+  },
+  discord_misconfigured: {
+    status: 502,
+    title: 'The bot is misconfigured',
+    message: "Discord rejected the bot's own sign-in credentials, so linking cannot work right now. Nothing was linked.",
+    hint: "Please tell the server admin: the bot's Discord client secret or redirect URI needs fixing.",
+  },
+  discord_unavailable: {
+    status: 502,
+    title: 'Discord is not answering',
+    message: 'Discord did not confirm who you are right now. Nothing was linked.',
+    hint: 'Please try again in a few minutes: open the link from your /link reply in Discord again, or run /link again.',
+  },
   denied: {
     status: 400,
     title: 'Linking cancelled',
@@ -101,7 +140,7 @@ export const FAILURES: Record<LinkFailureKind | 'rate_limited' | 'bad_request' |
     title: 'Finish in the same browser',
     message:
       'This sign-in did not start in this browser. For your safety, linking must be finished in the browser where you opened the link from Discord. Nothing was linked.',
-    hint: RUN_LINK_AGAIN + ' Open the link and continue to AniList in the same browser.',
+    hint: RUN_LINK_AGAIN + ' Open the link and sign in with Discord and AniList in the same browser.',
   },
   code_rejected: {
     status: 400,
@@ -130,7 +169,7 @@ export const FAILURES: Record<LinkFailureKind | 'rate_limited' | 'bad_request' |
   rate_limited: {
     status: 429,
     title: 'Too many attempts',
-    message: 'Too many linking attempts came from your network.',
+    message: 'Too many failed linking attempts came from your network.',
     hint: 'Wait a minute, then ' + RUN_LINK_AGAIN.charAt(0).toLowerCase() + RUN_LINK_AGAIN.slice(1),
   },
   bad_request: {
@@ -153,8 +192,11 @@ export const FAILURES: Record<LinkFailureKind | 'rate_limited' | 'bad_request' |
   },
 };
 
-/** `retryAfterSeconds` replaces "in a minute" in the hint (for `anilist_busy`). */
-export function failurePage(kind: keyof typeof FAILURES, retryAfterSeconds?: number): { status: number; body: string } {
+/**
+ * `retryAfterSeconds` replaces "in a minute" in the hint (for `anilist_busy`); `depth` is how many folders deep the
+ * page's address is (failures are answered at any path).
+ */
+export function failurePage(kind: keyof typeof FAILURES, retryAfterSeconds?: number, depth = 1): { status: number; body: string } {
   const base = FAILURES[kind];
   const copy =
     retryAfterSeconds === undefined
@@ -167,6 +209,7 @@ export function failurePage(kind: keyof typeof FAILURES, retryAfterSeconds?: num
       html`<h1>${copy.title}</h1>
 <p class="error" data-testid="failure">${copy.message}</p>
 <p>${copy.hint}</p>`,
+      depth,
     ),
   };
 }
@@ -184,6 +227,7 @@ h2 { font-size: 1.1rem; }
 .username, .small, footer { color: var(--muted); }
 .small { font-size: 0.9rem; }
 .warning { border-left: 4px solid #e85d75; padding-left: 0.75rem; }
+.steps li { margin-bottom: 0.4rem; }
 .success { border-left: 4px solid #3dbf71; padding-left: 0.75rem; }
 .error { border-left: 4px solid #e85d75; padding-left: 0.75rem; }
 .button { display: inline-block; padding: 0.75rem 1.25rem; border-radius: 8px; background: var(--accent); color: #fff; font-weight: 600; text-decoration: none; }

@@ -1,16 +1,26 @@
 import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
-import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import type { Logger } from '../logger.js';
 import { registerMetricsRoute, type MetricsRouteOptions } from '../metrics/http.js';
 import type { LinkService } from '../linking/index.js';
-import { linkRoutes, sendFailure } from './link-routes.js';
+import type { TrustedProxies } from './addresses.js';
+import { linkRoutes, sendFailure, type FailureBudget } from './link-routes.js';
 import { STYLESHEET_CSS } from './pages.js';
 
 export interface HealthStatus {
   database: 'ok' | 'error';
   gateway: string;
+}
+
+/** /healthz adds what the web server itself noticed. */
+export interface ServerHealth extends HealthStatus {
+  /**
+   * A request came with X-Forwarded-For from a peer TRUST_PROXY does not name: a reverse proxy the bot does not
+   * trust, so its per-address limits see the proxy's address for every member. `npm run doctor` reads this.
+   */
+  untrustedForwardedFor: boolean;
 }
 
 export interface ServerDeps {
@@ -19,9 +29,9 @@ export interface ServerDeps {
   publicUrl: string;
   /** Signs the short-lived result cookie. */
   cookieSecret: string;
-  /** Hop count or proxy address list; never `true`, which would let any client spoof its IP. */
-  trustProxy?: number | string[] | undefined;
-  /** Per client IP, on the start page and the callback. */
+  /** The reverse proxies whose X-Forwarded-For is believed (TRUST_PROXY); undefined trusts none. */
+  trustProxy?: TrustedProxies | undefined;
+  /** Failed link requests (unknown or expired ids and states, malformed requests) allowed per client address. */
   rateLimit?: { max: number; timeWindowMs: number };
   health: () => HealthStatus;
   /** Serves GET /metrics on this server (omit when metrics are off or on their own port). */
@@ -34,8 +44,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     loggerInstance: deps.logger.child({ component: 'http' }),
     // Fastify's own request log prints the full URL, including ?code=…&state=…; we log route patterns instead.
     logController: new LogController({ disableRequestLogging: true }),
-    // Fastify accepts a hop count at runtime although its typings omit numbers.
-    trustProxy: (deps.trustProxy ?? false) as FastifyServerOptions['trustProxy'],
+    // A trust function, never a hop count (which Fastify treats as "trust nothing") or `true` (anyone picks an IP).
+    trustProxy: deps.trustProxy?.trust ?? false,
     bodyLimit: 16 * 1024,
     requestTimeout: 15_000,
     return503OnClosing: true,
@@ -63,6 +73,30 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   });
   await app.register(cookie, { secret: deps.cookieSecret });
   await app.register(rateLimit, { global: false });
+  const failureLimit = deps.rateLimit ?? { max: 30, timeWindowMs: 60_000 };
+  const countFailure = app.createRateLimit({ max: failureLimit.max, timeWindow: failureLimit.timeWindowMs });
+  const failureBudget: FailureBudget = async (request) => {
+    const verdict = await countFailure(request);
+    return !verdict.isAllowed && verdict.isExceeded ? verdict.ttlInSeconds : undefined;
+  };
+
+  let untrustedForwardedFor = false;
+  app.addHook('onRequest', (request, _reply, next) => {
+    noticeUntrustedProxy(request);
+    next();
+  });
+  function noticeUntrustedProxy(request: FastifyRequest): void {
+    if (untrustedForwardedFor || request.headers['x-forwarded-for'] === undefined) return;
+    const peer = request.socket.remoteAddress ?? '';
+    if (deps.trustProxy?.trust(peer, 0) === true) return;
+    untrustedForwardedFor = true;
+    request.log.warn(
+      { peer },
+      deps.trustProxy
+        ? 'a request came with X-Forwarded-For from an address TRUST_PROXY does not list: if it is your reverse proxy, add it to TRUST_PROXY'
+        : 'a request came with X-Forwarded-For but TRUST_PROXY is not set: if a reverse proxy forwards to the bot, set TRUST_PROXY to its address, or every member shares its rate limits',
+    );
+  }
 
   app.addHook('onResponse', async (request, reply) => {
     // A scraper calls /metrics every few seconds; its lines would drown the rest at info.
@@ -73,9 +107,12 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     );
   });
 
-  app.setErrorHandler((error: { statusCode?: number }, request, reply) => {
+  app.setErrorHandler(async (error: { statusCode?: number }, request, reply) => {
     if (error.statusCode === 429) return sendFailure(reply, 'rate_limited');
     if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
+      // A malformed request counts against its sender like an unknown link id.
+      const waitSeconds = await failureBudget(request);
+      if (waitSeconds !== undefined) return sendFailure(reply, 'rate_limited', undefined, waitSeconds);
       return sendFailure(reply, 'bad_request', error.statusCode);
     }
     request.log.error({ err: error, route: request.routeOptions.url }, 'request failed');
@@ -84,7 +121,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   app.setNotFoundHandler((_request, reply) => sendFailure(reply, 'not_found'));
 
   app.get('/healthz', async (_request, reply) => {
-    const status = deps.health();
+    const status: ServerHealth = { ...deps.health(), untrustedForwardedFor };
     const healthy = status.database === 'ok';
     return reply.code(healthy ? 200 : 503).header('cache-control', 'no-store').send({ status: healthy ? 'ok' : 'degraded', ...status });
   });
@@ -98,7 +135,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(linkRoutes, {
     links: deps.links,
     secureCookies: deps.publicUrl.startsWith('https:'),
-    rateLimit: deps.rateLimit ?? { max: 30, timeWindowMs: 60_000 },
+    failureBudget,
     logger: deps.logger.child({ component: 'link' }),
   });
 

@@ -12,4 +12,5 @@ export {
   type UsableMember,
 } from './members.js';
 export { openAccessToken } from './access-token.js';
-export { LinkFailure, type LinkFailureKind } from './link-failure.js';
+export { LinkFailure, UNPROVEN_FAILURES, type LinkFailureKind } from './link-failure.js';
+export { createDiscordOAuth, type DiscordAccount, type DiscordOAuth, type DiscordOAuthConfig, type DiscordTokens } from './discord-oauth.js';

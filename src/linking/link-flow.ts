@@ -1,8 +1,11 @@
+import { escapeMarkdown } from 'discord.js';
 import type { TokenVault } from '../crypto/vault.js';
-import type { LinkRequestsRepository } from '../db/link-requests.js';
+import type { LinkRequest, LinkRequestsRepository } from '../db/link-requests.js';
 import type { LinkedAccountsRepository } from '../db/linked-accounts.js';
+import type { DirectMessages } from '../expiry/direct-messages.js';
 import type { Logger } from '../logger.js';
 import { sealAccessToken } from './access-token.js';
+import type { DiscordOAuth } from './discord-oauth.js';
 import { LinkFailure } from './link-failure.js';
 import { summarize, type LinkSummary } from './members.js';
 import { hashSecret, looksLikeSecret, newSecret, pkceChallenge, secretMatchesHash } from './secrets.js';
@@ -13,6 +16,8 @@ export const LINK_REQUEST_LIFETIME_MS = 10 * 60_000;
 const INTERACTION_EDIT_WINDOW_MS = 14.5 * 60_000;
 /** AniList tokens last a year; used only when neither `expires_in` nor the JWT says. */
 const DEFAULT_TOKEN_LIFETIME_MS = 365 * 24 * 60 * 60_000;
+/** Linking only needs to know who the member is on Discord; no Discord token is kept. */
+export const LINK_SIGN_IN_SCOPES = ['identify'] as const;
 
 export interface DiscordIdentity {
   id: string;
@@ -48,6 +53,14 @@ export interface LinkFlowDeps {
   exchangeToken: TokenExchange;
   identifyViewer: IdentifyViewer;
   replies: InteractionReplies;
+  /** The Discord sign-in that proves the member is the one who ran /link. */
+  discordOAuth: DiscordOAuth;
+  /** DISCORD_CLIENT_ID; undefined signs in with the application the /link interaction came from. */
+  discordClientId: string | undefined;
+  /** Tells a member that their AniList account moved to another Discord account. */
+  dms: DirectMessages;
+  /** Overwrites what a deletion freed, so an unlinked token does not linger in the database's files. */
+  eraseDeleted: () => void;
   clock: () => Date;
   logger: Logger;
   oauth: { publicUrl: string; authorizeUrl: string; clientId: string; redirectUri: string };
@@ -55,7 +68,8 @@ export interface LinkFlowDeps {
 
 export interface StartPage {
   discordUser: DiscordIdentity;
-  authorizeUrl: string;
+  /** Discord's authorize page: the member signs in with Discord first. */
+  signInUrl: string;
   /** Goes into an HttpOnly cookie: the callback must come back to the browser that saw this page. */
   browserBinding: string;
   secondsLeft: number;
@@ -75,13 +89,21 @@ export interface CallbackInput {
   browserBinding: string | undefined;
 }
 
-/** The OAuth flow that creates and removes links: /link, the start page, AniList's callback, /unlink. */
+/**
+ * The OAuth flow that creates and removes links: /link, the start page, Discord's callback (who is this?),
+ * AniList's callback (which account?), /unlink.
+ */
 export interface LinkFlow {
   startLink(input: { discordUser: DiscordIdentity; applicationId: string; interactionToken: string }): {
     pageUrl: string;
     currentLink: LinkSummary | undefined;
   };
   openStartPage(pageId: string): StartPage;
+  /**
+   * Discord's callback: goes on to AniList only when the member signed in as the Discord user the link was made
+   * for; otherwise the request is burned (LinkFailure 'wrong_account') and nothing is stored.
+   */
+  completeDiscordSignIn(input: CallbackInput): Promise<{ anilistAuthorizeUrl: string }>;
   completeLink(input: CallbackInput): Promise<LinkCompleted>;
   /** Deletes the member's link and stored token; returns what the link was, if there was one. */
   unlink(discordUserId: string): LinkSummary | undefined;
@@ -89,6 +111,10 @@ export interface LinkFlow {
 }
 
 const interactionTokenContext = (discordUserId: string) => `link-request:${discordUserId}`;
+
+function discordIdentityOf(request: LinkRequest): DiscordIdentity {
+  return { id: request.discordUserId, username: request.discordUsername, displayName: request.discordDisplayName, avatarUrl: request.discordAvatarUrl };
+}
 
 export function createLinkFlow(deps: LinkFlowDeps): LinkFlow {
   const { linkRequests, accounts, vault, clock, logger } = deps;
@@ -106,6 +132,38 @@ export function createLinkFlow(deps: LinkFlowDeps): LinkFlow {
     deps.replies
       .editOriginal(applicationId, interactionToken, content)
       .catch((error: unknown) => logger.warn({ err: error, discordUserId }, 'could not edit the /link reply in Discord'));
+  }
+
+  function bindingMatches(browserBinding: string | undefined, hash: string | null): boolean {
+    return hash !== null && browserBinding !== undefined && looksLikeSecret(browserBinding) && secretMatchesHash(browserBinding, hash);
+  }
+
+  const discordClientFor = (request: LinkRequest) => deps.discordClientId ?? request.applicationId;
+
+  function anilistAuthorizeUrl(state: string, browserBinding: string): string {
+    const url = new URL(deps.oauth.authorizeUrl);
+    url.search = new URLSearchParams({
+      client_id: deps.oauth.clientId,
+      redirect_uri: deps.oauth.redirectUri,
+      response_type: 'code',
+      state,
+      // The browser binding doubles as the PKCE verifier: it never leaves the member's browser except to us.
+      code_challenge: pkceChallenge(browserBinding),
+      code_challenge_method: 'S256',
+    }).toString();
+    return url.toString();
+  }
+
+  /** The courtesy DM to the member whose AniList account was just linked by someone else (who proved to own it). */
+  function announceMovedLink(previousDiscordUserId: string, anilistName: string): void {
+    const content =
+      `Your AniList account **${escapeMarkdown(anilistName)}** is no longer linked to you in anilink: another Discord account ` +
+      'just linked it, after signing in to that AniList account. If that was not you, change your AniList password and ' +
+      'remove apps you do not know at <https://anilist.co/settings/apps>; then run `/link` to link it to yourself again.';
+    deps.dms.send(previousDiscordUserId, { content }).then(
+      (outcome) => logger.info({ discordUserId: previousDiscordUserId, outcome }, 'told the previous member that their AniList link moved'),
+      (error: unknown) => logger.warn({ err: error, discordUserId: previousDiscordUserId }, 'could not tell the previous member that their AniList link moved'),
+    );
   }
 
   return {
@@ -133,42 +191,57 @@ export function createLinkFlow(deps: LinkFlowDeps): LinkFlow {
       const request = linkRequests.findActiveByPageIdHash(hashSecret(pageId), clock());
       if (!request) throw new LinkFailure('expired', 'unknown or expired page id');
       // A fresh state per visit: reloading the page works, and only the latest visit's browser can finish.
-      const state = newSecret();
+      const discordState = newSecret();
       const browserBinding = newSecret();
-      linkRequests.attachState(request.id, hashSecret(state), hashSecret(browserBinding));
-      const authorizeUrl = new URL(deps.oauth.authorizeUrl);
-      authorizeUrl.search = new URLSearchParams({
-        client_id: deps.oauth.clientId,
-        redirect_uri: deps.oauth.redirectUri,
-        response_type: 'code',
-        state,
-        // The browser binding doubles as the PKCE verifier: it never leaves the member's browser except to us.
-        code_challenge: pkceChallenge(browserBinding),
-        code_challenge_method: 'S256',
-      }).toString();
+      linkRequests.startSignIn(request.id, hashSecret(discordState), hashSecret(browserBinding));
       return {
-        discordUser: {
-          id: request.discordUserId,
-          username: request.discordUsername,
-          displayName: request.discordDisplayName,
-          avatarUrl: request.discordAvatarUrl,
-        },
-        authorizeUrl: authorizeUrl.toString(),
+        discordUser: discordIdentityOf(request),
+        signInUrl: deps.discordOAuth.authorizeUrl({ clientId: discordClientFor(request), scopes: LINK_SIGN_IN_SCOPES, state: discordState }),
         browserBinding,
         secondsLeft: Math.max(1, Math.floor((request.expiresAt.getTime() - clock().getTime()) / 1000)),
       };
     },
 
+    async completeDiscordSignIn({ state, code, error, browserBinding }) {
+      if (!looksLikeSecret(state)) throw new LinkFailure('expired', 'missing or malformed Discord state');
+      const at = clock().getTime();
+      const found = linkRequests.consumeDiscordState(
+        hashSecret(state),
+        (candidate) => candidate.expiresAt.getTime() > at && bindingMatches(browserBinding, candidate.browserBindingHash),
+      );
+      if (!found || found.request.expiresAt.getTime() <= at) throw new LinkFailure('expired', 'unknown, used or expired Discord state');
+      if (!found.consumed || browserBinding === undefined) throw new LinkFailure('wrong_browser', 'browser binding cookie missing or different');
+      const request = found.request;
+      if (error !== undefined) {
+        linkRequests.delete(request.id);
+        throw new LinkFailure('discord_denied', 'Discord sign-in was not approved');
+      }
+      if (typeof code !== 'string' || code.length === 0 || code.length > 2048) throw new LinkFailure('discord_rejected', 'missing or malformed Discord code');
+
+      // The Discord tokens prove who is signing in; linking keeps neither.
+      const tokens = await deps.discordOAuth.exchangeCode({ clientId: discordClientFor(request), code });
+      const account = await deps.discordOAuth.currentUser(tokens.accessToken);
+      if (account.id !== request.discordUserId) {
+        linkRequests.delete(request.id);
+        logger.warn({ discordUserId: request.discordUserId }, 'a link page was opened by another Discord account: the link request is burned');
+        throw new LinkFailure('wrong_account', 'signed in with another Discord account than the link was made for');
+      }
+      const anilistState = newSecret();
+      if (!linkRequests.attachAniListState(request.id, request.browserBindingHash!, hashSecret(anilistState), clock())) {
+        throw new LinkFailure('expired', 'the start page was opened again meanwhile');
+      }
+      return { anilistAuthorizeUrl: anilistAuthorizeUrl(anilistState, browserBinding) };
+    },
+
     async completeLink({ state, code, error, browserBinding }) {
       if (!looksLikeSecret(state)) throw new LinkFailure('expired', 'missing or malformed state');
       const at = clock().getTime();
-      const bindingMatches = (hash: string | null): boolean =>
-        hash !== null && browserBinding !== undefined && looksLikeSecret(browserBinding) && secretMatchesHash(browserBinding, hash);
       // Look up, verify, then delete, in one transaction: a callback from another browser (a forwarded authorize
-      // URL, a guessed link) must not consume the member's state, and two racing callbacks cannot both win.
+      // URL, a guessed link) must not consume the member's state, and two racing callbacks cannot both win. Only
+      // requests whose member signed in with Discord have an AniList state at all.
       const found = linkRequests.consumeByStateHash(
         hashSecret(state),
-        (candidate) => candidate.expiresAt.getTime() > at && bindingMatches(candidate.browserBindingHash),
+        (candidate) => candidate.expiresAt.getTime() > at && bindingMatches(browserBinding, candidate.browserBindingHash),
       );
       if (!found || found.request.expiresAt.getTime() <= at) throw new LinkFailure('expired', 'unknown, used or expired state');
       if (!found.consumed) throw new LinkFailure('wrong_browser', 'browser binding cookie missing or different');
@@ -203,6 +276,7 @@ export function createLinkFlow(deps: LinkFlowDeps): LinkFlow {
         { discordUserId: request.discordUserId, anilistUserId: anilist.id, moved: Boolean(saved.movedFromDiscordUserId) },
         'account linked',
       );
+      if (saved.movedFromDiscordUserId !== undefined) announceMovedLink(saved.movedFromDiscordUserId, anilist.name);
       editDiscordReply(
         request.applicationId,
         request.sealedInteractionToken,
@@ -210,19 +284,21 @@ export function createLinkFlow(deps: LinkFlowDeps): LinkFlow {
         request.createdAt,
         `✅ Linked to AniList user **${anilist.name}**. You can now use \`/list\`, \`/update\` and \`/profile\`.`,
       );
-      const discordUser = {
-        id: request.discordUserId,
-        username: request.discordUsername,
-        displayName: request.discordDisplayName,
-        avatarUrl: request.discordAvatarUrl,
-      };
-      return { discordUser, anilist, ...saved };
+      return { discordUser: discordIdentityOf(request), anilist, ...saved };
     },
 
     unlink(discordUserId) {
       const account = accounts.findByDiscordUserId(discordUserId);
       linkRequests.deleteForUser(discordUserId);
-      if (account) accounts.delete(discordUserId);
+      if (account) {
+        accounts.delete(discordUserId);
+        // The start page promises the bot forgets the token: not only the row, but the bytes in the files.
+        try {
+          deps.eraseDeleted();
+        } catch (error) {
+          logger.warn({ err: error }, 'could not checkpoint the database after an unlink; the token is erased at the next checkpoint');
+        }
+      }
       return account && summarize(account, clock());
     },
 

@@ -15,6 +15,7 @@
  *   shard → manager  { op: 'report', status, headers }     the outcome of a granted request
  */
 import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
 import {
   AniListError,
   type HeaderSource,
@@ -59,6 +60,9 @@ export interface IpcEndpoint {
 /** The only headers the limiter reads; everything else (cookies, tokens) stays in the shard. */
 const RATE_LIMIT_HEADERS = ['retry-after', 'x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset'] as const;
 
+/** What AniList puts in these headers: whole numbers of seconds, requests, or a Unix time. */
+const HEADER_NUMBER = /^\d{1,12}$/;
+
 /** Headers (a fetch `Headers` or a plain record) reduced to the rate-limit ones, as a structured-clone-safe record. */
 export function rateLimitHeaders(headers: HeaderSource | undefined): Record<string, string> {
   const out: Record<string, string> = {};
@@ -68,8 +72,56 @@ export function rateLimitHeaders(headers: HeaderSource | undefined): Record<stri
     const lower = name.toLowerCase();
     if (!(RATE_LIMIT_HEADERS as readonly string[]).includes(lower)) continue;
     const first = Array.isArray(value) ? (value[0] as unknown) : value;
-    if (typeof first === 'string') out[lower] = first;
+    if (typeof first === 'string' && HEADER_NUMBER.test(first.trim())) out[lower] = first.trim();
   }
+  return out;
+}
+
+/**
+ * The longest pause a shard's report can cause: AniList's own timeout after a 429 is one minute, so nothing a shard
+ * could truthfully report says more (a forged report once paused everyone for the limiter's 5-minute maximum).
+ */
+export const MAX_REPORTED_PAUSE_SECONDS = 60;
+/** AniList's documented ceiling for X-RateLimit-Limit. */
+const MAX_REPORTED_LIMIT = 90;
+
+const headerNumber = z.string().regex(HEADER_NUMBER).transform(Number);
+const id = z.string().min(1).max(200);
+
+/** Every message a shard may send, checked before the manager acts on it. */
+const shardMessage = z.discriminatedUnion('op', [
+  z.object({ _anilink: z.literal(LIMITER_CHANNEL), op: z.literal('schedule'), id, key: z.string().min(1).max(200) }).strict(),
+  z.object({ _anilink: z.literal(LIMITER_CHANNEL), op: z.literal('cancel'), id }).strict(),
+  z
+    .object({
+      _anilink: z.literal(LIMITER_CHANNEL),
+      op: z.literal('report'),
+      status: z.number().int().min(100).max(599),
+      headers: z
+        .object({
+          'retry-after': headerNumber.optional(),
+          'x-ratelimit-limit': headerNumber.optional(),
+          'x-ratelimit-remaining': headerNumber.optional(),
+          'x-ratelimit-reset': headerNumber.optional(),
+        })
+        .strict(),
+    })
+    .strict(),
+]);
+
+type ReportedHeaders = Extract<z.output<typeof shardMessage>, { op: 'report' }>['headers'];
+
+/** A shard's rate-limit headers, capped to what AniList's headers can say. */
+function cappedHeaders(headers: ReportedHeaders, nowMs: number): Record<string, string> {
+  const out: Record<string, string> = {};
+  const retryAfter = headers['retry-after'];
+  if (retryAfter !== undefined) out['retry-after'] = String(Math.min(retryAfter, MAX_REPORTED_PAUSE_SECONDS));
+  const reset = headers['x-ratelimit-reset'];
+  if (reset !== undefined) out['x-ratelimit-reset'] = String(Math.min(reset, Math.floor(nowMs / 1000) + MAX_REPORTED_PAUSE_SECONDS));
+  const limit = headers['x-ratelimit-limit'];
+  if (limit !== undefined) out['x-ratelimit-limit'] = String(Math.min(Math.max(limit, 1), MAX_REPORTED_LIMIT));
+  const remaining = headers['x-ratelimit-remaining'];
+  if (remaining !== undefined) out['x-ratelimit-remaining'] = String(Math.min(remaining, MAX_REPORTED_LIMIT));
   return out;
 }
 
@@ -239,9 +291,14 @@ export function serveRateLimiter(limiter: RateLimiter, endpoint: IpcEndpoint, lo
   const waiting = new Map<string, AbortController>();
   return endpoint.onMessage((message) => {
     if (!isLimiterMessage(message)) return;
-    const request = message as LimiterRequest;
+    const parsed = shardMessage.safeParse(message);
+    if (!parsed.success) {
+      logger?.warn({ problems: parsed.error.issues.map((issue) => `${issue.path.join('.') || '(message)'}: ${issue.message}`) }, 'dropped a malformed limiter message from a shard');
+      return;
+    }
+    const request = parsed.data;
     if (request.op === 'report') {
-      limiter.report({ status: request.status, headers: request.headers });
+      limiter.report({ status: request.status, headers: cappedHeaders(request.headers, Date.now()) });
       return;
     }
     if (request.op === 'cancel') {

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SEED_USERS } from '../../fakes/anilist/index.js';
+import { fakeUsers } from '../../fakes/discord/index.js';
 import { killAllBots, PROJECT_ROOT } from './support/bot-process.js';
 import { expectCleanDiscordTraffic, expectNoSecretsInOutput, runLinkCommand, startWorld, type World } from './support/world.js';
 
@@ -87,29 +88,41 @@ async function expectFullyVisible(page: Page, selector: string, label: string): 
   expect(box.x + box.width, label).toBeLessThanOrEqual(width);
 }
 
-/** Clicks Continue, approves on the fake AniList, and lands on the result page; records code and state as secrets. */
-async function continueAndApprove(w: World, page: Page, shotPrefix: string): Promise<void> {
+/** Records the codes and states of both callbacks as secrets. */
+function recordCallbackSecrets(w: World, page: Page): void {
   page.on('request', (request) => {
     const url = new URL(request.url());
-    if (url.pathname === '/oauth/callback') {
+    if (url.pathname === '/oauth/callback' || url.pathname === '/oauth/discord/callback') {
       for (const key of ['code', 'state']) {
         const value = url.searchParams.get(key);
         if (value) w.secrets.add(value);
       }
     }
   });
-  await page.getByRole('link', { name: 'Continue to AniList' }).click();
+}
+
+/** Clicks "Sign in with Discord", authorizes on the fake Discord, approves on the fake AniList, lands on the result page. */
+async function signInAndApprove(w: World, page: Page, shotPrefix: string): Promise<void> {
+  recordCallbackSecrets(w, page);
+  await page.getByRole('link', { name: 'Sign in with Discord' }).click();
+  await page.waitForURL((url) => url.href.startsWith(`${w.discord.oauth.oauthUrl}/authorize`));
+  await expect.poll(() => page.locator('#authorize').isVisible()).toBe(true);
+  expect(await page.locator('#scopes').innerText()).toBe('identify');
+  await shot(page, `${shotPrefix}-2-discord-authorize`);
+  await page.locator('#authorize').click();
+  // The bot's Discord callback sends the browser straight on to AniList.
   await page.waitForURL((url) => url.href.startsWith(`${w.anilist.oauthUrl}/authorize`));
   await expect.poll(() => page.locator('#approve').isVisible()).toBe(true);
-  await shot(page, `${shotPrefix}-2-anilist-authorize`);
+  await shot(page, `${shotPrefix}-3-anilist-authorize`);
   await page.locator('#approve').click();
   await page.waitForURL(`${w.bot.publicUrl}/oauth/done`);
 }
 
 describe('the linking pages in headless Chromium', () => {
-  it('desktop: start page → Continue → approve on AniList → result page; the /link reply is edited', async () => {
+  it('desktop: start page → sign in with Discord → approve on AniList → result page; the /link reply is edited', async () => {
     const w = (world = await startWorld());
     const { handle, pageUrl } = await runLinkCommand(w, 'alice');
+    w.discord.oauth.setLoggedInUser(fakeUsers.alice.id);
     w.anilist.setLoggedInUser(SEED_USERS.alice.id);
     const context = await newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
@@ -126,16 +139,18 @@ describe('the linking pages in headless Chromium', () => {
     expect(text).toContain('Change entries on your lists when you use /update');
     expect(text).toContain('AniList does not offer narrower permissions');
     expect(text).toContain('Not you?');
+    expect(text).toContain('Sign in with Discord, to confirm you are this member');
+    expect(text).toContain('erases it when you use /unlink');
     // The stylesheet loaded (CSP allows it) and the button is styled as one.
     expect(await cssDisplay(page, 'a.button')).toBe('inline-block');
     await expectFullyVisible(page, 'a.button', 'Continue button');
     await shot(page, 'desktop-1-start-page');
 
-    await continueAndApprove(w, page, 'desktop');
+    await signInAndApprove(w, page, 'desktop');
     const result = await page.getByTestId('result').innerText();
     expect(result).toBe('AniList user AliceFake is now linked to Discord user Alice (@alice).');
     expect(await page.title()).toBe('Account linked · anilink');
-    await shot(page, 'desktop-3-result-page');
+    await shot(page, 'desktop-4-result-page');
 
     const edit = await handle.waitForEdit(10_000);
     expect(edit.message!.content).toContain('AliceFake');
@@ -148,6 +163,7 @@ describe('the linking pages in headless Chromium', () => {
   it('phone (390×844, dark): start and result pages fit the screen and the button is visible', async () => {
     const w = (world = await startWorld());
     const { pageUrl } = await runLinkCommand(w, 'carol');
+    w.discord.oauth.setLoggedInUser(fakeUsers.carol.id);
     w.anilist.setLoggedInUser(SEED_USERS.carol.id);
     const context = await newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, colorScheme: 'dark' });
     const page = await context.newPage();
@@ -160,12 +176,37 @@ describe('the linking pages in headless Chromium', () => {
     expect(await cssDisplay(page, 'a.button')).toBe('block');
     await shot(page, 'phone-1-start-page');
 
-    await continueAndApprove(w, page, 'phone');
+    await signInAndApprove(w, page, 'phone');
     expect(await page.getByTestId('result').innerText()).toBe('AniList user CarolFake is now linked to Discord user Carol ✨ (@carol.k).');
     await expectNoHorizontalOverflow(page, 'result page');
     await expectFullyVisible(page, '[data-testid="result"]', 'result message');
     await expectFullyVisible(page, 'a[href*="anilist"]', 'AniList profile link');
-    await shot(page, 'phone-3-result-page');
+    await shot(page, 'phone-4-result-page');
+    expectNoSecretsInOutput(w);
+  });
+
+  it('a forwarded start page, opened by another member signed in to Discord as themselves, ends on the refusal page', async () => {
+    const w = (world = await startWorld());
+    const { pageUrl } = await runLinkCommand(w, 'dave');
+    // bob, signed in to Discord as himself, authorizes; the bot sees it is not dave and never sends him to AniList.
+    w.discord.oauth.setLoggedInUser(fakeUsers.bob.id);
+    const context = await newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    recordCallbackSecrets(w, page);
+    expect((await page.goto(pageUrl))?.status()).toBe(200);
+    await page.getByRole('link', { name: 'Sign in with Discord' }).click();
+    await page.waitForURL((url) => url.href.startsWith(`${w.discord.oauth.oauthUrl}/authorize`));
+    await page.locator('#authorize').click();
+    await page.waitForURL((url) => url.pathname === '/oauth/discord/callback');
+    expect(await page.title()).toBe('This link is for another Discord account · anilink');
+    expect(await page.getByTestId('failure').innerText()).toContain('made for another Discord account');
+    // Two folders deep, the page still finds its stylesheet.
+    expect(await page.evaluate<string>(`getComputedStyle(document.querySelector('main')).borderRadius`)).toBe('12px');
+    await shot(page, 'forwarded-link-refused');
+    expect(w.anilist.requests.filter((request) => request.kind === 'oauth-authorize')).toEqual([]);
+    // The link is burned: dave's own browser cannot use it either.
+    const again = await (await newContext()).newPage();
+    expect((await again.goto(pageUrl))?.status()).toBe(400);
     expectNoSecretsInOutput(w);
   });
 });

@@ -191,9 +191,10 @@ describe('npm run demo', () => {
     await page.locator('#members .member', { hasText: 'Bob' }).click();
     await page.locator('#members .member', { hasText: 'Alice' }).click();
     expect(await page.locator('#members .member', { hasText: 'Alice' }).getAttribute('aria-pressed')).toBe('true');
-    expect(await page.locator('#member-hint').innerText()).toContain('AliceFake');
+    expect(await page.locator('#member-hint').innerText()).toContain('@alice on Discord and AliceFake on AniList');
 
-    // /link: an ephemeral reply with a link button, then the real start page and the fake AniList's approve page.
+    // /link: an ephemeral reply with a link button, then the real start page, the fake Discord's and the fake
+    // AniList's approve pages.
     const linkReply = await runCommand(page, 'link');
     await expect.poll(() => linkReply.locator('.ephemeral-note').innerText()).toContain('Only you can see this');
     const linkButton = linkReply.getByRole('link', { name: /Link AniList account/ });
@@ -203,7 +204,11 @@ describe('npm run demo', () => {
     await popup.waitForLoadState();
     expect(await popup.title()).toBe('Link your AniList account · anilink');
     expect(await popup.getByTestId('discord-account').locator('.username').innerText()).toBe('@alice');
-    await popup.getByRole('link', { name: 'Continue to AniList' }).click();
+    // Sign in with the fake Discord as the member you act as, then on to the fake AniList.
+    await popup.getByRole('link', { name: 'Sign in with Discord' }).click();
+    await expect.poll(() => popup.locator('#authorize').isVisible()).toBe(true);
+    expect(await popup.locator('#discord-user').innerText()).toBe('alice');
+    await popup.locator('#authorize').click();
     await expect.poll(() => popup.locator('#approve').isVisible()).toBe(true);
     expect(await popup.locator('#user-name').innerText()).toBe('AliceFake');
     await popup.locator('#approve').click();

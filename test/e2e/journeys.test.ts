@@ -1,9 +1,21 @@
+import { randomBytes } from 'node:crypto';
 import { MessageFlags } from 'discord.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SEED_USERS } from '../../fakes/anilist/index.js';
 import { fakeUsers } from '../../fakes/discord/index.js';
+import { TestBrowser, hrefOf } from '../support/browser.js';
 import { describeOutput, killAllBots, type BotProcess } from './support/bot-process.js';
-import { dataOf, expectCleanDiscordTraffic, expectNoSecretsInOutput, linkOverHttp, startWorld, type World } from './support/world.js';
+import {
+  dataOf,
+  expectCleanDiscordTraffic,
+  expectNoSecretsInOutput,
+  linkOverHttp,
+  runLinkCommand,
+  startWorld,
+  walkAndRecord,
+  type StartWorldOptions,
+  type World,
+} from './support/world.js';
 
 const RUN_LINK_FIRST = 'Your Discord account is not linked to AniList yet. Run `/link` to connect it.';
 
@@ -18,8 +30,8 @@ afterEach(async () => {
   bots = [];
 });
 
-async function start(): Promise<World> {
-  world = await startWorld();
+async function start(options: StartWorldOptions = {}): Promise<World> {
+  world = await startWorld(options);
   bots.push(world.bot);
   return world;
 }
@@ -33,7 +45,7 @@ async function profileEmbedTitle(w: World, user: 'alice' | 'bob' | 'carol' | 'da
 }
 
 describe('the real bot process', () => {
-  it('/link → start page → AniList approve → callback → result page → reply edited; /profile shows it; /unlink; /profile says link first', async () => {
+  it('/link → start page → Discord sign-in → AniList approve → callback → result page → reply edited; /profile shows it; /unlink; /profile says link first', async () => {
     const w = await start();
     const { handle, page, result } = await linkOverHttp(w, 'alice', SEED_USERS.alice.id);
     expect(page.body).toContain(fakeUsers.alice.username);
@@ -59,6 +71,70 @@ describe('the real bot process', () => {
     expectCleanDiscordTraffic(w);
     // Discord token, client secret, encryption key, link page id, browser cookie, OAuth code and state.
     expect(w.secrets.size).toBeGreaterThanOrEqual(7);
+    expectNoSecretsInOutput(w, bots);
+  });
+
+  it('a start page forwarded to another member is refused at the Discord sign-in: nothing stored, the link burned, the owner of the AniList account keeps it', async () => {
+    const w = await start();
+    await linkOverHttp(w, 'bob', SEED_USERS.bob.id);
+    // dave runs /link and sends his start page to bob, who goes through it signed in as himself everywhere.
+    const { handle, pageUrl } = await runLinkCommand(w, 'dave');
+    const refused = await walkAndRecord(w, new TestBrowser(), pageUrl, { discordUserId: fakeUsers.bob.id, anilistUserId: SEED_USERS.bob.id });
+    expect(refused.status, describeOutput(w.bot)).toBe(403);
+    expect(refused.body).toContain('made for another Discord account');
+    expect(refused.body).not.toContain(fakeUsers.dave.username);
+    expect(refused.body).not.toContain(fakeUsers.bob.username);
+    expect(refused.visited.some((url) => url.startsWith(w.anilist.oauthUrl))).toBe(false);
+    // The link is burned for dave too, and bob's own link stands.
+    expect((await new TestBrowser().get(pageUrl)).status).toBe(400);
+    expect(await profileEmbedTitle(w, 'bob')).toBe('BobFake');
+    expect(dataOf(await w.discord.sendCommand({ name: 'profile', user: 'dave' }).waitForInitialResponse(5_000)).content).toBe(RUN_LINK_FIRST);
+    expect(handle.edits).toHaveLength(0);
+    await w.bot.waitForLog((line) => line.msg.startsWith('a link page was opened by another Discord account'));
+    expectCleanDiscordTraffic(w);
+    expectNoSecretsInOutput(w, bots);
+  });
+
+  it('replays of either callback, and Cancel at Discord, store nothing', async () => {
+    const w = await start();
+    const { result } = await linkOverHttp(w, 'carol', SEED_USERS.carol.id);
+    const [discordCallback, anilistCallback] = result.callbacks;
+    for (const replayed of [discordCallback!, anilistCallback!]) {
+      const replay = await new TestBrowser().get(replayed);
+      expect(replay.status, replayed.split('?')[0]).toBe(400);
+      expect(replay.body).toContain('expired or was already used');
+    }
+    // Someone else's /link, cancelled at Discord.
+    const { pageUrl } = await runLinkCommand(w, 'alice');
+    const cancelled = await walkAndRecord(w, new TestBrowser(), pageUrl, { discordUserId: fakeUsers.alice.id, anilistUserId: SEED_USERS.alice.id, cancelAt: 'discord' });
+    expect(cancelled.status).toBe(400);
+    expect(cancelled.body).toContain('did not approve the sign-in with Discord');
+    expect(dataOf(await w.discord.sendCommand({ name: 'profile', user: 'alice' }).waitForInitialResponse(5_000)).content).toBe(RUN_LINK_FIRST);
+    expect(await profileEmbedTitle(w, 'carol')).toBe('CarolFake');
+    expectNoSecretsInOutput(w, bots);
+  });
+
+  it('behind a reverse proxy (TRUST_PROXY=127.0.0.1): members keep separate failure budgets, and junk never stops a member who holds a live link', async () => {
+    const w = await start({ env: { TRUST_PROXY: '127.0.0.1' } });
+    const junk = (from: string) => fetch(`${w.bot.publicUrl}/link/${randomBytes(32).toString('base64url')}`, { headers: { 'x-forwarded-for': from } });
+    const statuses: number[] = [];
+    for (let i = 0; i < 40; i += 1) statuses.push((await junk('198.51.100.7')).status);
+    expect(statuses.slice(0, 30)).toEqual(Array<number>(30).fill(400));
+    expect(statuses.slice(30)).toEqual(Array<number>(10).fill(429));
+    // Another member behind the same proxy still gets the ordinary page for a mistyped link.
+    expect((await junk('198.51.100.8')).status).toBe(400);
+
+    // A member at the junk's own address, holding a live link, links through both hops.
+    const { pageUrl } = await runLinkCommand(w, 'alice');
+    const browser = new TestBrowser({ 'x-forwarded-for': '198.51.100.7' });
+    const page = await browser.get(pageUrl);
+    expect(page.status).toBe(200);
+    expect(hrefOf(page.body, 'Sign in with Discord')).toBeDefined();
+    const done = await walkAndRecord(w, browser, pageUrl, { discordUserId: fakeUsers.alice.id, anilistUserId: SEED_USERS.alice.id });
+    expect(done.url).toBe(`${w.bot.publicUrl}/oauth/done`);
+    expect(await profileEmbedTitle(w, 'alice')).toBe('AliceFake');
+    // Through the trusted proxy, /healthz has seen no X-Forwarded-For it distrusts.
+    expect(((await w.bot.health()).body as { untrustedForwardedFor: boolean }).untrustedForwardedFor).toBe(false);
     expectNoSecretsInOutput(w, bots);
   });
 

@@ -28,6 +28,7 @@ async function baseEnv(): Promise<Record<string, string>> {
     DISCORD_TOKEN: TEST_DISCORD_TOKEN,
     // Nothing listens here: only the failing step may be reached, and it must fail fast.
     DISCORD_API_URL: 'http://127.0.0.1:9/api',
+    DISCORD_CLIENT_SECRET: 'e2e-discord-client-secret-value',
     ANILIST_CLIENT_ID: '1234',
     ANILIST_CLIENT_SECRET: CLIENT_SECRET,
     ANILIST_OAUTH_URL: 'http://127.0.0.1:9/api/v2/oauth',
@@ -80,12 +81,18 @@ describe('start-up failures', () => {
   });
 
   it('missing variables: exit 1 with the configuration message listing each of them', async () => {
-    const env: Record<string, string | undefined> = { ...(await baseEnv()), ANILIST_CLIENT_SECRET: undefined, TOKEN_ENCRYPTION_KEY: undefined };
+    const env: Record<string, string | undefined> = {
+      ...(await baseEnv()),
+      ANILIST_CLIENT_SECRET: undefined,
+      TOKEN_ENCRYPTION_KEY: undefined,
+      DISCORD_CLIENT_SECRET: undefined,
+    };
     const bot = startBot({ env });
     const exit = await runToExit(bot);
     expect(exit.code, describeOutput(bot)).toBe(1);
     const stderr = bot.stderr();
-    expect(stderr).toContain('anilink cannot start: the configuration has 2 problems');
+    expect(stderr).toContain('anilink cannot start: the configuration has 3 problems');
+    expect(stderr).toMatch(/^ {2}- DISCORD_CLIENT_SECRET is required: the OAuth2 client secret of the same Discord application/m);
     expect(stderr).toMatch(/^ {2}- ANILIST_CLIENT_SECRET is required/m);
     expect(stderr).toMatch(/^ {2}- TOKEN_ENCRYPTION_KEY is required/m);
     expect(stderr).toContain('.env.example');
@@ -114,6 +121,28 @@ describe('start-up failures', () => {
     expect(fatal[0]!.msg).toContain('DISCORD_API_URL');
     expectNoStackTrace(bot);
     expectNoSecrets(bot, [TEST_DISCORD_TOKEN, CLIENT_SECRET]);
+  });
+
+  it('a plain-http PUBLIC_URL on a public host, a hop-count TRUST_PROXY and an unauthenticated METRICS_PORT on 0.0.0.0: exit 1 naming each fix', async () => {
+    const bot = startBot({
+      env: { ...(await baseEnv()), PUBLIC_URL: 'http://anilink.example.org', TRUST_PROXY: '1', HOST: '0.0.0.0', METRICS_PORT: '19464' },
+    });
+    const exit = await runToExit(bot);
+    expect(exit.code, describeOutput(bot)).toBe(1);
+    const stderr = bot.stderr();
+    expect(stderr).toContain('the configuration has 3 problems');
+    expect(stderr).toMatch(/^ {2}- PUBLIC_URL must start with https:\/\//m);
+    expect(stderr).toMatch(/^ {2}- TRUST_PROXY must list the reverse proxies/m);
+    expect(stderr).toMatch(/^ {2}- METRICS_TOKEN is required when METRICS_PORT serves \/metrics on HOST=0\.0\.0\.0/m);
+    expectNoStackTrace(bot);
+  });
+
+  it('a catch-all TRUST_PROXY (0.0.0.0/0) is a configuration error, not a crash at start-up', async () => {
+    const bot = startBot({ env: { ...(await baseEnv()), TRUST_PROXY: '0.0.0.0/0' } });
+    const exit = await runToExit(bot);
+    expect(exit.code, describeOutput(bot)).toBe(1);
+    expect(bot.stderr()).toMatch(/^ {2}- TRUST_PROXY .*"0\.0\.0\.0\/0" is wider than \/8/m);
+    expectNoStackTrace(bot);
   });
 
   it('the port is taken: one clear fatal line naming HOST and PORT, exit 1', async () => {

@@ -6,8 +6,9 @@ import { UNEXPECTED_ERROR_MESSAGE, UserFacingError } from '../../src/user-facing
 import { STALE_COMPONENT_MESSAGE, UNKNOWN_COMMAND_MESSAGE } from '../../src/bot/dispatcher.js';
 import { SEED_USERS } from '../../fakes/anilist/index.js';
 import { fakeUsers } from '../../fakes/discord/index.js';
-import { TestBrowser, hrefOf } from '../support/browser.js';
+import { TestBrowser } from '../support/browser.js';
 import { startBotHarness, type BotHarness } from '../support/bot-harness.js';
+import { walkLinkPages } from '../support/link-walk.js';
 import { useTempDir } from '../support/temp.js';
 
 const tempDir = useTempDir('anilink-bot-');
@@ -57,9 +58,9 @@ async function linkViaDiscord(h: BotHarness, user: keyof typeof fakeUsers, anili
   const button = (initial.data as { components: { components: { url: string; label: string }[] }[] }).components[0]!.components[0]!;
   const browser = new TestBrowser();
   const page = await browser.get(button.url);
-  h.anilistFake.setLoggedInUser(anilistUserId);
-  const callbackUrl = await h.anilistFake.approve(hrefOf(page.body, 'Continue to AniList')!);
-  expect((await browser.get(callbackUrl)).status).toBe(303);
+  // The member signs in with the Discord account that ran /link, then approves on AniList.
+  const done = await walkLinkPages({ discord: h.discord, anilist: h.anilistFake }, browser, button.url, { discordUserId: fakeUsers[user].id, anilistUserId });
+  expect(done.url).toBe(`${h.publicUrl}/oauth/done`);
   return { handle, initial, button, page };
 }
 

@@ -17,7 +17,7 @@ describe('web server', () => {
     const h = (harness = await startLinkHarness({ dir: tempDir() }));
     const healthy = await h.server.inject({ method: 'GET', url: '/healthz' });
     expect(healthy.statusCode).toBe(200);
-    expect(healthy.json()).toEqual({ status: 'ok', database: 'ok', gateway: 'test' });
+    expect(healthy.json()).toEqual({ status: 'ok', database: 'ok', gateway: 'test', untrustedForwardedFor: false });
     expect(healthy.headers['cache-control']).toBe('no-store');
 
     h.database.close();

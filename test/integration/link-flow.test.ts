@@ -4,8 +4,9 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createInteractionReplies } from '../../src/bot/interaction-replies.js';
 import { failurePage } from '../../src/http/pages.js';
 import { SEED_USERS } from '../../fakes/anilist/index.js';
-import { startFakeDiscord, type FakeDiscord } from '../../fakes/discord/index.js';
+import { DEFAULT_DISCORD_CLIENT_SECRET, startFakeDiscord, type FakeDiscord } from '../../fakes/discord/index.js';
 import { TestBrowser, hrefOf } from '../support/browser.js';
+import { fakeDiscordUser } from '../support/link-walk.js';
 import { captureLogs } from '../support/log-capture.js';
 import { startLinkHarness, type LinkHarness, type LinkHarnessOptions } from '../support/link-harness.js';
 import { useTempDir } from '../support/temp.js';
@@ -42,19 +43,35 @@ const member = {
 const otherMember = { id: '300000000000000002', username: 'tomo', displayName: 'Tomo', avatarUrl: 'https://cdn.discordapp.com/embed/avatars/0.png' };
 
 function runLink(h: LinkHarness, discordUser = member, interactionToken = `interaction-token-${discordUser.id}-${Math.random()}`) {
-  return { ...h.links.startLink({ discordUser, applicationId: '100000000000000001', interactionToken }), interactionToken };
+  h.discordFake.addUser(fakeDiscordUser(discordUser.id, discordUser.username, discordUser.displayName));
+  return { ...h.links.startLink({ discordUser, applicationId: h.discordFake.applicationId, interactionToken }), interactionToken };
 }
 
-/** `/link` → start page → Continue → AniList approves; returns the callback URL AniList redirects to. */
-async function approveOnAniList(h: LinkHarness, browser: TestBrowser, discordUser = member, anilistUserId: number = SEED_USERS.alice.id) {
-  const { pageUrl, interactionToken } = runLink(h, discordUser);
+/** The start page's "Sign in with Discord", approved on the fake Discord as `discordUserId`; returns Discord's redirect. */
+async function signInWithDiscord(h: LinkHarness, browser: TestBrowser, pageUrl: string, discordUserId: string) {
   const start = await browser.get(pageUrl);
   expect(start.status).toBe(200);
-  const authorizeUrl = hrefOf(start.body, 'Continue to AniList');
-  expect(authorizeUrl).toBeDefined();
+  const signInUrl = hrefOf(start.body, 'Sign in with Discord');
+  expect(signInUrl).toBeDefined();
+  h.discordFake.oauth.setLoggedInUser(discordUserId);
+  return { start, signInUrl: signInUrl!, discordCallbackUrl: await h.discordFake.oauth.approve(signInUrl!) };
+}
+
+/** Start page → Discord → the bot's Discord callback; returns the AniList authorize URL it redirects to. */
+async function throughDiscord(h: LinkHarness, browser: TestBrowser, pageUrl: string, discordUserId = member.id) {
+  const { start, signInUrl, discordCallbackUrl } = await signInWithDiscord(h, browser, pageUrl, discordUserId);
+  const discordCallback = await browser.get(discordCallbackUrl);
+  expect(discordCallback.status, discordCallback.body).toBe(303);
+  return { start, signInUrl, discordCallbackUrl, discordCallback, authorizeUrl: discordCallback.headers.get('location')! };
+}
+
+/** `/link` → start page → Discord → AniList approves; returns the callback URL AniList redirects to. */
+async function approveOnAniList(h: LinkHarness, browser: TestBrowser, discordUser = member, anilistUserId: number = SEED_USERS.alice.id) {
+  const { pageUrl, interactionToken } = runLink(h, discordUser);
+  const discord = await throughDiscord(h, browser, pageUrl, discordUser.id);
   h.anilistFake.setLoggedInUser(anilistUserId);
-  const callbackUrl = await h.anilistFake.approve(authorizeUrl!);
-  return { callbackUrl, authorizeUrl: authorizeUrl!, pageUrl, start, interactionToken };
+  const callbackUrl = await h.anilistFake.approve(discord.authorizeUrl);
+  return { ...discord, callbackUrl, pageUrl, interactionToken };
 }
 
 function linkedRows(h: LinkHarness) {
@@ -62,10 +79,10 @@ function linkedRows(h: LinkHarness) {
 }
 
 describe('linking journey over real HTTP', () => {
-  it('start page → AniList → callback → result page, token sealed, Discord reply edited', async () => {
+  it('start page → Discord sign-in → AniList → callback → result page, token sealed, Discord reply edited', async () => {
     const h = await start();
     const browser = new TestBrowser();
-    const { callbackUrl, authorizeUrl, start: startPage, interactionToken } = await approveOnAniList(h, browser);
+    const { callbackUrl, authorizeUrl, signInUrl, discordCallback, start: startPage, interactionToken } = await approveOnAniList(h, browser);
 
     // The start page names the Discord account and binds this browser.
     expect(startPage.body).toContain('Mira');
@@ -82,7 +99,27 @@ describe('linking journey over real HTTP', () => {
     expect(csp).not.toContain('unsafe-inline');
     expect(startPage.headers.get('referrer-policy')).toBe('no-referrer');
 
+    // First hop: Discord, scope identify, prompt=none, a fresh state; the redirect URI is the bot's Discord callback.
+    const signIn = new URL(signInUrl);
+    expect(`${signIn.origin}${signIn.pathname}`).toBe(`${h.discordFake.oauth.oauthUrl}/authorize`);
+    expect(Object.fromEntries(signIn.searchParams)).toEqual({
+      client_id: h.discordFake.applicationId,
+      redirect_uri: `${h.publicUrl}/oauth/discord/callback`,
+      response_type: 'code',
+      scope: 'identify',
+      state: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/) as string,
+      prompt: 'none',
+    });
+    expect(discordCallback.headers.get('cache-control')).toBe('no-store');
+    // The Discord token proved who signed in and was dropped: the bot asked Discord once who it belongs to.
+    expect(h.discordFake.requests.map((request) => `${request.method} ${request.route ?? request.path} ${request.status}`)).toEqual([
+      'POST /oauth2/token 200',
+      'GET /users/@me 200',
+    ]);
+
+    // Second hop: AniList, with a state of its own.
     const authorize = new URL(authorizeUrl);
+    expect(authorize.searchParams.get('state')).not.toBe(signIn.searchParams.get('state'));
     expect(`${authorize.origin}${authorize.pathname}`).toBe(`${h.anilistFake.oauthUrl}/authorize`);
     expect(authorize.searchParams.get('client_id')).toBe(h.anilistFake.clientId);
     expect(authorize.searchParams.get('redirect_uri')).toBe(`${h.publicUrl}/oauth/callback`);
@@ -115,7 +152,7 @@ describe('linking journey over real HTTP', () => {
     // One year, from expires_in.
     expect(linked.expiresAt.getTime() - Date.now()).toBeGreaterThan(364 * 24 * 3600_000);
 
-    expect(h.edits).toEqual([{ applicationId: '100000000000000001', interactionToken, content: expect.stringContaining('AliceFake') as string }]);
+    expect(h.edits).toEqual([{ applicationId: h.discordFake.applicationId, interactionToken, content: expect.stringContaining('AliceFake') as string }]);
     // The pending request is gone.
     expect(h.database.sqlite.prepare('SELECT count(*) AS n FROM link_requests').get()).toEqual({ n: 0 });
   });
@@ -125,18 +162,25 @@ describe('linking journey over real HTTP', () => {
     // member dismissed the reply), so it fails and is logged with discord.js's error, URL and all.
     const h = await start({ replies: await realDiscordReplies() });
     const browser = new TestBrowser();
-    const { callbackUrl, pageUrl, interactionToken } = await approveOnAniList(h, browser);
+    const { callbackUrl, pageUrl, interactionToken, discordCallbackUrl } = await approveOnAniList(h, browser);
     await browser.get(callbackUrl);
     await vi.waitFor(() => expect(h.logs.text()).toContain('could not edit the /link reply in Discord'), { timeout: 5_000 });
     const failedEdit = h.logs.lines().find((line) => line.includes('could not edit the /link reply'))!;
     expect(failedEdit).toContain('Unknown Webhook');
-    expect(failedEdit).toContain('/webhooks/100000000000000001/[token]/messages/@original');
+    expect(failedEdit).toContain(`/webhooks/${h.discordFake.applicationId}/[token]/messages/@original`);
     const token = h.links.member(member.id)!.token();
     const callback = new URL(callbackUrl);
+    const discordCallback = new URL(discordCallbackUrl);
+    const discordTokens = h.discordFake.requests.find((request) => request.route === '/oauth2/token')!.response as { access_token: string; refresh_token: string };
     const secrets = [
       token,
       callback.searchParams.get('code')!,
       callback.searchParams.get('state')!,
+      discordCallback.searchParams.get('code')!,
+      discordCallback.searchParams.get('state')!,
+      discordTokens.access_token,
+      discordTokens.refresh_token,
+      DEFAULT_DISCORD_CLIENT_SECRET,
       new URL(pageUrl).pathname.split('/').pop()!,
       'fake-anilist-client-secret',
       browser.cookie(h.host, 'anilink_link') ?? 'no-cookie-left',
@@ -152,17 +196,69 @@ describe('linking journey over real HTTP', () => {
     }
   });
 
-  it('rejects a replayed callback and leaves the link untouched', async () => {
+  it('rejects a replayed callback (Discord\'s or AniList\'s) and leaves the link untouched', async () => {
     const h = await start();
     const browser = new TestBrowser();
-    const { callbackUrl, start: startPage } = await approveOnAniList(h, browser);
+    const { callbackUrl, discordCallbackUrl, start: startPage } = await approveOnAniList(h, browser);
+    // The Discord state works once; the member's way on to AniList stays open.
+    const discordReplay = await browser.get(discordCallbackUrl);
+    expect(discordReplay.status).toBe(400);
+    expect(discordReplay.body).toContain('expired or was already used');
     expect((await browser.get(callbackUrl)).status).toBe(303);
+    expect((await browser.get(discordCallbackUrl)).status).toBe(400);
     // Replay with the original cookie restored, as an attacker holding both would.
     const cookie = /anilink_link=([^;]+)/.exec(startPage.headers.get('set-cookie') ?? '')![1]!;
     const replay = await browser.get(callbackUrl, { cookie: `anilink_link=${cookie}` });
     expect(replay.status).toBe(400);
     expect(replay.body).toContain('expired or was already used');
     expect(linkedRows(h)).toHaveLength(1);
+    // Each callback asked Discord once: the replays never reached it.
+    expect(h.discordFake.requests.filter((request) => request.route === '/oauth2/token')).toHaveLength(1);
+  });
+
+  it('a Discord sign-in that comes back to another browser (a forwarded sign-in URL) is refused and does not spend the member\'s state', async () => {
+    const h = await start();
+    const memberBrowser = new TestBrowser();
+    const { pageUrl } = runLink(h);
+    const { signInUrl } = await signInWithDiscord(h, memberBrowser, pageUrl, member.id);
+    // The raw Discord URL, forwarded: someone else signs in and lands on the callback without the member's cookie.
+    h.discordFake.addUser(fakeDiscordUser(otherMember.id, otherMember.username));
+    h.discordFake.oauth.setLoggedInUser(otherMember.id);
+    const elsewhere = await new TestBrowser().get(await h.discordFake.oauth.approve(signInUrl));
+    expect(elsewhere.status).toBe(400);
+    expect(elsewhere.body).toContain('same browser');
+    // Discord was never asked about that code, and the member can still go on.
+    expect(h.discordFake.requests.filter((request) => request.route === '/oauth2/token')).toHaveLength(0);
+    h.discordFake.oauth.setLoggedInUser(member.id);
+    expect((await memberBrowser.get(await h.discordFake.oauth.approve(signInUrl))).status).toBe(303);
+  });
+
+  it('a member who approved before goes through Discord without a second consent screen (prompt=none)', async () => {
+    const h = await start();
+    const browser = new TestBrowser();
+    await browser.get((await approveOnAniList(h, browser)).callbackUrl);
+    const { pageUrl } = runLink(h);
+    const startPage = await browser.get(pageUrl);
+    const straightBack = await fetch(hrefOf(startPage.body, 'Sign in with Discord')!, { redirect: 'manual' });
+    expect(straightBack.status).toBe(302);
+    expect(new URL(straightBack.headers.get('location')!).pathname).toBe('/oauth/discord/callback');
+  });
+
+  it('Cancel at Discord burns the request and stores nothing', async () => {
+    const h = await start();
+    const browser = new TestBrowser();
+    const { pageUrl } = runLink(h);
+    const startPage = await browser.get(pageUrl);
+    h.discordFake.oauth.setLoggedInUser(member.id);
+    const deniedUrl = await h.discordFake.oauth.deny(hrefOf(startPage.body, 'Sign in with Discord')!);
+    expect(new URL(deniedUrl).searchParams.get('error')).toBe('access_denied');
+    const denied = await browser.get(deniedUrl);
+    expect(denied.status).toBe(400);
+    expect(denied.body).toContain('did not approve the sign-in with Discord');
+    expect(denied.headers.get('set-cookie')).toMatch(/anilink_link=;/);
+    expect(linkedRows(h)).toHaveLength(0);
+    expect(h.database.sqlite.prepare('SELECT count(*) AS n FROM link_requests').get()).toEqual({ n: 0 });
+    expect(h.discordFake.requests.filter((request) => request.route === '/oauth2/token')).toHaveLength(0);
   });
 
   it('two concurrent callbacks for one state produce exactly one link', async () => {
@@ -247,7 +343,7 @@ describe('linking journey over real HTTP', () => {
     const h = await start();
     const browser = new TestBrowser();
     const { pageUrl } = runLink(h);
-    const authorizeUrl = hrefOf((await browser.get(pageUrl)).body, 'Continue to AniList')!;
+    const { authorizeUrl } = await throughDiscord(h, browser, pageUrl);
     const deniedUrl = await h.anilistFake.deny(authorizeUrl);
     expect(new URL(deniedUrl).searchParams.get('error')).toBe('access_denied');
     const denied = await browser.get(deniedUrl);
@@ -270,6 +366,10 @@ describe('linking journey over real HTTP', () => {
       `/oauth/callback?state=${'A'.repeat(5000)}&code=${'c'.repeat(5000)}`,
       '/oauth/callback?state[$ne]=1&code[]=x',
       '/oauth/callback?state=%ZZ&code=%00',
+      '/oauth/discord/callback',
+      '/oauth/discord/callback?error=access_denied',
+      `/oauth/discord/callback?state=${'A'.repeat(43)}&code=abc`,
+      '/oauth/discord/callback?state[$ne]=1&code[]=x',
       '/link/short',
       `/link/${'A'.repeat(43)}`,
       `/link/${'A'.repeat(190)}`,
@@ -320,6 +420,27 @@ describe('linking journey over real HTTP', () => {
     expect(linkedRows(h)).toEqual([expect.objectContaining({ discord_user_id: otherMember.id, anilist_user_id: SEED_USERS.bob.id })]);
     // The moved token opens only under its new row.
     expect(h.links.member(otherMember.id)!.token()).toMatch(/^ey/);
+    // The member who lost the link is told, by DM, without naming who took it.
+    await vi.waitFor(() => expect(h.discordFake.channelMessages.filter((message) => message.recipientId === member.id)).toHaveLength(1));
+    const dm = h.discordFake.channelMessages.find((message) => message.recipientId === member.id)!.message.content;
+    expect(dm).toContain('Your AniList account **BobFake** is no longer linked to you');
+    expect(dm).toContain('/link');
+    expect(dm).not.toContain(otherMember.username);
+    expect(h.discordFake.schemaViolations).toEqual([]);
+  });
+
+  it('a moved link is announced gracefully to a member with closed DMs', async () => {
+    const h = await start();
+    const browser = new TestBrowser();
+    await browser.get((await approveOnAniList(h, browser, member, SEED_USERS.bob.id)).callbackUrl);
+    h.discordFake.setDmsClosed(member.id);
+    const otherBrowser = new TestBrowser();
+    expect((await otherBrowser.get((await approveOnAniList(h, otherBrowser, otherMember, SEED_USERS.bob.id)).callbackUrl)).status).toBe(303);
+    await vi.waitFor(() => expect(h.logs.text()).toContain('told the previous member that their AniList link moved'));
+    const line = h.logs.lines().map((text) => JSON.parse(text) as { msg: string; outcome?: string; level: number }).find((entry) => entry.msg.startsWith('told the previous member'))!;
+    expect(line).toMatchObject({ outcome: 'undeliverable', level: 30 });
+    expect(h.discordFake.channelMessages).toEqual([]);
+    expect(linkedRows(h)).toEqual([expect.objectContaining({ discord_user_id: otherMember.id })]);
   });
 
   it('unlink deletes the link and its sealed token', async () => {
@@ -341,6 +462,33 @@ describe('linking journey over real HTTP', () => {
     const errorLine = h.logs.lines().map((line) => JSON.parse(line) as { level: number; msg: string }).find((line) => line.level === 50);
     expect(errorLine?.msg).toContain('ANILIST_CLIENT_SECRET');
     expect(h.logs.text()).not.toContain('wrong-secret');
+  });
+
+  it('reports a wrong Discord client secret to the member and a hint to the admin, storing nothing', async () => {
+    const h = await start({ env: { DISCORD_CLIENT_SECRET: 'wrong-discord-secret' } });
+    const browser = new TestBrowser();
+    const { pageUrl } = runLink(h);
+    const { discordCallbackUrl } = await signInWithDiscord(h, browser, pageUrl, member.id);
+    const response = await browser.get(discordCallbackUrl);
+    expect(response.status).toBe(502);
+    expect(response.body).toContain('tell the server admin');
+    expect(linkedRows(h)).toHaveLength(0);
+    const errorLine = h.logs.lines().map((line) => JSON.parse(line) as { level: number; msg: string }).find((line) => line.level === 50);
+    expect(errorLine?.msg).toContain('DISCORD_CLIENT_SECRET');
+    expect(h.logs.text()).not.toContain('wrong-discord-secret');
+  });
+
+  it('reports Discord being unreachable with a 502 page; the link page still works afterwards', async () => {
+    const h = await start();
+    const browser = new TestBrowser();
+    const { pageUrl } = runLink(h);
+    const { discordCallbackUrl } = await signInWithDiscord(h, browser, pageUrl, member.id);
+    await h.discordFake.close();
+    const response = await browser.get(discordCallbackUrl);
+    expect(response.status).toBe(502);
+    expect(response.body).toContain('Discord is not answering');
+    expect(linkedRows(h)).toHaveLength(0);
+    expect((await browser.get(pageUrl)).status).toBe(200);
   });
 
   it('reports AniList being unreachable with a 502 page', async () => {
@@ -421,7 +569,7 @@ describe('linking journey over real HTTP', () => {
     expect(h.links.member(member.id)!.state).toBe('rejected');
   });
 
-  it('rate-limits the start page and callback per client IP with a readable page', async () => {
+  it('counts failed requests per client address and answers with a readable page once they are used up', async () => {
     const h = await start({ rateLimit: { max: 3, timeWindowMs: 60_000 } });
     const browser = new TestBrowser();
     const statuses: number[] = [];

@@ -31,7 +31,7 @@ describe('operations settings', () => {
   });
 
   it('METRICS_PORT must differ from PORT', () => {
-    expect(problemsOf(minimalEnv({ PORT: '8080', METRICS_PORT: '8080' }))).toEqual([
+    expect(problemsOf(minimalEnv({ PORT: '8080', METRICS_PORT: '8080', HOST: '127.0.0.1' }))).toEqual([
       'METRICS_PORT must differ from PORT (8080); leave METRICS_PORT empty to serve /metrics on PORT instead',
     ]);
   });

@@ -14,7 +14,7 @@ import { formatReport, runDoctor, type CheckResult, type DoctorConfig, type Doct
 import { createStoredTokenOpener } from '../../src/doctor/token-opener.js';
 import { migrationsFolder, projectRoot } from '../../src/paths.js';
 import { DEFAULT_CLIENT_SECRET } from '../../fakes/anilist/index.js';
-import { startFakeDiscord, type FakeDiscord } from '../../fakes/discord/index.js';
+import { DEFAULT_DISCORD_CLIENT_SECRET, startFakeDiscord, type FakeDiscord } from '../../fakes/discord/index.js';
 import { TEST_DISCORD_TOKEN } from '../support/env.js';
 import { startLinkHarness, type LinkHarness } from '../support/link-harness.js';
 import { freePort } from '../support/ports.js';
@@ -38,16 +38,21 @@ interface World {
 }
 
 /** The running bot's outside world: fake Discord with the commands registered, fake AniList, the web server. */
-async function world({ register = true }: { register?: boolean } = {}): Promise<World> {
-  const h = await startLinkHarness({ dir: tempDir() });
+async function world({ register = true, env }: { register?: boolean; env?: Record<string, string> } = {}): Promise<World> {
+  const h = await startLinkHarness({ dir: tempDir(), env });
   cleanups.push(() => h.close());
   const discord = await startFakeDiscord({ token: TEST_DISCORD_TOKEN });
   cleanups.push(() => discord.close());
   if (register) await registerCommands(new REST({ api: discord.apiUrl }).setToken(TEST_DISCORD_TOKEN), commands, { applicationId: discord.applicationId });
   const config: DoctorConfig = {
-    discord: { token: TEST_DISCORD_TOKEN, apiUrl: discord.apiUrl, guildId: undefined },
+    discord: {
+      token: TEST_DISCORD_TOKEN,
+      apiUrl: discord.apiUrl,
+      guildId: undefined,
+      oauth: { clientId: undefined, clientSecret: DEFAULT_DISCORD_CLIENT_SECRET, redirectUri: `${h.publicUrl}/oauth/discord/callback` },
+    },
     anilist: { clientId: h.anilistFake.clientId, clientSecret: DEFAULT_CLIENT_SECRET, oauthUrl: h.anilistFake.oauthUrl },
-    http: { publicUrl: h.publicUrl, redirectUri: `${h.publicUrl}/oauth/callback` },
+    http: { publicUrl: h.publicUrl, redirectUri: `${h.publicUrl}/oauth/callback`, trustProxy: h.config.http.trustProxy },
     databasePath: h.databasePath,
     // The key the bot sealed its tokens with, as scripts/doctor.ts reads it from the same configuration.
     tokenEncryptionKey: h.config.tokenEncryptionKey,
@@ -93,19 +98,60 @@ describe('npm run doctor', () => {
       'Database',
       'Discord token',
       'Slash commands',
+      'Discord sign-in',
+      'Discord redirect URL',
       'AniList client',
       'AniList redirect URL',
       'Public URL',
+      'Reverse proxy',
       'Encryption key',
     ]);
     const report = formatReport(results);
+    expect(report).toContain(`✓ Discord sign-in: client ${w.discord.applicationId} accepted`);
+    expect(report).toContain(`✓ Discord redirect URL: add exactly ${w.h.publicUrl}/oauth/discord/callback under OAuth2 → Redirects`);
     expect(report).toContain(`✓ AniList redirect URL: paste exactly ${w.h.publicUrl}/oauth/callback as the Redirect URL`);
+    expect(report).toContain('✓ Reverse proxy: TRUST_PROXY is not set; no request came with X-Forwarded-For from another address');
     expect(report).toContain(`application id ${w.discord.applicationId}`);
     expect(report).toContain('✓ Encryption key: TOKEN_ENCRYPTION_KEY opens the stored tokens');
     expect(report.trimEnd().endsWith('All checks passed.')).toBe(true);
     expect(report).not.toContain(token);
     expect(report).not.toContain(DEFAULT_CLIENT_SECRET);
+    expect(report).not.toContain(DEFAULT_DISCORD_CLIENT_SECRET);
     expect(report).not.toContain(TEST_DISCORD_TOKEN);
+  });
+
+  it('a wrong Discord client secret, or a client id of another application: invalid_client, with the fix named', async () => {
+    const w = await world();
+    const oauth = w.config.discord.oauth;
+    const wrongSecret = byName(await runDoctor(w.deps({ config: { discord: { ...w.config.discord, oauth: { ...oauth, clientSecret: 'not-the-secret' } } } })));
+    expect(wrongSecret['Discord sign-in']).toMatchObject({ ok: false, detail: expect.stringContaining('invalid_client') as unknown });
+    expect(wrongSecret['Discord sign-in']!.fix).toContain('DISCORD_CLIENT_SECRET');
+    expect(failedNames(Object.values(wrongSecret))).toEqual(['Discord sign-in']);
+    const otherApp = byName(await runDoctor(w.deps({ config: { discord: { ...w.config.discord, oauth: { ...oauth, clientId: '123456789012345678' } } } })));
+    expect(otherApp['Discord sign-in']).toMatchObject({ ok: false, detail: 'Discord rejected client 123456789012345678 (invalid_client)' });
+    expect(formatReport(Object.values(otherApp))).not.toContain('not-the-secret');
+  });
+
+  it('requests through a proxy the bot does not trust: a warning naming TRUST_PROXY, without failing', async () => {
+    const w = await world();
+    // A reverse proxy on this machine forwards a member's request.
+    await fetch(`${w.h.publicUrl}/link/${'A'.repeat(43)}`, { headers: { 'x-forwarded-for': '198.51.100.7' } });
+    const results = await runDoctor(w.deps());
+    expect(failedNames(results)).toEqual([]);
+    const proxy = byName(results)['Reverse proxy']!;
+    expect(proxy).toMatchObject({ ok: true, warning: true });
+    const report = formatReport(results);
+    expect(report).toMatch(/^! Reverse proxy: requests reach the bot with X-Forwarded-For from an address it does not trust \(TRUST_PROXY is not set\)/m);
+    expect(report).toContain('fix: set TRUST_PROXY to your reverse proxy');
+    expect(report.trimEnd().endsWith('All checks passed (1 warning).')).toBe(true);
+
+    const trusting = await world({ env: { TRUST_PROXY: '127.0.0.1' } });
+    await fetch(`${trusting.h.publicUrl}/link/${'A'.repeat(43)}`, { headers: { 'x-forwarded-for': '198.51.100.7' } });
+    expect(byName(await runDoctor(trusting.deps()))['Reverse proxy']).toEqual({
+      name: 'Reverse proxy',
+      ok: true,
+      detail: 'TRUST_PROXY trusts 127.0.0.1; no request came with X-Forwarded-For from another address',
+    });
   });
 
   it('a bad Discord token: ✗ with the reset instructions, and commands are not checked', async () => {
@@ -123,7 +169,7 @@ describe('npm run doctor', () => {
     expect(wrongSecret['AniList client']!.fix).toContain('ANILIST_CLIENT_SECRET');
     expect(wrongSecret['AniList client']!.fix).toContain(`${w.h.publicUrl}/oauth/callback`);
     const wrongRedirect = byName(
-      await runDoctor(w.deps({ config: { http: { publicUrl: w.h.publicUrl, redirectUri: 'https://elsewhere.example/oauth/callback' } } })),
+      await runDoctor(w.deps({ config: { http: { ...w.config.http, redirectUri: 'https://elsewhere.example/oauth/callback' } } })),
     );
     expect(wrongRedirect['AniList client']!.ok).toBe(false);
   });
@@ -162,7 +208,8 @@ describe('npm run doctor', () => {
     const results = byName(await runDoctor(w.deps({ config: { http: { ...w.config.http, publicUrl: nowhere } } })));
     expect(results['Public URL']).toMatchObject({ ok: false, detail: expect.stringContaining('unreachable') as unknown });
     expect(results['Public URL']!.fix).toContain('the bot must be running');
-    expect(failedNames(Object.values(results))).toEqual(['Public URL']);
+    expect(results['Reverse proxy']).toMatchObject({ ok: false, detail: 'not checked', fix: 'fix the Public URL line first' });
+    expect(failedNames(Object.values(results))).toEqual(['Public URL', 'Reverse proxy']);
   });
 
   it('a key that cannot open the stored token: ✗, with the way out', async () => {
@@ -189,10 +236,11 @@ describe('npm run doctor', () => {
     expect(problems.length).toBeGreaterThan(0);
     const results = await runDoctor({ config: { problems }, migrationsFolder, commands: [], openToken: () => '', userAgent: 'test' });
     const report = formatReport(results);
-    expect(report).toMatch(/^✗ Configuration: 4 problems:\n {4}- DISCORD_TOKEN is required/);
+    expect(report).toMatch(/^✗ Configuration: 5 problems:\n {4}- DISCORD_TOKEN is required/);
+    expect(report).toContain('DISCORD_CLIENT_SECRET is required');
     expect(report).toContain('TOKEN_ENCRYPTION_KEY');
     expect(results.every((result) => !result.ok)).toBe(true);
-    expect(report).toContain('8 checks failed.');
+    expect(report).toContain('11 checks failed.');
   });
 
   it('commands not registered, or out of date: ✗ naming them, fix = commands:deploy', async () => {
@@ -234,6 +282,7 @@ describe('npm run doctor', () => {
       PATH: process.env.PATH,
       DISCORD_TOKEN: TEST_DISCORD_TOKEN,
       DISCORD_API_URL: w.discord.apiUrl,
+      DISCORD_CLIENT_SECRET: DEFAULT_DISCORD_CLIENT_SECRET,
       ANILIST_CLIENT_ID: w.h.anilistFake.clientId,
       ANILIST_CLIENT_SECRET: DEFAULT_CLIENT_SECRET,
       ANILIST_OAUTH_URL: w.h.anilistFake.oauthUrl,
@@ -253,7 +302,8 @@ describe('npm run doctor', () => {
       });
     const green = await run({});
     expect(green.stdout).toContain('✓ Encryption key: TOKEN_ENCRYPTION_KEY is set; no member has linked yet');
-    expect(green.stdout.match(/^✓ /gm)).toHaveLength(8);
+    expect(green.stdout.match(/^✓ /gm)).toHaveLength(11);
+    expect(green.stdout).toContain(`✓ Discord redirect URL: add exactly ${w.h.publicUrl}/oauth/discord/callback`);
     expect(green.status).toBe(0);
 
     const broken = await run({ DISCORD_TOKEN: undefined });

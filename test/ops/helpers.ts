@@ -4,8 +4,9 @@ import { openDatabase, type OpenDatabase } from '../../src/db/database.js';
 import { createLinkedAccountsRepository, type LinkedAccountsRepository, type NewLinkedAccount } from '../../src/db/linked-accounts.js';
 import { migrationsFolder } from '../../src/paths.js';
 import { SEED_USERS } from '../../fakes/anilist/index.js';
-import { TestBrowser, hrefOf } from '../support/browser.js';
+import { TestBrowser } from '../support/browser.js';
 import type { LinkHarness } from '../support/link-harness.js';
+import { fakeDiscordUser, walkLinkPages } from '../support/link-walk.js';
 
 export const DAY_MS = 24 * 60 * 60_000;
 
@@ -35,18 +36,16 @@ export function linkRow(discordUserId: string, tokenExpiresAt: Date, overrides: 
   };
 }
 
-/** A real link through the harness: /link start page → fake AniList approves → callback stores the sealed token. */
+/** A real link through the harness: /link start page → Discord sign-in → fake AniList approves → callback stores the sealed token. */
 export async function linkThroughAniList(h: LinkHarness, discordUserId = '300000000000000001', anilistUserId: number = SEED_USERS.alice.id) {
+  h.discordFake.addUser(fakeDiscordUser(discordUserId, 'mira', 'Mira'));
   const { pageUrl } = h.links.startLink({
     discordUser: { id: discordUserId, username: 'mira', displayName: 'Mira', avatarUrl: 'https://cdn.discordapp.com/embed/avatars/0.png' },
-    applicationId: '100000000000000001',
+    applicationId: h.discordFake.applicationId,
     interactionToken: `interaction-token-${Math.random()}`,
   });
-  const browser = new TestBrowser();
-  const start = await browser.get(pageUrl);
-  h.anilistFake.setLoggedInUser(anilistUserId);
-  const callbackUrl = await h.anilistFake.approve(hrefOf(start.body, 'Continue to AniList')!);
-  expect((await browser.get(callbackUrl)).status).toBe(303);
+  const done = await walkLinkPages({ discord: h.discordFake, anilist: h.anilistFake }, new TestBrowser(), pageUrl, { discordUserId, anilistUserId });
+  expect(done.url).toBe(`${h.publicUrl}/oauth/done`);
   const member = h.links.member(discordUserId);
   expect(member).toBeDefined();
   return member!;

@@ -2,10 +2,11 @@ import type { Client } from 'discord.js';
 import type { Command } from '../../commands/command.js';
 import { createClientGateway } from '../../src/bot/gateway.js';
 import { fakeUsers, startFakeDiscord, type FakeDiscord, type StartFakeDiscordOptions } from '../../fakes/discord/index.js';
-import { TestBrowser, hrefOf } from './browser.js';
+import { TestBrowser } from './browser.js';
 import { TEST_DISCORD_TOKEN } from './env.js';
 import { captureLogs } from './log-capture.js';
 import { startLinkHarness, type LinkHarness, type LinkHarnessOptions } from './link-harness.js';
+import { walkLinkPages } from './link-walk.js';
 
 export interface BotHarness extends LinkHarness {
   discord: FakeDiscord;
@@ -25,6 +26,7 @@ export async function startBotHarness(
   const links = await startLinkHarness({
     ...options,
     logs,
+    discord,
     // Also carries the /link reply edits to the fake Discord, as in production.
     rest: gateway.rest,
     env: { DISCORD_API_URL: discord.apiUrl, REGISTER_COMMANDS: 'true', ...options.env },
@@ -44,20 +46,15 @@ export async function startBotHarness(
 }
 
 /**
- * Links a fake Discord member to a seeded AniList user the way a member does it: /link, the start page, the fake
- * AniList's approve button, the callback. Throws when any step does not go as expected.
+ * Links a fake Discord member to a seeded AniList user the way a member does it: /link, the start page, signing in
+ * with Discord, the fake AniList's approve button, the callback. Throws when any step does not go as expected.
  */
 export async function linkMember(h: BotHarness, user: keyof typeof fakeUsers, anilistUserId: number): Promise<void> {
   const handle = h.discord.sendCommand({ name: 'link', user });
   const initial = await handle.waitForInitialResponse();
   const url = (initial.data as { components?: { components?: { url?: string }[] }[] } | undefined)?.components?.[0]?.components?.[0]?.url;
   if (!url) throw new Error('/link answered without a link button');
-  const browser = new TestBrowser();
-  const page = await browser.get(url);
-  h.anilistFake.setLoggedInUser(anilistUserId);
-  const continueUrl = hrefOf(page.body, 'Continue to AniList');
-  if (!continueUrl) throw new Error('the start page has no "Continue to AniList" link');
-  const callback = await browser.get(await h.anilistFake.approve(continueUrl));
-  if (callback.status !== 303) throw new Error(`the OAuth callback answered ${callback.status}`);
+  const done = await walkLinkPages({ discord: h.discord, anilist: h.anilistFake }, new TestBrowser(), url, { discordUserId: fakeUsers[user].id, anilistUserId });
+  if (done.status !== 200 || !done.url.endsWith('/oauth/done')) throw new Error(`linking ended on ${done.url} with ${done.status}`);
   if (h.links.member(fakeUsers[user].id)?.anilistUserId !== anilistUserId) throw new Error('the link was not stored');
 }

@@ -4,6 +4,11 @@
  */
 export class TestBrowser {
   private readonly cookies = new Map<string, Map<string, string>>();
+  /** Every cookie value ever set, including those cleared since (for secrets checks). */
+  private readonly everSet = new Set<string>();
+
+  /** `headers` go with every request, e.g. the X-Forwarded-For a reverse proxy would add for this browser. */
+  constructor(private readonly headers: Record<string, string> = {}) {}
 
   async get(url: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Headers; body: string; url: string }> {
     const target = new URL(url);
@@ -11,7 +16,7 @@ export class TestBrowser {
     const cookieHeader = jar ? [...jar].map(([name, value]) => `${name}=${value}`).join('; ') : '';
     const response = await fetch(target, {
       redirect: 'manual',
-      headers: { ...(cookieHeader ? { cookie: cookieHeader } : {}), ...headers },
+      headers: { ...this.headers, ...(cookieHeader ? { cookie: cookieHeader } : {}), ...headers },
     });
     this.store(target.host, response.headers.getSetCookie());
     return { status: response.status, headers: response.headers, body: await response.text(), url: target.toString() };
@@ -19,6 +24,11 @@ export class TestBrowser {
 
   cookie(host: string, name: string): string | undefined {
     return this.cookies.get(host)?.get(name);
+  }
+
+  /** Every cookie value any site ever set in this browser, cleared ones included. */
+  cookieValuesEverSet(): string[] {
+    return [...this.everSet];
   }
 
   cookieNames(host: string): string[] {
@@ -34,7 +44,10 @@ export class TestBrowser {
       const expired = attributes.some((attribute) => /^\s*max-age=0\s*$/i.test(attribute) || /^\s*expires=thu, 01 jan 1970/i.test(attribute));
       const jar = this.cookies.get(host) ?? new Map<string, string>();
       if (expired || value === '') jar.delete(name);
-      else jar.set(name, value);
+      else {
+        jar.set(name, value);
+        this.everSet.add(value);
+      }
       this.cookies.set(host, jar);
     }
   }

@@ -12,6 +12,7 @@ export function testEncryptionKey(): string {
 export function minimalEnv(overrides: Record<string, string | undefined> = {}): Record<string, string | undefined> {
   return {
     DISCORD_TOKEN: TEST_DISCORD_TOKEN,
+    DISCORD_CLIENT_SECRET: 'test-discord-client-secret',
     ANILIST_CLIENT_ID: '1234',
     ANILIST_CLIENT_SECRET: 'test-client-secret-value',
     PUBLIC_URL: 'http://127.0.0.1:3000',

@@ -10,8 +10,9 @@ import { openDatabase, type OpenDatabase } from '../../src/db/database.js';
 import type { InteractionReplies, LinkService } from '../../src/linking/link-service.js';
 import { migrationsFolder } from '../../src/paths.js';
 import { startFakeAniList, type FakeAniList, type FakeAniListOptions, DEFAULT_CLIENT_SECRET } from '../../fakes/anilist/index.js';
+import { DEFAULT_DISCORD_CLIENT_SECRET, startFakeDiscord, type FakeDiscord } from '../../fakes/discord/index.js';
 import { createTestClock, type TestClock } from './clock.js';
-import { minimalEnv } from './env.js';
+import { TEST_DISCORD_TOKEN, minimalEnv } from './env.js';
 import { captureLogs } from './log-capture.js';
 import { withFreePort } from './ports.js';
 
@@ -35,6 +36,11 @@ export interface LinkHarnessOptions {
   commands?: readonly Command[];
   /** Where the bot logs (default: a fresh capture). */
   logs?: ReturnType<typeof captureLogs>;
+  /**
+   * The fake Discord members sign in with (its OAuth2) and the bot's DMs go to (default: one started and closed by
+   * the harness, with its own clock).
+   */
+  discord?: FakeDiscord;
 }
 
 export interface LinkHarness {
@@ -43,6 +49,8 @@ export interface LinkHarness {
   config: Config;
   app: App;
   anilistFake: FakeAniList;
+  /** The fake Discord of the sign-in hop (and of the DMs). */
+  discordFake: FakeDiscord;
   anilist: AniListClient;
   limiter: RateLimiter;
   database: OpenDatabase;
@@ -72,6 +80,9 @@ export async function startLinkHarness(options: LinkHarnessOptions): Promise<Lin
 export async function startOnPort(options: LinkHarnessOptions, port: number): Promise<LinkHarness> {
   const publicUrl = `http://127.0.0.1:${port}`;
   const clock = createTestClock();
+  const ownsDiscord = options.discord === undefined;
+  const discordFake = options.discord ?? (await startFakeDiscord({ token: TEST_DISCORD_TOKEN, now: clock.nowMs }));
+  discordFake.oauth.addRedirectUri(`${publicUrl}/oauth/discord/callback`);
   const anilistFake = await startFakeAniList({ ...options.anilistFake, redirectUri: `${publicUrl}/oauth/callback`, now: clock.nowMs });
   const logs = options.logs ?? captureLogs();
   const databasePath = join(options.dir, 'anilink.sqlite');
@@ -85,6 +96,9 @@ export async function startOnPort(options: LinkHarnessOptions, port: number): Pr
       ANILIST_OAUTH_URL: anilistFake.oauthUrl,
       ANILIST_CLIENT_ID: anilistFake.clientId,
       ANILIST_CLIENT_SECRET: options.clientSecret ?? DEFAULT_CLIENT_SECRET,
+      DISCORD_API_URL: discordFake.apiUrl,
+      DISCORD_OAUTH_URL: discordFake.oauth.oauthUrl,
+      DISCORD_CLIENT_SECRET: DEFAULT_DISCORD_CLIENT_SECRET,
       METRICS: 'false',
       ...options.env,
     }),
@@ -103,7 +117,8 @@ export async function startOnPort(options: LinkHarnessOptions, port: number): Pr
     config,
     db: database,
     limiter,
-    rest: options.rest ?? new REST({ api: 'http://127.0.0.1:9' }),
+    // Direct messages (a moved link is announced) reach the fake Discord.
+    rest: options.rest ?? new REST({ api: discordFake.apiUrl, retries: 0 }).setToken(TEST_DISCORD_TOKEN),
     logger: logs.logger,
     clock: clock.now,
     gatewayStatus: () => 'test',
@@ -115,6 +130,7 @@ export async function startOnPort(options: LinkHarnessOptions, port: number): Pr
     limiter.close();
     await app.close();
     await anilistFake.close();
+    if (ownsDiscord) await discordFake.close();
     database.close();
   };
   try {
@@ -129,6 +145,7 @@ export async function startOnPort(options: LinkHarnessOptions, port: number): Pr
     config,
     app,
     anilistFake,
+    discordFake,
     anilist: app.anilist,
     limiter,
     database,

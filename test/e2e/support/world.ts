@@ -5,9 +5,17 @@
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import { DEFAULT_CLIENT_SECRET, startFakeAniList, type FakeAniList, type FakeAniListOptions } from '../../../fakes/anilist/index.js';
-import { startFakeDiscord, type FakeDiscord, type InteractionHandle, type StartFakeDiscordOptions } from '../../../fakes/discord/index.js';
-import { hrefOf, TestBrowser } from '../../support/browser.js';
+import {
+  DEFAULT_DISCORD_CLIENT_SECRET,
+  fakeUsers,
+  startFakeDiscord,
+  type FakeDiscord,
+  type InteractionHandle,
+  type StartFakeDiscordOptions,
+} from '../../../fakes/discord/index.js';
+import { TestBrowser } from '../../support/browser.js';
 import { TEST_DISCORD_TOKEN } from '../../support/env.js';
+import { walkLinkPages, type WalkAs, type WalkedPage } from '../../support/link-walk.js';
 import { allocatePublicUrl, describeOutput, e2eTempDir, freshEncryptionKey, startBot, type BotProcess } from './bot-process.js';
 
 export interface World {
@@ -32,11 +40,14 @@ export interface StartWorldOptions {
 export async function startWorld(options: StartWorldOptions = {}): Promise<World> {
   const { port, publicUrl } = await allocatePublicUrl();
   const discord = await startFakeDiscord({ token: TEST_DISCORD_TOKEN, ...options.discord });
+  discord.oauth.addRedirectUri(`${publicUrl}/oauth/discord/callback`);
   const anilist = await startFakeAniList({ ...options.anilist, redirectUri: `${publicUrl}/oauth/callback` });
   const dir = e2eTempDir();
   const env: Record<string, string> = {
     DISCORD_TOKEN: TEST_DISCORD_TOKEN,
     DISCORD_API_URL: discord.apiUrl,
+    DISCORD_OAUTH_URL: discord.oauth.oauthUrl,
+    DISCORD_CLIENT_SECRET: DEFAULT_DISCORD_CLIENT_SECRET,
     ANILIST_CLIENT_ID: anilist.clientId,
     ANILIST_CLIENT_SECRET: DEFAULT_CLIENT_SECRET,
     ANILIST_OAUTH_URL: anilist.oauthUrl,
@@ -61,7 +72,7 @@ export async function startWorld(options: StartWorldOptions = {}): Promise<World
     bot: undefined as unknown as BotProcess,
     dir,
     env,
-    secrets: new Set([TEST_DISCORD_TOKEN, DEFAULT_CLIENT_SECRET, env.TOKEN_ENCRYPTION_KEY!]),
+    secrets: new Set([TEST_DISCORD_TOKEN, DEFAULT_CLIENT_SECRET, DEFAULT_DISCORD_CLIENT_SECRET, env.TOKEN_ENCRYPTION_KEY!]),
     async restart() {
       const readyBefore = discord.readyCount;
       world.bot = startBot({ env, cwd: dir });
@@ -107,25 +118,33 @@ export async function runLinkCommand(world: World, user: 'alice' | 'bob' | 'caro
   return { handle, pageUrl };
 }
 
-/** The whole linking journey over HTTP (cookie-keeping client, no browser). */
+/**
+ * Walks the link pages in `browser` (start page, Discord sign-in, AniList approval, callbacks) and records every code,
+ * state and cookie met on the way as secrets.
+ */
+export async function walkAndRecord(world: World, browser: TestBrowser, pageUrl: string, as: WalkAs): Promise<WalkedPage> {
+  const walked = await walkLinkPages({ discord: world.discord, anilist: world.anilist }, browser, pageUrl, as);
+  for (const callback of walked.callbacks) {
+    for (const key of ['code', 'state']) {
+      const value = new URL(callback).searchParams.get(key);
+      if (value) world.secrets.add(value);
+    }
+  }
+  for (const value of browser.cookieValuesEverSet()) world.secrets.add(value);
+  return walked;
+}
+
+/** The whole linking journey over HTTP (cookie-keeping client, no browser): Discord sign-in, then AniList. */
 export async function linkOverHttp(world: World, user: 'alice' | 'bob' | 'carol' | 'dave', anilistUserId: number) {
   const { handle, pageUrl } = await runLinkCommand(world, user);
   const browser = new TestBrowser();
   const page = await browser.get(pageUrl);
   expect(page.status, describeOutput(world.bot)).toBe(200);
-  const authorizeUrl = hrefOf(page.body, 'Continue to AniList')!;
-  expect(authorizeUrl).toBeDefined();
-  world.anilist.setLoggedInUser(anilistUserId);
-  const callbackUrl = await world.anilist.approve(authorizeUrl);
-  const callback = new URL(callbackUrl);
-  world.secrets.add(callback.searchParams.get('code')!);
-  world.secrets.add(callback.searchParams.get('state')!);
-  const host = new URL(pageUrl).host;
-  for (const name of browser.cookieNames(host)) world.secrets.add(browser.cookie(host, name)!);
-  const redirect = await browser.get(callbackUrl);
-  expect(redirect.status, describeOutput(world.bot)).toBe(303);
-  const result = await browser.get(new URL(redirect.headers.get('location')!, callbackUrl).toString());
+  const result = await walkAndRecord(world, browser, pageUrl, { discordUserId: fakeUsers[user].id, anilistUserId });
+  expect(result.url, describeOutput(world.bot)).toBe(`${world.bot.publicUrl}/oauth/done`);
   expect(result.status).toBe(200);
+  // Both hops: Discord's callback, then AniList's.
+  expect(result.callbacks.map((url) => new URL(url).pathname)).toEqual(['/oauth/discord/callback', '/oauth/callback']);
   return { handle, pageUrl, page, result };
 }
 
@@ -135,6 +154,11 @@ export function expectNoSecretsInOutput(world: World, bots: BotProcess[] = [worl
   for (const request of world.discord.requests) {
     const token = /^\/(?:interactions\/\d+|webhooks\/\d+)\/([^/]+)/.exec(request.path)?.[1];
     if (token) world.secrets.add(token);
+    // The members' Discord tokens from the sign-in.
+    if (request.route === '/oauth2/token') {
+      const answer = request.response as { access_token?: string; refresh_token?: string } | undefined;
+      for (const value of [answer?.access_token, answer?.refresh_token]) if (value) world.secrets.add(value);
+    }
   }
   for (const bot of bots) {
     const output = bot.stdout() + bot.stderr();

@@ -34,7 +34,6 @@ function view(entries: MediaListEntry[], extra: Partial<ListPageView> = {}): Lis
     entries,
     scoreFormat: 'POINT_100',
     page: 1,
-    hiddenAdultCount: 0,
     truncated: false,
     withIncrementButtons: true,
     ...extra,

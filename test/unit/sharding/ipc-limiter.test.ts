@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AniListError, createRateLimiter, type RateLimiter, type RateLimitReport } from '../../../src/anilist/index.js';
 import { createIpcRateLimiter, rateLimitHeaders, serveRateLimiter, type IpcEndpoint } from '../../../src/sharding/ipc-limiter.js';
 import { startRounds } from '../../../src/sharding/manager.js';
+import { captureLogs } from '../../support/log-capture.js';
 
 /** Two ends of an in-memory IPC channel; delivery is asynchronous and JSON-cloned, like child_process IPC. */
 function channel(): { shard: IpcEndpoint; manager: IpcEndpoint; sent: unknown[] } {
@@ -207,6 +208,53 @@ describe('IPC rate limiter (shard side ↔ manager side)', () => {
       },
     });
     await expect(shard.schedule('k', () => Promise.resolve(1))).rejects.toMatchObject({ kind: 'busy' });
+  });
+});
+
+describe('the manager side of a forged or malformed IPC message', () => {
+  const settle = async () => {
+    for (let i = 0; i < 3; i += 1) await new Promise((resolve) => setImmediate(resolve));
+  };
+
+  it('a report pauses the shared budget no longer than AniList itself can (its one-minute timeout)', async () => {
+    const limiter = createRateLimiter({ perMinute: 30 });
+    const link = channel();
+    serveRateLimiter(limiter, link.manager);
+    link.shard.send({ _anilink: 'limiter', op: 'report', status: 429, headers: { 'retry-after': '300', 'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + 3600) } });
+    await settle();
+    const pausedFor = limiter.stats().pausedUntil! - Date.now();
+    expect(pausedFor).toBeGreaterThan(50_000);
+    expect(pausedFor).toBeLessThanOrEqual(60_000);
+    limiter.close();
+  });
+
+  it('malformed messages are logged and dropped, never thrown inside the listener', async () => {
+    const logs = captureLogs();
+    const reports: RateLimitReport[] = [];
+    const real = createRateLimiter({ perMinute: 30 });
+    const spy: RateLimiter = { ...real, report: (response) => (reports.push(response), real.report(response)) };
+    const link = channel();
+    serveRateLimiter(spy, link.manager, logs.logger);
+    const forged: unknown[] = [
+      { _anilink: 'limiter', op: 'report', status: 429, headers: null },
+      { _anilink: 'limiter', op: 'report', status: 'x', headers: {} },
+      { _anilink: 'limiter', op: 'report', status: 1e9, headers: {} },
+      { _anilink: 'limiter', op: 'report', status: 429, headers: { 'retry-after': 'soon' } },
+      { _anilink: 'limiter', op: 'report', status: 429, headers: { authorization: 'Bearer x' } },
+      { _anilink: 'limiter', op: 'schedule', id: 5, key: 'k' },
+      { _anilink: 'limiter', op: 'schedule', id: 'x'.repeat(10_000), key: 'k' },
+      { _anilink: 'limiter', op: 'cancel' },
+      { _anilink: 'limiter', op: 'explode' },
+      { _anilink: 'limiter' },
+    ];
+    for (const message of forged) link.shard.send(message);
+    await settle();
+    expect(reports).toEqual([]);
+    expect(real.stats()).toMatchObject({ pausedUntil: null, queued: 0, sent: 0 });
+    expect(link.sent).toHaveLength(forged.length);
+    const dropped = logs.lines().filter((line) => line.includes('dropped a malformed limiter message'));
+    expect(dropped).toHaveLength(forged.length);
+    real.close();
   });
 });
 
