@@ -3,6 +3,7 @@
  * it knows a member is in a server only from their own interactions there, and finds out they left from Discord's
  * member lookup (`GET /guilds/{guild}/members/{user}` answering 10007 Unknown Member).
  */
+import { setMaxListeners } from 'node:events';
 import { LRUCache } from 'lru-cache';
 import type { GuildMembersRepository } from '../db/guild-members.js';
 import type { LinkedMember, MemberDirectory } from '../linking/index.js';
@@ -115,6 +116,8 @@ export function createServerMembership({ repository, links, lookup, clock, logge
       if (stale.length === 0) return [...members];
       const toLookUp = stale.slice(0, check.maxLookups ?? DEFAULT_MAX_LOOKUPS);
       const signal = AbortSignal.timeout(check.budgetMs ?? DEFAULT_LOOKUP_BUDGET_MS);
+      // Every lookup in flight listens to it; more than Node's default ten is expected here, not a leak.
+      setMaxListeners(toLookUp.length + 10, signal);
       const presence = new Map<string, MemberPresence>();
       let next = 0;
       const worker = async () => {

@@ -1,7 +1,7 @@
 import type { Client } from 'discord.js';
 import type { Command } from '../../commands/command.js';
 import { createClientGateway } from '../../src/bot/gateway.js';
-import { fakeUsers, startFakeDiscord, type FakeDiscord, type StartFakeDiscordOptions } from '../../fakes/discord/index.js';
+import { fakeUsers, startFakeDiscord, type FakeDiscord, type FakeUserRef, type StartFakeDiscordOptions } from '../../fakes/discord/index.js';
 import { TestBrowser, hrefOf } from './browser.js';
 import { TEST_DISCORD_TOKEN } from './env.js';
 import { captureLogs } from './log-capture.js';
@@ -47,7 +47,7 @@ export async function startBotHarness(
  * Links a fake Discord member to a seeded AniList user the way a member does it: /link, the start page, the fake
  * AniList's approve button, the callback. Throws when any step does not go as expected.
  */
-export async function linkMember(h: BotHarness, user: keyof typeof fakeUsers, anilistUserId: number): Promise<void> {
+export async function linkMember(h: BotHarness, user: FakeUserRef, anilistUserId: number): Promise<void> {
   const handle = h.discord.sendCommand({ name: 'link', user });
   const initial = await handle.waitForInitialResponse();
   const url = (initial.data as { components?: { components?: { url?: string }[] }[] } | undefined)?.components?.[0]?.components?.[0]?.url;
@@ -59,5 +59,6 @@ export async function linkMember(h: BotHarness, user: keyof typeof fakeUsers, an
   if (!continueUrl) throw new Error('the start page has no "Continue to AniList" link');
   const callback = await browser.get(await h.anilistFake.approve(continueUrl));
   if (callback.status !== 303) throw new Error(`the OAuth callback answered ${callback.status}`);
-  if (h.links.member(fakeUsers[user].id)?.anilistUserId !== anilistUserId) throw new Error('the link was not stored');
+  const discordUserId = typeof user === 'string' ? fakeUsers[user].id : user.id;
+  if (h.links.member(discordUserId)?.anilistUserId !== anilistUserId) throw new Error('the link was not stored');
 }
