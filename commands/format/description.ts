@@ -1,5 +1,3 @@
-import { truncate } from './text.js';
-
 // AniList's descriptions use numeric references and this handful of names; anything else is left as written.
 const NAMED_ENTITIES: Record<string, string> = {
   amp: '&',
@@ -51,11 +49,12 @@ export function plainDescription(raw: string | null | undefined, max: number): s
 }
 
 function cutAtWord(text: string, max: number): string {
-  if (Array.from(text).length <= max) return text;
-  const cut = truncate(text, max);
-  const body = cut.slice(0, -1);
-  const lastSpace = body.search(/\s\S*$/);
-  return lastSpace > body.length / 2 ? `${body.slice(0, lastSpace).trimEnd()}…` : cut;
+  const chars = Array.from(text);
+  if (chars.length <= max) return text;
+  const head = chars.slice(0, max - 1).join('');
+  // Cut inside a word: back to the space before it, unless that would lose most of the text.
+  const lastSpace = /\s/.test(chars[max - 1] ?? ' ') ? head.length : head.search(/\s\S*$/);
+  return `${(lastSpace > head.length / 2 ? head.slice(0, lastSpace) : head).trimEnd()}…`;
 }
 
 function escapeFormatting(text: string): string {
