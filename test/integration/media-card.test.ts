@@ -232,6 +232,20 @@ describe('/anime in a server of 63 linked members', () => {
     expect(buttonsOf(carolsCard).map((b) => b.label)).toEqual(['+1', 'AniList']);
   });
 
+  it('shows an unlinked viewer the same card, with buttons that ask them to link first', async () => {
+    let davesCard!: DiscordMessage;
+    const requests = await aniListRequestsDuring(async () => {
+      davesCard = await card(anime('dave', FRIEREN));
+    });
+    expect(requests).toEqual([]);
+    expect(embedsOf(davesCard)[0]!.title).toBe('Sousou no Frieren'); // AniList's default for logged-out visitors
+    expect(serverLines(davesCard).some((line) => line.includes('(you)'))).toBe(false);
+    expect(JSON.stringify(embedsOf(davesCard))).not.toContain(fakeUsers.dave.id);
+    expect(buttonsOf(davesCard).map((b) => b.label)).toEqual(['Add to Planning', 'Set Watching', 'AniList']);
+    const press = h.discord.sendButton({ customId: button(davesCard, 'Add to Planning'), user: 'dave', message: davesCard });
+    expect((await press.waitForInitialResponse()).data).toMatchObject({ content: RUN_LINK_FIRST, flags: MessageFlags.Ephemeral });
+  });
+
   it('refreshes the cached view after the bot’s own /update of that title, without asking AniList again', async () => {
     const update = h.discord.sendCommand({ name: 'update', user: 'carol', options: [{ name: 'media', value: String(FRIEREN) }, { name: 'progress', value: 13 }] });
     await update.waitForEdit();
