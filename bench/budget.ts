@@ -41,7 +41,8 @@ interface UpdateShape {
 
 async function updateShape(): Promise<UpdateShape | undefined> {
   const { commands } = await import('../commands/index.js');
-  const update = commands.find((c) => c.definition.name === 'update');
+  const { isChatInputCommand } = await import('../commands/command.js');
+  const update = commands.filter(isChatInputCommand).find((c) => c.definition.name === 'update');
   if (!update?.autocomplete) return undefined;
   const options = ((update.definition as { options?: CommandOption[] }).options ?? []).filter((o) => o.type !== 1 && o.type !== 2);
   const focused = options.find((o) => o.autocomplete && o.type === 3) ?? options.find((o) => o.autocomplete);

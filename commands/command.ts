@@ -1,30 +1,42 @@
-import type {
-  AutocompleteInteraction,
-  ChatInputCommandInteraction,
-  MessageComponentInteraction,
-  RESTPostAPIChatInputApplicationCommandsJSONBody,
+import {
+  ApplicationCommandType,
+  type AutocompleteInteraction,
+  type ChatInputCommandInteraction,
+  type MessageComponentInteraction,
+  type RESTPostAPIChatInputApplicationCommandsJSONBody,
+  type RESTPostAPIContextMenuApplicationCommandsJSONBody,
+  type UserContextMenuCommandInteraction,
 } from 'discord.js';
 import type { AniListClient } from '../src/anilist/index.js';
 import type { LinkService } from '../src/linking/index.js';
 import type { Logger } from '../src/logger.js';
+import type { ServerMembership } from '../src/servers/membership.js';
+import { createServerViews, type ServerViews, type ServerViewsTuning } from './media/server-views.js';
 import { createKeystrokeTracker, type KeystrokeTracker } from './media/suggestions.js';
 
 /** The services commands use, built by the application (src/app.ts). */
 export interface CommandServices {
   links: LinkService;
   anilist: AniListClient;
+  /** Which linked members used the bot in which server (recorded by the dispatcher). */
+  membership: ServerMembership;
   clock: () => Date;
+  logger?: Logger | undefined;
+  /** Knobs of the per-bot state (tests). */
+  tuning?: { serverViews?: ServerViewsTuning | undefined } | undefined;
 }
 
 /** What commands may use: the services, plus the state commands keep per bot. */
 export interface CommandDeps extends CommandServices {
   /** The newest autocomplete keystroke of each member, so older ones waiting for AniList are abandoned. */
   keystrokes: KeystrokeTracker;
+  /** "Who in this server has this title", cached per server and title. */
+  serverViews: ServerViews;
 }
 
 /** The services commands share, plus any per-bot state they keep (never module-level: two bots in one process). */
 export function createCommandDeps(services: CommandServices): CommandDeps {
-  return { ...services, keystrokes: createKeystrokeTracker() };
+  return { ...services, keystrokes: createKeystrokeTracker(), serverViews: createServerViews(services, services.tuning?.serverViews) };
 }
 
 export interface CommandContext<I> {
@@ -42,13 +54,33 @@ type DeepReadonly<T> = T extends (infer E)[] ? readonly DeepReadonly<E>[] : T ex
  */
 export type CommandDefinition = DeepReadonly<RESTPostAPIChatInputApplicationCommandsJSONBody>;
 
-/** Declare commands with `satisfies Command`, so each keeps its literal definition. */
-export interface Command {
+/** A user context-menu command (right-click a member → Apps): a name, no description, no options. */
+export type UserCommandDefinition = DeepReadonly<RESTPostAPIContextMenuApplicationCommandsJSONBody> & { readonly type: ApplicationCommandType.User };
+
+/** A slash command. Declare it with `satisfies ChatInputCommand`, so it keeps its literal definition. */
+export interface ChatInputCommand {
   definition: CommandDefinition;
   execute(context: CommandContext<ChatInputCommandInteraction>): Promise<void>;
   autocomplete?(context: CommandContext<AutocompleteInteraction>): Promise<void>;
   /** Receives buttons whose custom_id starts with `${definition.name}:`. */
   handleComponent?(context: CommandContext<MessageComponentInteraction>): Promise<void>;
+}
+
+/** A user context-menu command. Declare it with `satisfies UserCommand`. */
+export interface UserCommand {
+  definition: UserCommandDefinition;
+  execute(context: CommandContext<UserContextMenuCommandInteraction>): Promise<void>;
+}
+
+/** Anything in the registry: Discord tells them apart by type, so a slash command and a menu may share a name. */
+export type Command = ChatInputCommand | UserCommand;
+
+export function isUserCommand(command: Command): command is UserCommand {
+  return command.definition.type === ApplicationCommandType.User;
+}
+
+export function isChatInputCommand(command: Command): command is ChatInputCommand {
+  return !isUserCommand(command);
 }
 
 /** Custom ids are `<command>:<action>:<args…>`, so the dispatcher can route a button to the command that issued it. */

@@ -1,5 +1,5 @@
 import { ActionRowBuilder, ApplicationCommandType, ButtonBuilder, ButtonStyle, MessageFlags, escapeMarkdown } from 'discord.js';
-import type { Command } from './command.js';
+import type { ChatInputCommand } from './command.js';
 
 export const link = {
   definition: { type: ApplicationCommandType.ChatInput, name: 'link', description: 'Link your AniList account to your Discord account' },
@@ -32,4 +32,4 @@ export const link = {
       flags: MessageFlags.Ephemeral,
     });
   },
-} satisfies Command;
+} satisfies ChatInputCommand;

@@ -4,7 +4,7 @@ import { UNEXPECTED_ERROR_MESSAGE, UserFacingError } from '../src/user-facing-er
 import { acknowledgeWhile } from './acknowledge.js';
 import { callAniList } from './anilist-call.js';
 import { isNsfwChannel } from './channel-nsfw.js';
-import type { Command, CommandContext } from './command.js';
+import type { ChatInputCommand, CommandContext } from './command.js';
 import { LIST_STATUS_CHOICES, formatProgress, statusLabel, totalUnits, unitName } from './format/media.js';
 import { safeLabel } from './format/text.js';
 import { loadList, resolveListAccess, type ListRequest, type LoadedList } from './list-data.js';
@@ -69,7 +69,7 @@ export const list = {
     if (id.action === 'page') await showPage(context, id);
     else await incrementProgress(context, id);
   },
-} satisfies Command;
+} satisfies ChatInputCommand;
 
 function pageMessage(request: ListRequest, loaded: LoadedList, page: number, notice?: string) {
   const isOwnCurrent = request.callerId === request.ownerId && request.status === 'CURRENT';

@@ -1,5 +1,5 @@
 import { ApplicationCommandType, MessageFlags, escapeMarkdown } from 'discord.js';
-import type { Command } from './command.js';
+import type { ChatInputCommand } from './command.js';
 
 export const ANILIST_APPS_SETTINGS_URL = 'https://anilist.co/settings/apps';
 
@@ -16,4 +16,4 @@ export const unlink = {
       flags: MessageFlags.Ephemeral,
     });
   },
-} satisfies Command;
+} satisfies ChatInputCommand;

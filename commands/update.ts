@@ -5,7 +5,7 @@ import { UserFacingError } from '../src/user-facing-error.js';
 import { acknowledgeWhile } from './acknowledge.js';
 import { callAniList } from './anilist-call.js';
 import { isNsfwChannel } from './channel-nsfw.js';
-import type { Command, CommandDeps } from './command.js';
+import type { ChatInputCommand, CommandDeps } from './command.js';
 import { ANILIST_BLUE, LIST_STATUS_CHOICES, displayTitle, formatProgress, statusLabel, totalUnits, unitName } from './format/media.js';
 import { checkScore, formatScore, scoreFormatName, toScoreFormat } from './format/score.js';
 import { truncate } from './format/text.js';
@@ -83,6 +83,8 @@ export const update = {
     }
 
     const saved = await callAniList(member, () => deps.anilist.saveMediaListEntry({ mediaId, ...changes }, { key: member.discordUserId, token: member.token() }));
+    // Cards of this title show the change at once instead of after their cache expires.
+    deps.serverViews.recordWrite(member, mediaId, saved);
     const savedMedia = saved.media ?? media;
     const checkedFormat = toScoreFormat(member.scoreFormat);
     const reportedFormat = saved.user?.mediaListOptions?.scoreFormat;
@@ -130,7 +132,7 @@ export const update = {
     }
     await interaction.respond(choices);
   },
-} satisfies Command;
+} satisfies ChatInputCommand;
 
 interface EntryChanges {
   progress?: number;

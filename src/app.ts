@@ -12,13 +12,16 @@ import type { REST } from 'discord.js';
 import type { FastifyInstance } from 'fastify';
 import { createCommandDeps, type Command } from '../commands/command.js';
 import { commands as registry } from '../commands/index.js';
+import type { ServerViewsTuning } from '../commands/media/server-views.js';
 import { createAniListClient, type AniListClient, type AniListClientOptions, type RateLimiter } from './anilist/index.js';
 import { createInteractionDispatcher, type InteractionDispatcher } from './bot/dispatcher.js';
 import { createInteractionReplies } from './bot/interaction-replies.js';
+import { createMemberLookup } from './bot/member-lookup.js';
 import { registerCommands } from './bot/register-commands.js';
 import type { Config } from './config.js';
 import { createTokenVault } from './crypto/vault.js';
 import type { OpenDatabase } from './db/database.js';
+import { createGuildMembersRepository } from './db/guild-members.js';
 import { createLinkRequestsRepository } from './db/link-requests.js';
 import { createLinkedAccountsRepository } from './db/linked-accounts.js';
 import { createDirectMessages } from './expiry/direct-messages.js';
@@ -32,6 +35,7 @@ import type { Logger } from './logger.js';
 import { buildMetricsServer } from './metrics/http.js';
 import { createMetrics, type Metrics } from './metrics/metrics.js';
 import { projectRoot } from './paths.js';
+import { createServerMembership, type ServerMembership, type ServerMembershipTuning } from './servers/membership.js';
 
 const PURGE_INTERVAL_MS = 10 * 60_000;
 
@@ -63,11 +67,15 @@ export interface AppTuning {
   httpRateLimit?: ServerDeps['rateLimit'];
   /** Replaces the Discord webhook edits of /link replies (tests record them instead). */
   replies?: InteractionReplies;
+  membership?: ServerMembershipTuning;
+  serverViews?: ServerViewsTuning;
 }
 
 export interface App {
   readonly links: LinkService;
   readonly anilist: AniListClient;
+  /** Which linked members used the bot in which server. */
+  readonly membership: ServerMembership;
   readonly dispatch: InteractionDispatcher;
   readonly commands: readonly Command[];
   /** The public web server (not listening yet); absent in a shard. */
@@ -159,17 +167,30 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     },
   });
 
+  const membership = createServerMembership({
+    repository: createGuildMembersRepository(db.db),
+    links,
+    lookup: createMemberLookup(rest, logger.child({ component: 'membership' })),
+    clock,
+    logger: logger.child({ component: 'membership' }),
+    tuning: deps.tuning?.membership,
+  });
+
   const dispatch = createInteractionDispatcher({
     commands,
-    deps: createCommandDeps({ links, anilist, clock }),
+    deps: createCommandDeps({ links, anilist, membership, clock, logger: logger.child({ component: 'commands' }), tuning: { serverViews: deps.tuning?.serverViews } }),
     logger: logger.child({ component: 'bot' }),
     observer: metrics?.interactions,
+    // Every interaction in a server proves the member is in it: the only member list a bot without the
+    // privileged intent has.
+    onGuildInteraction: (guildId, discordUserId) => membership.recordSeen(guildId, discordUserId),
   });
 
   if (!isMain) {
     return {
       links,
       anilist,
+      membership,
       dispatch,
       commands,
       server: undefined,
@@ -216,6 +237,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   return {
     links,
     anilist,
+    membership,
     dispatch,
     commands,
     server,

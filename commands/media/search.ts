@@ -1,11 +1,11 @@
 import type { ApplicationCommandOptionChoiceData } from 'discord.js';
-import type { MediaListEntry, MediaSearchResult } from '../../src/anilist/index.js';
+import type { MediaListEntry, MediaSearchResult, MediaType } from '../../src/anilist/index.js';
 import type { LinkedMember } from '../../src/linking/index.js';
 import { callAniList } from '../anilist-call.js';
 import type { CommandDeps } from '../command.js';
 import { allTitles } from '../format/media.js';
 import { mergeChoices } from './choices.js';
-import { loadOwnEntries, matchOwnEntries } from './own-entries.js';
+import { loadOwnEntries, matchOwnEntries, peekOwnEntries } from './own-entries.js';
 import { isExactTitle, mediaIdFromOption, normalizeQuery } from './query.js';
 
 /** One page size for every search, so autocomplete and the commands share cache entries. */
@@ -16,11 +16,13 @@ export interface TitleSearch {
   readonly memberId: string;
   readonly nsfwAllowed: boolean;
   readonly signal?: AbortSignal | undefined;
+  /** Only anime or only manga; both when omitted. */
+  readonly type?: MediaType | undefined;
 }
 
 /** AniList's title search, without a token (results are shared), leaving out 18+ titles unless allowed. */
-export function searchTitles(deps: Pick<CommandDeps, 'anilist'>, query: string, { memberId, nsfwAllowed, signal }: TitleSearch): Promise<readonly MediaSearchResult[]> {
-  return deps.anilist.searchMedia({ search: query, isAdult: nsfwAllowed ? null : false, perPage: SEARCH_PAGE_SIZE }, { key: memberId, signal });
+export function searchTitles(deps: Pick<CommandDeps, 'anilist'>, query: string, { memberId, nsfwAllowed, signal, type }: TitleSearch): Promise<readonly MediaSearchResult[]> {
+  return deps.anilist.searchMedia({ search: query, type, isAdult: nsfwAllowed ? null : false, perPage: SEARCH_PAGE_SIZE }, { key: memberId, signal });
 }
 
 export type FreeTextResolution =
@@ -41,6 +43,23 @@ export async function resolveMediaText(deps: CommandDeps, member: LinkedMember, 
     callAniList(member, () => searchTitles(deps, query, { memberId: member.discordUserId, nsfwAllowed })),
   ]);
   return resolveFreeText(query, own, found, nsfwAllowed, member.titleLanguage);
+}
+
+/**
+ * A title option's text, for commands anyone may run (/anime, /manga): a picked suggestion is its id; free text is
+ * resolved by one title search, with the member's own entries only from lists already cached (never loaded).
+ */
+export async function resolveTitleText(
+  deps: CommandDeps,
+  { memberId, text, nsfwAllowed, type }: { memberId: string; text: string; nsfwAllowed: boolean; type: MediaType },
+): Promise<FreeTextResolution> {
+  const picked = mediaIdFromOption(text);
+  if (picked !== undefined) return { kind: 'found', mediaId: picked };
+  const query = normalizeQuery(text);
+  const member = deps.links.usableMember(memberId);
+  const own = member ? peekOwnEntries(deps, member).filter((entry) => entry.media?.type === type) : [];
+  const found = await callAniList(undefined, () => searchTitles(deps, query, { memberId, nsfwAllowed, type }));
+  return resolveFreeText(query, own, found, nsfwAllowed, member?.titleLanguage);
 }
 
 /**

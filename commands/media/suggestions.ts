@@ -1,6 +1,8 @@
-import type { ApplicationCommandOptionChoiceData } from 'discord.js';
+import type { ApplicationCommandOptionChoiceData, AutocompleteInteraction } from 'discord.js';
+import type { MediaType } from '../../src/anilist/index.js';
 import type { Logger } from '../../src/logger.js';
-import type { CommandDeps } from '../command.js';
+import { isNsfwChannel } from '../channel-nsfw.js';
+import type { CommandContext, CommandDeps } from '../command.js';
 import { mergeChoices } from './choices.js';
 import { matchOwnEntries, peekOwnEntries } from './own-entries.js';
 import { MEDIA_TEXT_MAX, MIN_SEARCH_LENGTH, normalizeQuery } from './query.js';
@@ -44,6 +46,8 @@ export interface MediaKeystroke {
   /** What the member typed so far in the media option. */
   readonly text: string;
   readonly nsfwAllowed: boolean;
+  /** Only anime or only manga (own entries and search results); both when omitted. */
+  readonly type?: MediaType | undefined;
 }
 
 /**
@@ -51,19 +55,36 @@ export interface MediaKeystroke {
  * /list or /update; loading two whole lists for a keystroke would spend the budget every member shares), then
  * AniList's search, if it answers within the autocomplete budget.
  */
-export async function suggestMedia(deps: CommandDeps, { memberId, text, nsfwAllowed }: MediaKeystroke, log: Logger): Promise<ApplicationCommandOptionChoiceData<string>[]> {
+export async function suggestMedia(deps: CommandDeps, { memberId, text, nsfwAllowed, type }: MediaKeystroke, log: Logger): Promise<ApplicationCommandOptionChoiceData<string>[]> {
   const query = normalizeQuery(text).slice(0, MEDIA_TEXT_MAX);
   const member = deps.links.usableMember(memberId);
-  const own = member ? matchOwnEntries(peekOwnEntries(deps, member), query, nsfwAllowed) : [];
+  const ownLists = member ? peekOwnEntries(deps, member) : [];
+  const own = matchOwnEntries(type === undefined ? ownLists : ownLists.filter((entry) => entry.media?.type === type), query, nsfwAllowed);
   if (query.length < MIN_SEARCH_LENGTH) return mergeChoices(own, [], nsfwAllowed, member?.titleLanguage);
 
   const keystroke = deps.keystrokes.begin(memberId);
   try {
-    const found = await settleWithin(searchTitles(deps, query, { memberId, nsfwAllowed, signal: keystroke.signal }), AUTOCOMPLETE_BUDGET_MS, log);
+    const found = await settleWithin(searchTitles(deps, query, { memberId, nsfwAllowed, type, signal: keystroke.signal }), AUTOCOMPLETE_BUDGET_MS, log);
     return mergeChoices(own, found ?? [], nsfwAllowed, member?.titleLanguage);
   } finally {
     keystroke.end();
   }
+}
+
+/**
+ * Answers a title option's autocomplete (/anime, /manga): always, and fast; any failure means "no suggestions".
+ */
+export async function answerTitleAutocomplete({ interaction, deps, log }: CommandContext<AutocompleteInteraction>, option: string, type: MediaType): Promise<void> {
+  let choices: ApplicationCommandOptionChoiceData<string>[] = [];
+  try {
+    const focused = interaction.options.getFocused(true);
+    if (focused.name === option) {
+      choices = await suggestMedia(deps, { memberId: interaction.user.id, text: String(focused.value), nsfwAllowed: isNsfwChannel(interaction), type }, log);
+    }
+  } catch (error) {
+    log.warn({ err: error }, 'title autocomplete failed; answering with no suggestions');
+  }
+  await interaction.respond(choices);
 }
 
 /**

@@ -340,6 +340,7 @@ function filterEntries(ctx: GqlContext, candidates: Iterable<FakeMediaListEntry>
   const mediaId = int(args.mediaId);
   const mediaIdIn = arr<number>(args.mediaId_in);
   const mediaIdNotIn = arr<number>(args.mediaId_not_in);
+  const userIdIn = arr<number>(args.userId_in);
   const notesLike = str(args.notes_like) ?? str(args.notes);
   const out: FakeMediaListEntry[] = [];
   for (const e of candidates) {
@@ -352,6 +353,7 @@ function filterEntries(ctx: GqlContext, candidates: Iterable<FakeMediaListEntry>
     if (mediaId !== undefined && e.mediaId !== mediaId) continue;
     if (mediaIdIn && !mediaIdIn.includes(e.mediaId)) continue;
     if (mediaIdNotIn?.includes(e.mediaId)) continue;
+    if (userIdIn && !userIdIn.includes(e.userId)) continue;
     if (notesLike !== undefined && !(e.notes ?? '').toLowerCase().includes(notesLike.toLowerCase())) continue;
     out.push(e);
   }
@@ -654,7 +656,9 @@ function attachResolvers(schema: GraphQLSchema): void {
         const user = resolveUserArg(ctx, args);
         if (!user || !canSeeUser(ctx, user)) throw notFound();
         candidates = ctx.store.entriesOf(user.id);
-      } else if (args.mediaId !== undefined || args.mediaId_in !== undefined || args.id !== undefined) {
+      } else if (args.mediaId !== undefined || args.mediaId_in !== undefined || args.id !== undefined || args.userId_in !== undefined) {
+        // With userId_in, entries of private profiles and private entries drop out silently (filterEntries),
+        // as they do for a logged-out visitor on AniList; only the owner's own token sees them.
         candidates = [...ctx.store.entries.values()];
         const id = int(args.id);
         if (id !== undefined) candidates = candidates.filter((e) => e.id === id);
@@ -722,6 +726,30 @@ function attachResolvers(schema: GraphQLSchema): void {
     isFavouriteBlocked: () => false,
     mediaListEntry: (m, _a, ctx) => (ctx.viewer ? (ctx.store.findEntry(ctx.viewer.id, (m as FakeMedia).id) ?? null) : null),
     seasonYear: (m) => (m as FakeMedia).seasonYear,
+    season: (m) => (m as FakeMedia).season ?? null,
+    startDate: (m) => ({ year: (m as FakeMedia).seasonYear, month: null, day: null }),
+    studios: (m, args) => {
+      const studios = ((m as FakeMedia).studios ?? []).filter((s) => args.isMain === undefined || args.isMain === null || s.isMain === args.isMain);
+      const nodes = studios.map((s) => ({ id: s.id, name: s.name, isAnimationStudio: true, siteUrl: `https://anilist.co/studio/${s.id}`, isFavourite: false, favourites: 0 }));
+      return { nodes, edges: nodes.map((node, i) => ({ node, id: node.id, isMain: studios[i]!.isMain, favouriteOrder: null })), pageInfo: null };
+    },
+    staff: (m, args) => {
+      const perPage = Math.min(25, Math.max(1, int(args.perPage) ?? 25));
+      const page = Math.max(1, int(args.page) ?? 1);
+      const credits = ((m as FakeMedia).staff ?? []).slice((page - 1) * perPage, page * perPage);
+      const staffNode = (c: { id: number; name: string }) => {
+        const [first = '', ...rest] = c.name.split(' ');
+        return { id: c.id, name: { first, last: rest.join(' ') || null, full: c.name, native: null, userPreferred: c.name, alternative: [] }, siteUrl: `https://anilist.co/staff/${c.id}`, isFavourite: false, isFavouriteBlocked: false };
+      };
+      const nodes = credits.map(staffNode);
+      return { nodes, edges: credits.map((c, i) => ({ node: nodes[i], id: c.id, role: c.role, favouriteOrder: null })), pageInfo: null };
+    },
+    nextAiringEpisode: (m, _a, ctx) => {
+      const media = m as FakeMedia;
+      if (media.status !== 'RELEASING' || media.type !== 'ANIME' || media.nextEpisode === undefined || media.nextEpisode === null) return null;
+      const timeUntilAiring = 3 * 86_400 + (media.id % 24) * 3_600;
+      return { id: media.id * 10_000 + media.nextEpisode, airingAt: nowS(ctx) + timeUntilAiring, timeUntilAiring, episode: media.nextEpisode, mediaId: media.id, media };
+    },
   });
 
   setResolvers(schema, 'MediaTitle', {

@@ -117,14 +117,18 @@ interface MediaSpec {
   genres?: string[];
   year?: number | null;
   color?: string | null;
+  season?: FakeMedia['season'];
+  studios?: string[];
+  staff?: [name: string, role: string][];
+  nextEpisode?: number;
 }
 
 const MEDIA_SPECS: MediaSpec[] = [
-  { key: 'frieren', romaji: 'Sousou no Frieren', english: "Frieren: Beyond Journey's End", native: '葬送のフリーレン', format: 'TV', status: 'FINISHED', episodes: 28, duration: 24, averageScore: 91, popularity: 500000, genres: ['Adventure', 'Drama', 'Fantasy'], year: 2023, color: '#a1e45d' },
+  { key: 'frieren', romaji: 'Sousou no Frieren', english: "Frieren: Beyond Journey's End", native: '葬送のフリーレン', format: 'TV', status: 'FINISHED', episodes: 28, duration: 24, averageScore: 91, popularity: 500000, genres: ['Adventure', 'Drama', 'Fantasy'], year: 2023, color: '#a1e45d', season: 'FALL', studios: ['MADHOUSE'], staff: [['Kanehito Yamada', 'Original Story'], ['Tsukasa Abe', 'Original Character Design'], ['Keiichirou Saitou', 'Director']] },
   { key: 'aot', romaji: 'Shingeki no Kyojin', english: 'Attack on Titan', native: '進撃の巨人', format: 'TV', status: 'FINISHED', episodes: 25, duration: 24, averageScore: 84, popularity: 900000, synonyms: ['AoT', 'SnK'], genres: ['Action', 'Drama'], year: 2013 },
   { key: 'yourName', romaji: 'Kimi no Na wa.', english: 'Your Name.', native: '君の名は。', format: 'MOVIE', status: 'FINISHED', episodes: 1, duration: 106, averageScore: 85, popularity: 700000, genres: ['Romance', 'Drama'], year: 2016 },
-  { key: 'onePiece', romaji: 'ONE PIECE', english: 'ONE PIECE', native: 'ONE PIECE', format: 'TV', status: 'RELEASING', episodes: null, duration: 24, averageScore: 88, popularity: 600000, genres: ['Action', 'Adventure'], year: 1999 },
-  { key: 'apothecary', romaji: 'Kusuriya no Hitorigoto', english: 'The Apothecary Diaries', native: '薬屋のひとりごと', format: 'TV', status: 'RELEASING', episodes: null, duration: 24, averageScore: 88, popularity: 300000, genres: ['Drama', 'Mystery'], year: 2023 },
+  { key: 'onePiece', romaji: 'ONE PIECE', english: 'ONE PIECE', native: 'ONE PIECE', format: 'TV', status: 'RELEASING', episodes: null, duration: 24, averageScore: 88, popularity: 600000, genres: ['Action', 'Adventure'], year: 1999, season: 'FALL', studios: ['Toei Animation'], nextEpisode: 1100 },
+  { key: 'apothecary', romaji: 'Kusuriya no Hitorigoto', english: 'The Apothecary Diaries', native: '薬屋のひとりごと', format: 'TV', status: 'RELEASING', episodes: null, duration: 24, averageScore: 88, popularity: 300000, genres: ['Drama', 'Mystery'], year: 2023, season: 'FALL', studios: ['TOHO animation STUDIO', 'OLM'], nextEpisode: 13 },
   { key: 'hoshizora', romaji: 'Hoshizora no Kanata', english: null, native: '星空の彼方', format: 'TV', status: 'FINISHED', episodes: 12, duration: 24, averageScore: 70, popularity: 12000, genres: ['Sci-Fi'], year: 2021 },
   { key: 'kagebousha', romaji: 'Kagebousha Monogatari', english: null, native: null, format: 'ONA', status: 'FINISHED', episodes: 6, duration: 12, averageScore: null, popularity: 800, genres: ['Mystery'], year: 2020 },
   { key: 'longTitle', romaji: LONG_ROMAJI, english: LONG_ENGLISH, native: '異世界に転生した俺が最強の魔法使いになったけど何故か毎日小さな喫茶店でコーヒーを淹れて暮らしているので誰も信じてくれない件について詳しく説明しますがまだ終わらない物語第二章完結編', format: 'TV', status: 'FINISHED', episodes: 12, duration: 24, averageScore: 61, popularity: 40000, genres: ['Comedy', 'Fantasy'], year: 2024 },
@@ -140,7 +144,7 @@ const MEDIA_SPECS: MediaSpec[] = [
   { key: 'ovaShort', romaji: 'Chiisana Tabi', english: null, native: '小さな旅', format: 'OVA', status: 'FINISHED', episodes: 1, duration: 30, averageScore: 65, popularity: 900, genres: ['Adventure'], year: 2010 },
   { key: 'onaSeries', romaji: 'Net no Mukou', english: 'Beyond the Net', native: 'ネットの向こう', format: 'ONA', status: 'CANCELLED', episodes: 10, duration: 8, averageScore: 58, popularity: 1500, genres: ['Comedy'], year: 2018 },
   { key: 'bocchi', romaji: 'Bocchi the Rock!', english: 'BOCCHI THE ROCK!', native: 'ぼっち・ざ・ろっく！', format: 'TV', status: 'FINISHED', episodes: 12, duration: 23, averageScore: 88, popularity: 420000, genres: ['Comedy', 'Music'], year: 2022 },
-  { key: 'berserk', romaji: 'Berserk', english: 'Berserk', native: 'ベルセルク', format: 'MANGA', status: 'RELEASING', chapters: null, volumes: null, averageScore: 93, popularity: 200000, genres: ['Action', 'Drama'], year: 1989 },
+  { key: 'berserk', romaji: 'Berserk', english: 'Berserk', native: 'ベルセルク', format: 'MANGA', status: 'RELEASING', chapters: null, volumes: null, averageScore: 93, popularity: 200000, genres: ['Action', 'Drama'], year: 1989, staff: [['Kentarou Miura', 'Story & Art'], ['Kouji Mori', 'Story']] },
   { key: 'yotsuba', romaji: 'Yotsuba to!', english: 'Yotsuba&!', native: 'よつばと！', format: 'MANGA', status: 'RELEASING', chapters: null, volumes: null, averageScore: 89, popularity: 60000, genres: ['Comedy'], year: 2003 },
   { key: 'punpun', romaji: 'Oyasumi Punpun', english: 'Goodnight Punpun', native: 'おやすみプンプン', format: 'MANGA', status: 'FINISHED', chapters: 147, volumes: 13, averageScore: 85, popularity: 110000, genres: ['Drama'], year: 2007 },
   { key: 'chainsawMan', romaji: 'Chainsaw Man', english: 'Chainsaw Man', native: 'チェンソーマン', format: 'MANGA', status: 'RELEASING', chapters: null, volumes: null, averageScore: 86, popularity: 150000, genres: ['Action'], year: 2018 },
@@ -149,7 +153,7 @@ const MEDIA_SPECS: MediaSpec[] = [
   { key: 'hanaNoUta', romaji: 'Hana no Uta', english: null, native: '花の歌', format: 'MANGA', status: 'FINISHED', chapters: 24, volumes: 4, averageScore: 72, popularity: 2500, genres: ['Romance'], year: 2016 },
   { key: 'oneShot', romaji: 'Ichido Kiri', english: 'Just Once', native: '一度きり', format: 'ONE_SHOT', status: 'FINISHED', chapters: 1, volumes: 1, averageScore: 68, popularity: 700, genres: ['Drama'], year: 2020 },
   { key: 'lightNovel', romaji: 'Hoshi no Shosetsu', english: 'Novel of Stars', native: '星の小説', format: 'NOVEL', status: 'RELEASING', chapters: null, volumes: 5, averageScore: 71, popularity: 4000, genres: ['Fantasy'], year: 2019 },
-  { key: 'frierenManga', romaji: 'Sousou no Frieren', english: "Frieren: Beyond Journey's End", native: '葬送のフリーレン', format: 'MANGA', status: 'RELEASING', chapters: null, volumes: null, averageScore: 89, popularity: 80000, genres: ['Adventure', 'Fantasy'], year: 2020 },
+  { key: 'frierenManga', romaji: 'Sousou no Frieren', english: "Frieren: Beyond Journey's End", native: '葬送のフリーレン', format: 'MANGA', status: 'RELEASING', chapters: null, volumes: null, averageScore: 89, popularity: 80000, genres: ['Adventure', 'Fantasy'], year: 2020, staff: [['Kanehito Yamada', 'Story'], ['Tsukasa Abe', 'Art'], ['Some Editor', 'Editing']] },
   { key: 'hunter', romaji: 'HUNTER×HUNTER', english: 'Hunter x Hunter', native: 'HUNTER×HUNTER', format: 'MANGA', status: 'HIATUS', chapters: null, volumes: 38, averageScore: 88, popularity: 120000, genres: ['Action', 'Adventure'], year: 1998 },
   { key: 'aotManga', romaji: 'Shingeki no Kyojin', english: 'Attack on Titan', native: '進撃の巨人', format: 'MANGA', status: 'FINISHED', chapters: 141, volumes: 34, averageScore: 84, popularity: 140000, genres: ['Action', 'Drama'], year: 2009 },
 ];
@@ -190,6 +194,10 @@ function buildMedia(): FakeMedia[] {
       bannerImage: null,
       countryOfOrigin: 'JP',
       seasonYear: s.year ?? null,
+      ...(s.season ? { season: s.season } : {}),
+      ...(s.studios ? { studios: s.studios.map((name, i) => ({ id: ref.id * 10 + i, name, isMain: true })) } : {}),
+      ...(s.staff ? { staff: s.staff.map(([name, role], i) => ({ id: ref.id * 10 + i, name, role })) } : {}),
+      ...(s.nextEpisode !== undefined ? { nextEpisode: s.nextEpisode } : {}),
     };
   });
   for (let i = 0; i < FILLER_MEDIA_COUNT; i++) {

@@ -75,6 +75,17 @@ export interface FakeMedia {
   bannerImage: string | null;
   countryOfOrigin: string;
   seasonYear: number | null;
+  /** Media.season; absent means null. */
+  season?: 'WINTER' | 'SPRING' | 'SUMMER' | 'FALL' | null;
+  /** Media.studios (anime); absent means none. */
+  studios?: { id: number; name: string; isMain: boolean }[];
+  /** Media.staff credits; absent means none. */
+  staff?: { id: number; name: string; role: string }[];
+  /**
+   * RELEASING anime: the number of the next episode. Media.nextAiringEpisode then airs it 3 days and (id % 24)
+   * hours after the fake's current time, so it is always in the future.
+   */
+  nextEpisode?: number | null;
 }
 
 export interface FakeMediaListEntry {

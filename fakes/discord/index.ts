@@ -62,6 +62,7 @@ import type {
   SendCommandOptions,
   SendComponentOptions,
   SendModalSubmitOptions,
+  SendUserCommandOptions,
   StartFakeDiscordOptions,
 } from './types.js';
 import { ChangeNotifier } from './waiter.js';
@@ -214,6 +215,8 @@ export interface FakeDiscord {
   sendButton(opts: SendComponentOptions): InteractionHandle;
   sendSelect(opts: SendComponentOptions & { values: string[] }): InteractionHandle;
   sendModalSubmit(opts: SendModalSubmitOptions): InteractionHandle;
+  /** A user context-menu command (right-click a member → Apps) aimed at `target`. */
+  sendUserCommand(opts: SendUserCommandOptions): InteractionHandle;
   /** Look up an interaction handle by id. */
   interaction(id: string): InteractionHandle | undefined;
   /** Simulate a user who does not accept DMs from the bot (POST /channels/{dm}/messages → 403 50007). */
@@ -223,7 +226,16 @@ export interface FakeDiscord {
    * without Send Messages so posting there answers 403 50013. Sends CHANNEL_UPDATE with the new overwrite.
    */
   setBotChannelPermissions(channelId: string, permissions: string | null): void;
+  /** A user the fake knows from now on (a member of every guild, like the users known at start). */
   addUser(user: FakeUser): void;
+  /**
+   * Guild membership, as `GET /guilds/{guild}/members/{user}` answers it (10007 Unknown Member for non-members).
+   * Every user known at start (and added with addUser) is a member of every guild; a user who interacts in a guild
+   * becomes a member of it.
+   */
+  removeMember(guildId: string, userId: string): void;
+  addMember(guildId: string, userId: string): void;
+  isMember(guildId: string, userId: string): boolean;
   /** A stored message by id (current state). */
   message(id: string): DiscordMessage | undefined;
   /** Wait until a REST request matching `predicate` was answered. */
@@ -281,6 +293,12 @@ export async function startFakeDiscord(options: StartFakeDiscordOptions = {}): P
   const handles = new Map<string, InteractionHandle>();
   const users = new Map<string, FakeUser>();
   for (const u of [...Object.values(fakeUsers), ...(options.extraUsers ?? []), botUser]) users.set(u.id, u);
+  const guildMembers = new Map<string, Set<string>>(guilds.map((g) => [g.id, new Set(users.keys())]));
+  const membersOf = (guildId: string): Set<string> => {
+    let members = guildMembers.get(guildId);
+    if (!members) guildMembers.set(guildId, (members = new Set()));
+    return members;
+  };
   const dmChannels = new Map<string, DmChannel>(); // by user id
   const closedDms = new Set<string>(options.closedDms ?? []);
   const rateLimiter = new FakeRateLimiter(options.rateLimits === false ? { enabled: false } : options.rateLimits);
@@ -1009,7 +1027,7 @@ export async function startFakeDiscord(options: StartFakeDiscordOptions = {}): P
         const g = findGuild(ctx.params.guild_id ?? '');
         if (!g) throw new HttpError(404, { message: 'Unknown Guild', code: 10004 });
         const u = users.get(ctx.params.user_id ?? '');
-        if (!u) throw new HttpError(404, { message: 'Unknown Member', code: 10007 });
+        if (!u || !membersOf(g.id).has(u.id)) throw new HttpError(404, { message: 'Unknown Member', code: 10007 });
         return { status: 200, body: memberObject(u, u.id === botUser.id ? { roles: [g.botRoleId] } : {}) };
       },
     },
@@ -1242,6 +1260,7 @@ export async function startFakeDiscord(options: StartFakeDiscordOptions = {}): P
       attachment_size_limit: 10_485_760,
     };
     if (guild) {
+      membersOf(guild.id).add(user.id);
       const memberPerms =
         opts.memberPermissions ??
         (guild.ownerId === user.id ? (BigInt(guild.everyonePermissions) | 0x1ffffffffffffn).toString() : guild.everyonePermissions);
@@ -1638,6 +1657,22 @@ export async function startFakeDiscord(options: StartFakeDiscordOptions = {}): P
       return newInteraction(InteractionType.Autocomplete, data, opts, { commandName: opts.name, focusedType: focusedType ?? OptionType.String });
     },
     sendButton: (opts) => sendComponent({ ...opts, componentType: opts.componentType ?? 2 }),
+    sendUserCommand(opts) {
+      const location = opts.dm || opts.privateChannel ? null : (opts.guildId ?? guilds[0]?.id ?? null);
+      const cmd = findCommand(opts.name, location, 2);
+      if (!cmd && options.strictCommands) throw new Error(`fake-discord: user command "${opts.name}" is not registered`);
+      const target = resolveUser(opts.target);
+      users.set(target.id, target);
+      const guild = location ? (findGuild(location) ?? null) : null;
+      const resolved: Record<string, Record<string, unknown>> = { users: { [target.id]: clone(target) } };
+      if (guild && membersOf(guild.id).has(target.id)) {
+        const { user: _user, ...member } = memberObject(target, { permissions: guild.everyonePermissions });
+        resolved.members = { [target.id]: member };
+      }
+      const data: Record<string, unknown> = { id: cmd?.id ?? snowflake(now()), name: opts.name, type: 2, target_id: target.id, resolved };
+      if (cmd?.guild_id) data.guild_id = cmd.guild_id;
+      return newInteraction(InteractionType.ApplicationCommand, data, opts, { commandName: opts.name });
+    },
     sendSelect: (opts) => sendComponent({ ...opts, componentType: opts.componentType ?? 3 }),
     sendModalSubmit(opts) {
       const data = {
@@ -1668,7 +1703,15 @@ export async function startFakeDiscord(options: StartFakeDiscordOptions = {}): P
     },
     addUser(u) {
       users.set(u.id, u);
+      for (const g of guilds) membersOf(g.id).add(u.id);
     },
+    removeMember(guildId, userId) {
+      membersOf(guildId).delete(userId);
+    },
+    addMember(guildId, userId) {
+      membersOf(guildId).add(userId);
+    },
+    isMember: (guildId, userId) => membersOf(guildId).has(userId),
     message: (id) => {
       const m = messages.get(id);
       return m ? clone(m) : undefined;

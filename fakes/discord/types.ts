@@ -166,6 +166,13 @@ export interface SendComponentOptions extends BaseSendOptions {
   allowMissingComponent?: boolean;
 }
 
+export interface SendUserCommandOptions extends BaseSendOptions {
+  /** The registered user command's name, e.g. "AniList profile". */
+  name: string;
+  /** The member right-clicked. */
+  target: FakeUserRef;
+}
+
 export interface SendModalSubmitOptions extends BaseSendOptions {
   customId: string;
   fields: Record<string, string>;

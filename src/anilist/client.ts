@@ -8,6 +8,8 @@ import { AniListError, toAniListError } from './errors.js';
 import {
   DeleteMediaListEntryDocument,
   MediaByIdDocument,
+  MediaCardDocument,
+  OwnMediaListEntryDocument,
   SaveMediaListEntryDocument,
   SearchMediaDocument,
   UserMediaListDocument,
@@ -19,7 +21,7 @@ import {
 } from './generated/graphql.js';
 import { createMediaListAccumulator, type UserMediaList } from './media-list.js';
 import type { Lane, RateLimiter } from './rate-limiter.js';
-import type { MediaDetails, MediaSearchResult, SavedMediaListEntry, UserProfile, Viewer } from './types.js';
+import type { MediaCardMedia, MediaDetails, MediaSearchResult, SavedMediaListEntry, ServerEntry, UserProfile, Viewer } from './types.js';
 
 export interface AniListClientOptions {
   /** https://graphql.anilist.co in production; a local fake in tests. */
@@ -84,6 +86,20 @@ export interface SearchMediaInput {
 
 export type SaveMediaListEntryInput = SaveMediaListEntryMutationVariables;
 
+export interface MediaCardInput {
+  readonly mediaId: number;
+  /** AniList ids of the members whose entries to read (without a token: public entries of public profiles only). */
+  readonly memberIds: readonly number[];
+}
+
+export interface MediaCardData {
+  readonly media: MediaCardMedia;
+  /** The public entries of those members for the title; members without one are simply absent. */
+  readonly entries: readonly ServerEntry[];
+  /** The AniList requests it took. */
+  readonly requests: number;
+}
+
 export interface DeleteMediaListEntryInput {
   /** The list-entry id (MediaListEntry.id), not the media id. */
   readonly entryId: number;
@@ -95,12 +111,21 @@ export interface AniListClient {
   /** The token's owner. Needs a token: AniList answers Viewer only for authenticated calls. */
   viewer(context: AuthenticatedCallContext): Promise<Viewer>;
   userProfile(userId: number, context: CallContext): Promise<UserProfile>;
+  /** A profile by AniList user name; a private or unknown user is `notFound`. */
+  userProfileByName(name: string, context: CallContext): Promise<UserProfile>;
   /** Every chunk of the list, de-duplicated, newest first; cached per user for a short time. */
   userMediaList(input: UserMediaListQueryInput, context: CallContext): Promise<UserMediaList>;
   /** The list `userMediaList` would answer from its cache right now, or undefined: never a request. */
   peekUserMediaList(input: UserMediaListQueryInput, context: CallContext): UserMediaList | undefined;
   mediaById(id: number, context: CallContext): Promise<MediaDetails>;
   searchMedia(input: SearchMediaInput, context: CallContext): Promise<readonly MediaSearchResult[]>;
+  /**
+   * A title with its card details and the public entries of up to 200 members per request (pages of 50 by
+   * `userId_in`, four to a request), never cached here: the caller keeps it per server. Ignores `context.token`.
+   */
+  mediaCard(input: MediaCardInput, context: CallContext): Promise<MediaCardData>;
+  /** The token owner's own entry for a title, private or not; undefined when they have none. */
+  ownMediaListEntry(input: { mediaId: number; userId: number }, context: AuthenticatedCallContext): Promise<ServerEntry | undefined>;
   /** Creates or updates the token owner's entry, then drops that owner's cached lists. */
   saveMediaListEntry(input: SaveMediaListEntryInput, context: AuthenticatedCallContext): Promise<SavedMediaListEntry>;
   deleteMediaListEntry(input: DeleteMediaListEntryInput, context: AuthenticatedCallContext): Promise<boolean>;
@@ -118,6 +143,10 @@ const PER_CHUNK = 500;
 // AniList keeps at most the 11,000 most recently updated entries per collection (API-FACTS §7).
 const ANILIST_LIST_CAP = 11_000;
 const MAX_SEARCH_PER_PAGE = 25;
+// AniList's Page size; a member has one entry per title at most, so one page answers 50 members.
+const MEMBERS_PER_PAGE = 50;
+// Page aliases per MediaCard request (the document declares four).
+const PAGES_PER_REQUEST = 4;
 
 export function createAniListClient(options: AniListClientOptions): AniListClient {
   const { endpoint, userAgent, referer, limiter, logger } = options;
@@ -233,6 +262,55 @@ export function createAniListClient(options: AniListClientOptions): AniListClien
     return data.User;
   }
 
+  async function userProfileByName(name: string, context: CallContext): Promise<UserProfile> {
+    const data = await execute(UserProfileDocument, { name }, context);
+    if (data.User === null) throw new AniListError('notFound');
+    return data.User;
+  }
+
+  async function mediaCard(input: MediaCardInput, context: CallContext): Promise<MediaCardData> {
+    const pages: number[][] = [];
+    for (let start = 0; start < input.memberIds.length; start += MEMBERS_PER_PAGE) pages.push(input.memberIds.slice(start, start + MEMBERS_PER_PAGE));
+    const publicContext: CallContext = { key: context.key, signal: context.signal, lane: context.lane };
+    let media: MediaCardMedia | undefined;
+    const entries: ServerEntry[] = [];
+    let requests = 0;
+    for (let first = 0; first === 0 || first < pages.length; first += PAGES_PER_REQUEST) {
+      const batch = pages.slice(first, first + PAGES_PER_REQUEST);
+      const page = (index: number) => batch[index] ?? null;
+      requests++;
+      const data = await execute(
+        MediaCardDocument,
+        {
+          mediaId: input.mediaId,
+          withMedia: first === 0,
+          members0: page(0),
+          members1: page(1),
+          members2: page(2),
+          members3: page(3),
+          with0: page(0) !== null,
+          with1: page(1) !== null,
+          with2: page(2) !== null,
+          with3: page(3) !== null,
+        },
+        publicContext,
+      );
+      if (first === 0) {
+        if (!data.Media) throw new AniListError('notFound');
+        media = data.Media;
+      }
+      for (const answered of [data.members0, data.members1, data.members2, data.members3]) {
+        for (const entry of answered?.mediaList ?? []) if (entry) entries.push(entry);
+      }
+    }
+    return { media: media!, entries, requests };
+  }
+
+  async function ownMediaListEntry(input: { mediaId: number; userId: number }, context: AuthenticatedCallContext): Promise<ServerEntry | undefined> {
+    const data = await execute(OwnMediaListEntryDocument, input, context);
+    return data.Page?.mediaList?.find((entry): entry is ServerEntry => entry !== null && entry.userId === input.userId);
+  }
+
   function listCacheKey(input: UserMediaListQueryInput, token: string | undefined): string {
     // With the owner's token the answer may include private entries, so it must not be served to
     // anyone else. A digest scopes the entry to that token without keeping the token itself.
@@ -328,10 +406,13 @@ export function createAniListClient(options: AniListClientOptions): AniListClien
   return {
     viewer,
     userProfile,
+    userProfileByName,
     userMediaList,
     peekUserMediaList,
     mediaById,
     searchMedia,
+    mediaCard,
+    ownMediaListEntry,
     saveMediaListEntry,
     deleteMediaListEntry,
     invalidateUserList,

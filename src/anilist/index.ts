@@ -6,6 +6,8 @@ export {
   type AuthenticatedCallContext,
   type CallContext,
   type DeleteMediaListEntryInput,
+  type MediaCardData,
+  type MediaCardInput,
   type SaveMediaListEntryInput,
   type SearchMediaInput,
   type UserMediaListQueryInput,

@@ -2,6 +2,8 @@
 // hand-written response typing: every type is carved out of src/anilist/generated.
 import type {
   MediaByIdQuery,
+  MediaCardQuery,
+  ServerEntryFragment,
   SaveMediaListEntryMutation,
   SearchMediaQuery,
   UserMediaListQuery,
@@ -11,6 +13,8 @@ import type {
 
 export type {
   MediaFormat,
+  MediaSeason,
+  MediaStatus,
   MediaListStatus,
   MediaType,
   SaveMediaListEntryMutationVariables,
@@ -28,3 +32,8 @@ export type MediaListEntry = NonNullable<NonNullable<MediaListGroup['entries']>[
 export type MediaDetails = NonNullable<MediaByIdQuery['Media']>;
 export type MediaSearchResult = NonNullable<NonNullable<NonNullable<SearchMediaQuery['Page']>['media']>[number]>;
 export type SavedMediaListEntry = NonNullable<SaveMediaListEntryMutation['SaveMediaListEntry']>;
+
+/** A title as the media card shows it (fetched without a token: the same for every viewer). */
+export type MediaCardMedia = NonNullable<MediaCardQuery['Media']>;
+/** One member's entry for a title, as a server view shows it. */
+export type ServerEntry = ServerEntryFragment;

@@ -1,12 +1,14 @@
 import {
+  ApplicationCommandType,
   MessageFlags,
   type AutocompleteInteraction,
   type ChatInputCommandInteraction,
   type Interaction,
   type MessageComponentInteraction,
   type RepliableInteraction,
+  type UserContextMenuCommandInteraction,
 } from 'discord.js';
-import type { Command, CommandDeps } from '../../commands/command.js';
+import { isChatInputCommand, isUserCommand, type ChatInputCommand, type Command, type CommandDeps, type UserCommand } from '../../commands/command.js';
 import { UNEXPECTED_ERROR_MESSAGE, UserFacingError } from '../user-facing-error.js';
 import type { Logger } from '../logger.js';
 
@@ -23,6 +25,11 @@ export interface DispatcherDeps {
   logger: Logger;
   /** Told about every handled interaction, e.g. for metrics. Optional; the dispatcher works the same without. */
   observer?: InteractionObserver | undefined;
+  /**
+   * Told, before the handler runs, about every interaction in a server: who used the bot where (server
+   * membership). Must be cheap and synchronous; a failure is logged and the interaction goes on.
+   */
+  onGuildInteraction?: ((guildId: string, discordUserId: string) => void) | undefined;
 }
 
 export interface InteractionObservation {
@@ -49,8 +56,8 @@ export type InteractionDispatcher = (interaction: Interaction) => Promise<void>;
  * Routes every interaction to its command and is the one error boundary: whatever a handler throws, the member
  * gets an ephemeral message and the process keeps running.
  */
-export function createInteractionDispatcher({ commands, deps, logger, observer }: DispatcherDeps): InteractionDispatcher {
-  const byName = new Map(commands.map((command) => [command.definition.name, command]));
+export function createInteractionDispatcher({ commands, deps, logger, observer, onGuildInteraction }: DispatcherDeps): InteractionDispatcher {
+  const registry = createRegistry(commands);
 
   return async function dispatch(interaction) {
     const described = describe(interaction);
@@ -65,20 +72,29 @@ export function createInteractionDispatcher({ commands, deps, logger, observer }
     const firstResponse = observer && type ? watchFirstResponse(interaction, started) : undefined;
     const observe = (outcome: InteractionObservation['outcome']) => {
       if (!observer || !type) return;
-      const command = described.command !== undefined && byName.has(described.command) ? described.command : 'unknown';
+      const command = described.command !== undefined && registry.names.has(described.command) ? described.command : 'unknown';
       try {
         observer.observe({ command, type, outcome, firstResponseMs: firstResponse?.(), totalMs: performance.now() - started });
       } catch (error) {
         log.warn({ err: error }, 'could not record interaction metrics');
       }
     };
+    if (interaction.guildId !== null && onGuildInteraction) {
+      try {
+        onGuildInteraction(interaction.guildId, interaction.user.id);
+      } catch (error) {
+        log.warn({ err: error }, 'could not record the member seen in this server');
+      }
+    }
     try {
       if (interaction.isChatInputCommand()) {
-        await runChatInput(byName, interaction, deps, log);
+        await runChatInput(registry, interaction, deps, log);
+      } else if (interaction.isUserContextMenuCommand()) {
+        await runUserCommand(registry, interaction, deps, log);
       } else if (interaction.isAutocomplete()) {
-        await runAutocomplete(byName, interaction, deps, log);
+        await runAutocomplete(registry, interaction, deps, log);
       } else if (interaction.isMessageComponent()) {
-        await runComponent(byName, interaction, deps, log);
+        await runComponent(registry, interaction, deps, log);
       } else {
         log.debug('ignored an interaction type the bot does not use');
         return;
@@ -102,8 +118,31 @@ export function createInteractionDispatcher({ commands, deps, logger, observer }
   };
 }
 
+/** The registry by Discord's key for a command (type and name), and slash commands by their component prefix. */
+interface Registry {
+  readonly chatInput: ReadonlyMap<string, ChatInputCommand>;
+  readonly user: ReadonlyMap<string, UserCommand>;
+  readonly names: ReadonlySet<string>;
+}
+
+function createRegistry(commands: readonly Command[]): Registry {
+  const chatInput = new Map<string, ChatInputCommand>();
+  const user = new Map<string, UserCommand>();
+  for (const command of commands) {
+    const name = command.definition.name;
+    if (isUserCommand(command)) {
+      if (user.has(name)) throw new Error(`two user commands are named "${name}"`);
+      user.set(name, command);
+    } else if (isChatInputCommand(command)) {
+      if (chatInput.has(name)) throw new Error(`two slash commands are named "${name}"`);
+      chatInput.set(name, command);
+    }
+  }
+  return { chatInput, user, names: new Set(commands.map((command) => command.definition.name)) };
+}
+
 function interactionType(interaction: Interaction): InteractionObservation['type'] | undefined {
-  if (interaction.isChatInputCommand()) return 'command';
+  if (interaction.isChatInputCommand() || interaction.isUserContextMenuCommand()) return 'command';
   if (interaction.isAutocomplete()) return 'autocomplete';
   if (interaction.isMessageComponent()) return 'component';
   return undefined;
@@ -128,7 +167,7 @@ function watchFirstResponse(interaction: Interaction, started: number): () => nu
 }
 
 function describe(interaction: Interaction): { command?: string; customId?: string } {
-  if (interaction.isChatInputCommand() || interaction.isAutocomplete()) return { command: interaction.commandName };
+  if (interaction.isChatInputCommand() || interaction.isUserContextMenuCommand() || interaction.isAutocomplete()) return { command: interaction.commandName };
   if (interaction.isMessageComponent()) return { command: commandOfCustomId(interaction.customId), customId: interaction.customId };
   return {};
 }
@@ -137,14 +176,20 @@ function commandOfCustomId(customId: string): string {
   return customId.split(':', 1)[0] ?? '';
 }
 
-async function runChatInput(byName: Map<string, Command>, interaction: ChatInputCommandInteraction, deps: CommandDeps, log: Logger) {
-  const command = byName.get(interaction.commandName);
+async function runChatInput(registry: Registry, interaction: ChatInputCommandInteraction, deps: CommandDeps, log: Logger) {
+  const command = registry.chatInput.get(interaction.commandName);
   if (!command) throw new UserFacingError(UNKNOWN_COMMAND_MESSAGE);
   await command.execute({ interaction, deps, log });
 }
 
-async function runAutocomplete(byName: Map<string, Command>, interaction: AutocompleteInteraction, deps: CommandDeps, log: Logger) {
-  const command = byName.get(interaction.commandName);
+async function runUserCommand(registry: Registry, interaction: UserContextMenuCommandInteraction, deps: CommandDeps, log: Logger) {
+  const command = interaction.commandType === ApplicationCommandType.User ? registry.user.get(interaction.commandName) : undefined;
+  if (!command) throw new UserFacingError(UNKNOWN_COMMAND_MESSAGE);
+  await command.execute({ interaction, deps, log });
+}
+
+async function runAutocomplete(registry: Registry, interaction: AutocompleteInteraction, deps: CommandDeps, log: Logger) {
+  const command = registry.chatInput.get(interaction.commandName);
   if (!command?.autocomplete) {
     await interaction.respond([]);
     return;
@@ -152,8 +197,8 @@ async function runAutocomplete(byName: Map<string, Command>, interaction: Autoco
   await command.autocomplete({ interaction, deps, log });
 }
 
-async function runComponent(byName: Map<string, Command>, interaction: MessageComponentInteraction, deps: CommandDeps, log: Logger) {
-  const command = byName.get(commandOfCustomId(interaction.customId));
+async function runComponent(registry: Registry, interaction: MessageComponentInteraction, deps: CommandDeps, log: Logger) {
+  const command = registry.chatInput.get(commandOfCustomId(interaction.customId));
   if (!command?.handleComponent) throw new UserFacingError(STALE_COMPONENT_MESSAGE);
   await command.handleComponent({ interaction, deps, log });
 }

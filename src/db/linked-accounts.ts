@@ -1,12 +1,13 @@
-import { and, asc, count, desc, eq, isNotNull, isNull, lte, ne, or, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, isNotNull, isNull, lte, ne, or, sql } from 'drizzle-orm';
 import type { Db } from './database.js';
 import { linkedAccounts, type LinkedAccountRow } from './schema.js';
 
 export type LinkedAccount = LinkedAccountRow;
 export type NewLinkedAccount = Omit<
   LinkedAccountRow,
-  'createdAt' | 'updatedAt' | 'tokenRejectedAt' | 'expiryReminderFor' | 'expiryReminderOutcome' | 'expiryRemindedAt'
+  'createdAt' | 'updatedAt' | 'tokenRejectedAt' | 'expiryReminderFor' | 'expiryReminderOutcome' | 'expiryRemindedAt' | 'serverViews'
 >;
+export type ServerViewsChoice = NonNullable<LinkedAccountRow['serverViews']>;
 export type ExpiryReminderOutcome = NonNullable<LinkedAccountRow['expiryReminderOutcome']>;
 
 /** Only what a reminder needs; no sealed token. */
@@ -26,6 +27,8 @@ export interface SaveLinkResult {
 
 export interface LinkedAccountsRepository {
   findByDiscordUserId(discordUserId: string): LinkedAccount | undefined;
+  /** The links of these Discord users that exist, in no particular order. */
+  findByDiscordUserIds(discordUserIds: readonly string[]): LinkedAccount[];
   /** Links the accounts, replacing this Discord user's old link and moving the AniList account from anyone else. */
   save(account: NewLinkedAccount, now: Date): SaveLinkResult;
   delete(discordUserId: string): boolean;
@@ -36,6 +39,8 @@ export interface LinkedAccountsRepository {
    * Returns whether a row was updated.
    */
   markTokenRejectedIfCurrent(discordUserId: string, sealedToken: string, at: Date): boolean;
+  /** The member's /privacy choice for server views (null: the default); returns whether a link was updated. */
+  updateServerViews(discordUserId: string, choice: ServerViewsChoice | null, at: Date): boolean;
   /** Keeps the member's score format current; returns whether it changed. */
   updateScoreFormat(discordUserId: string, scoreFormat: string, at: Date): boolean;
   count(): number;
@@ -70,6 +75,16 @@ export function createLinkedAccountsRepository(db: Db): LinkedAccountsRepository
   return {
     findByDiscordUserId: (discordUserId) => byDiscordUserId.get({ discordUserId }),
 
+    findByDiscordUserIds(discordUserIds) {
+      const found: LinkedAccount[] = [];
+      // Well below SQLite's limit on bound parameters, whatever the server's size.
+      for (let start = 0; start < discordUserIds.length; start += 500) {
+        const batch = discordUserIds.slice(start, start + 500);
+        found.push(...db.select().from(linkedAccounts).where(inArray(linkedAccounts.discordUserId, batch)).all());
+      }
+      return found;
+    },
+
     save(account, now) {
       return db.transaction((tx) => {
         const moved = tx
@@ -82,11 +97,13 @@ export function createLinkedAccountsRepository(db: Db): LinkedAccountsRepository
           .from(linkedAccounts)
           .where(eq(linkedAccounts.discordUserId, account.discordUserId))
           .get();
+        // A /privacy choice was made for one AniList account; linking another one starts from the default again.
+        const sameAccount = previous?.anilistUserId === account.anilistUserId;
         tx.insert(linkedAccounts)
           .values({ ...account, ...FRESH_TOKEN, createdAt: now, updatedAt: now })
           .onConflictDoUpdate({
             target: linkedAccounts.discordUserId,
-            set: { ...account, ...FRESH_TOKEN, createdAt: now, updatedAt: now },
+            set: { ...account, ...FRESH_TOKEN, createdAt: now, updatedAt: now, ...(sameAccount ? {} : { serverViews: null }) },
           })
           .run();
         return {
@@ -109,6 +126,9 @@ export function createLinkedAccountsRepository(db: Db): LinkedAccountsRepository
         .set({ tokenRejectedAt: at, updatedAt: at })
         .where(and(eq(linkedAccounts.discordUserId, discordUserId), eq(linkedAccounts.sealedToken, sealedToken)))
         .run().changes > 0,
+
+    updateServerViews: (discordUserId, choice, at) =>
+      db.update(linkedAccounts).set({ serverViews: choice, updatedAt: at }).where(eq(linkedAccounts.discordUserId, discordUserId)).run().changes > 0,
 
     updateScoreFormat: (discordUserId, scoreFormat, at) =>
       db

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 
 /**
  * A member's `/link` in progress. Nothing here is readable as a credential: the one-time page id, the two OAuth
@@ -60,6 +60,12 @@ export const linkedAccounts = sqliteTable(
     scoreFormat: text('score_format').notNull(),
     titleLanguage: text('title_language').notNull(),
     displayAdultContent: integer('display_adult_content', { mode: 'boolean' }).notNull().default(false),
+    /**
+     * Whether the member appears in server views ("who in this server has this title"), set by /privacy. null: the
+     * default, only what AniList shows a logged-out visitor. 'shown': opted in after linking, so a private profile's
+     * non-private entries are read with the member's own token. 'hidden': never shown, never asked about.
+     */
+    serverViews: text('server_views', { enum: ['shown', 'hidden'] }),
     createdAt: integer('created_at', { mode: 'timestamp_ms' })
       .notNull()
       .default(sql`(unixepoch() * 1000)`),
@@ -70,5 +76,29 @@ export const linkedAccounts = sqliteTable(
   (table) => [index('linked_accounts_token_expires_idx').on(table.tokenExpiresAt)],
 );
 
+/**
+ * Which linked members used the bot in which server: the bot has no member list (no privileged intent), so a server
+ * view only knows members from their own interactions there. Unlinking removes the rows (cascade).
+ */
+export const guildMembers = sqliteTable(
+  'guild_members',
+  {
+    guildId: text('guild_id').notNull(),
+    discordUserId: text('discord_user_id')
+      .notNull()
+      .references(() => linkedAccounts.discordUserId, { onDelete: 'cascade' }),
+    /** The member's latest interaction in the guild (written at most every few minutes). */
+    lastSeenAt: integer('last_seen_at', { mode: 'timestamp_ms' }).notNull(),
+    /** When the member was last known to be in the guild: an interaction there, or Discord's member lookup. */
+    confirmedAt: integer('confirmed_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.guildId, table.discordUserId] }),
+    index('guild_members_guild_seen_idx').on(table.guildId, table.lastSeenAt),
+    index('guild_members_user_idx').on(table.discordUserId),
+  ],
+);
+
 export type LinkRequestRow = typeof linkRequests.$inferSelect;
 export type LinkedAccountRow = typeof linkedAccounts.$inferSelect;
+export type GuildMemberRow = typeof guildMembers.$inferSelect;

@@ -2,7 +2,7 @@ import { accessSync, constants, existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
-import type { CommandDefinition } from '../../commands/command.js';
+import type { CommandDefinition, UserCommandDefinition } from '../../commands/command.js';
 import type { LinkedAccount } from '../db/linked-accounts.js';
 
 /** One line of the doctor's report. `fix` says what to do when `ok` is false, or when `warning` is set. */
@@ -181,9 +181,22 @@ export async function checkDiscordToken(target: DiscordTarget): Promise<{ result
 
 export const COMMANDS_CHECK = 'Slash commands';
 
+/** Any command definition the registry holds: slash commands and member context menus. */
+export type RegistryDefinition = CommandDefinition | UserCommandDefinition;
+
+/** Discord keeps one namespace per command type: a slash command and a member menu may share a name. */
+function commandKey(command: { readonly type?: unknown; readonly name?: unknown }): string {
+  return `${typeof command.type === 'number' ? command.type : 1}:${String(command.name)}`;
+}
+
+/** How the doctor names a command: `/list`, or “AniList profile” (member menu). */
+export function commandLabel(command: { readonly type?: unknown; readonly name?: unknown }): string {
+  return command.type === 2 ? `“${String(command.name)}” (member menu)` : `/${String(command.name)}`;
+}
+
 /** Compares the registry with what Discord has registered (globally, or in DISCORD_GUILD_ID). */
 export async function checkCommandsRegistered(
-  target: DiscordTarget & { applicationId: string; guildId?: string | undefined; commands: readonly CommandDefinition[] },
+  target: DiscordTarget & { applicationId: string; guildId?: string | undefined; commands: readonly RegistryDefinition[] },
 ): Promise<CheckResult> {
   const scope = target.guildId ? `in guild ${target.guildId}` : 'globally';
   const fix = 'run `npm run commands:deploy` (or start the bot with REGISTER_COMMANDS=true, the default)';
@@ -194,13 +207,13 @@ export async function checkCommandsRegistered(
       const hint = answer.status === 403 ? '; is the bot in that server (DISCORD_GUILD_ID)?' : '';
       return fail(COMMANDS_CHECK, `GET ${scope} commands answered HTTP ${answer.status}${hint}`, target.guildId ? 'add the bot to the server named by DISCORD_GUILD_ID, or clear DISCORD_GUILD_ID' : fix);
     }
-    const registered = new Map((answer.body as Record<string, unknown>[]).filter((c) => (c.type ?? 1) === 1).map((c) => [String(c.name), c]));
-    const missing = target.commands.filter((c) => !registered.has(c.name)).map((c) => `/${c.name}`);
+    const registered = new Map((answer.body as Record<string, unknown>[]).map((c) => [commandKey(c), c]));
+    const missing = target.commands.filter((c) => !registered.has(commandKey(c))).map(commandLabel);
     const changed = target.commands
-      .filter((c) => registered.has(c.name) && JSON.stringify(commandShape(c)) !== JSON.stringify(commandShape(registered.get(c.name)!)))
-      .map((c) => `/${c.name}`);
-    const names = new Set(target.commands.map((c) => c.name));
-    const stale = [...registered.keys()].filter((name) => !names.has(name)).map((name) => `/${name}`);
+      .filter((c) => registered.has(commandKey(c)) && JSON.stringify(commandShape(c)) !== JSON.stringify(commandShape(registered.get(commandKey(c))!)))
+      .map(commandLabel);
+    const keys = new Set(target.commands.map(commandKey));
+    const stale = [...registered.entries()].filter(([key]) => !keys.has(key)).map(([, c]) => commandLabel(c));
     if (missing.length + changed.length + stale.length === 0) {
       return pass(COMMANDS_CHECK, `all ${target.commands.length} registered ${scope} and up to date`);
     }

@@ -1,6 +1,5 @@
 import Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
-import type { CommandDefinition } from '../../commands/command.js';
 import { createLinkedAccountsRepository, type LinkedAccount } from '../db/linked-accounts.js';
 import * as schema from '../db/schema.js';
 import {
@@ -27,6 +26,7 @@ import {
   redirectUriNotice,
   type CheckResult,
   type Fetch,
+  type RegistryDefinition,
 } from './checks.js';
 
 export type { CheckResult } from './checks.js';
@@ -49,7 +49,7 @@ export interface DoctorDeps {
   /** The parsed configuration, or the problems that stopped it from parsing. */
   config: { config: DoctorConfig; problems?: undefined } | { config?: undefined; problems: readonly string[] };
   migrationsFolder: string;
-  commands: readonly CommandDefinition[];
+  commands: readonly RegistryDefinition[];
   /** Opens a stored token with the configured key (see createStoredTokenOpener). */
   openToken: (account: LinkedAccount, key: Buffer) => string;
   userAgent: string;

@@ -9,6 +9,7 @@ export {
   type LinkSummary,
   type LinkedMember,
   type MemberDirectory,
+  type ServerViews,
   type UsableMember,
 } from './members.js';
 export { openAccessToken } from './access-token.js';

@@ -13,6 +13,13 @@ export const LINK_EXPIRED = 'Your AniList authorization has expired or was revok
  */
 export type LinkState = 'usable' | 'expired' | 'rejected';
 
+/**
+ * Whether the member appears in server views ("who in this server has this title"), chosen with /privacy.
+ * `default`: never chosen, so only what AniList shows a logged-out visitor. `shown`: opted in after linking, so even
+ * with a private AniList profile their non-private entries are shown (read with their own token). `hidden`: never.
+ */
+export type ServerViews = 'default' | 'shown' | 'hidden';
+
 /** What a link says about a member, without their token: safe to show, log or pass around. */
 export interface LinkSummary {
   readonly discordUserId: string;
@@ -27,6 +34,7 @@ export interface LinkSummary {
   readonly displayAdultContent: boolean;
   /** When AniList stops accepting the token. */
   readonly expiresAt: Date;
+  readonly serverViews: ServerViews;
   /** As of when this view was read. */
   readonly state: LinkState;
 }
@@ -51,6 +59,8 @@ export function isUsable(member: LinkedMember | undefined): member is UsableMemb
 /** The account queries of the linking module: members as views, never as database rows. */
 export interface MemberDirectory {
   member(discordUserId: string): LinkedMember | undefined;
+  /** The linked ones among these Discord users, in the order given. */
+  members(discordUserIds: readonly string[]): LinkedMember[];
   /** The member when their link is usable; undefined when there is none, or it expired or was rejected. */
   usableMember(discordUserId: string): UsableMember | undefined;
   /** The member's usable link, or a UserFacingError telling them to run /link. */
@@ -60,6 +70,8 @@ export interface MemberDirectory {
    * anything, so the stored copy must follow a member who changed formats since linking.
    */
   rememberScoreFormat(discordUserId: string, scoreFormat: string): void;
+  /** Records the member's /privacy choice; returns false when they are not linked (any more). */
+  setServerViews(discordUserId: string, choice: Exclude<ServerViews, 'default'>): boolean;
 }
 
 export interface MemberDirectoryDeps {
@@ -85,6 +97,7 @@ export function summarize(account: LinkedAccount, now: Date): LinkSummary {
     titleLanguage: account.titleLanguage,
     displayAdultContent: account.displayAdultContent,
     expiresAt: account.tokenExpiresAt,
+    serverViews: account.serverViews ?? 'default',
     state: linkState(account, now),
   };
 }
@@ -116,6 +129,14 @@ export function createMemberDirectory({ accounts, vault, clock, logger }: Member
   return {
     member,
 
+    members(discordUserIds) {
+      const byId = new Map(accounts.findByDiscordUserIds(discordUserIds).map((account) => [account.discordUserId, account]));
+      return discordUserIds.flatMap((id) => {
+        const account = byId.get(id);
+        return account ? [asMember(account)] : [];
+      });
+    },
+
     usableMember(discordUserId) {
       const found = member(discordUserId);
       return isUsable(found) ? found : undefined;
@@ -127,6 +148,8 @@ export function createMemberDirectory({ accounts, vault, clock, logger }: Member
       if (!isUsable(found)) throw new UserFacingError(LINK_EXPIRED);
       return found;
     },
+
+    setServerViews: (discordUserId, choice) => accounts.updateServerViews(discordUserId, choice, clock()),
 
     rememberScoreFormat(discordUserId, scoreFormat) {
       if (accounts.updateScoreFormat(discordUserId, scoreFormat, clock())) {

@@ -452,6 +452,49 @@ describe('GraphQL data', () => {
     expect(ids(await gql(fake, users, undefined, erin), pageUsers)).toEqual([SEED_USERS.erin.id]);
   });
 
+  it('Page.mediaList(mediaId, userId_in): whose entries, in each owner’s score format; private entries and profiles only to the owner', async () => {
+    await start();
+    const alice = SEED_USERS.alice.id;
+    const carol = SEED_USERS.carol.id;
+    const erin = SEED_USERS.erin.id; // private profile, has Frieren
+    const dave = SEED_USERS.dave.id; // no Frieren
+    fake.store.findEntry(carol, SEED_MEDIA.frieren.id)!.private = true;
+    const q = `query ($ids: [Int]) { Page(perPage: 50) { mediaList(mediaId: ${SEED_MEDIA.frieren.id}, userId_in: $ids) { userId status progress score raw: score(format: POINT_100) user { mediaListOptions { scoreFormat } } } } }`;
+    type Row = { userId: number; status: string; progress: number; score: number; raw: number; user: { mediaListOptions: { scoreFormat: string } } };
+    const rows = async (token?: string) => ((await gql(fake, q, { ids: [alice, carol, erin, dave, SEED_USERS.frank.id] }, token)).body.data?.Page as { mediaList: Row[] }).mediaList;
+
+    const anonymous = await rows();
+    expect(anonymous.map((r) => r.userId)).toEqual([alice]);
+    expect(anonymous[0]).toMatchObject({ status: 'COMPLETED', progress: 28, score: 9.5, raw: 95, user: { mediaListOptions: { scoreFormat: 'POINT_10_DECIMAL' } } });
+    // Only the owner's token reveals their private entry or private profile; another member's token does not.
+    expect((await rows(fake.issueToken(dave))).map((r) => r.userId)).toEqual([alice]);
+    expect((await rows(fake.issueToken(carol))).map((r) => r.userId).sort()).toEqual([alice, carol]);
+    const erinsOwn = await rows(fake.issueToken(erin));
+    expect(erinsOwn.map((r) => r.userId).sort()).toEqual([alice, erin]);
+    expect(erinsOwn.find((r) => r.userId === erin)).toMatchObject({ score: 7, raw: 70, user: { mediaListOptions: { scoreFormat: 'POINT_10' } } });
+    // userId_in narrows: bob has Frieren too but was not asked about.
+    expect(fake.store.findEntry(SEED_USERS.bob.id, SEED_MEDIA.frieren.id)).toBeDefined();
+  });
+
+  it('Media card fields: season, studios, staff roles and the next airing episode after the fake clock', async () => {
+    await start();
+    const q = `query ($id: Int) { Media(id: $id) { season seasonYear startDate { year } studios(isMain: true) { nodes { name } } staff(perPage: 2) { edges { role node { name { full } } } }
+      nextAiringEpisode { airingAt episode timeUntilAiring } } }`;
+    const media = async (id: number) => (await gql(fake, q, { id })).body.data?.Media as Record<string, unknown>;
+    expect(await media(SEED_MEDIA.frieren.id)).toMatchObject({
+      season: 'FALL',
+      seasonYear: 2023,
+      startDate: { year: 2023 },
+      studios: { nodes: [{ name: 'MADHOUSE' }] },
+      staff: { edges: [{ role: 'Original Story', node: { name: { full: 'Kanehito Yamada' } } }, { role: 'Original Character Design', node: { name: { full: 'Tsukasa Abe' } } }] },
+      nextAiringEpisode: null,
+    });
+    const airing = (await media(SEED_MEDIA.apothecary.id)).nextAiringEpisode as { airingAt: number; episode: number; timeUntilAiring: number };
+    expect(airing.episode).toBe(13);
+    expect(airing.airingAt).toBe(Math.floor(clock / 1000) + airing.timeUntilAiring);
+    expect(airing.timeUntilAiring).toBeGreaterThan(0);
+  });
+
   it('MediaListCollection: chunking, split completed lists, custom lists, private entries', async () => {
     await start();
     const q = `query ($chunk: Int, $force: Boolean) { MediaListCollection(userId: ${SEED_USERS.bob.id}, type: ANIME, chunk: $chunk, perChunk: 25, forceSingleCompletedList: $force, sort: UPDATED_TIME_DESC) {

@@ -48,6 +48,10 @@ describe('fake Discord with a real discord.js client', () => {
         await interaction.update({ content: `Clicked ${interaction.customId}`, components: [] });
         return;
       }
+      if (interaction.isUserContextMenuCommand()) {
+        await interaction.reply({ content: `Target ${interaction.targetUser.username}; member in payload: ${interaction.targetMember !== null}`, flags: MessageFlags.Ephemeral });
+        return;
+      }
       if (!interaction.isChatInputCommand()) return;
       switch (interaction.commandName) {
         case 'ping':
@@ -241,6 +245,28 @@ describe('fake Discord with a real discord.js client', () => {
     expect(fake.channelMessages.at(-1)).toMatchObject({ recipientId: fakeUsers.dave.id, message: { content: 'hello dave' } });
     fake.setDmsClosed(fakeUsers.dave.id);
     await expect(user.send('again')).rejects.toMatchObject({ code: 50007, status: 403 });
+  });
+
+  it('answers member lookups: 10007 Unknown Member for a member who left or never joined', async () => {
+    const guildId = fake.guilds[0]!.id;
+    const member = (await client.rest.get(Routes.guildMember(guildId, fakeUsers.bob.id))) as { user: { id: string } };
+    expect(member.user.id).toBe(fakeUsers.bob.id);
+    fake.removeMember(guildId, fakeUsers.bob.id);
+    expect(fake.isMember(guildId, fakeUsers.bob.id)).toBe(false);
+    await expect(client.rest.get(Routes.guildMember(guildId, fakeUsers.bob.id))).rejects.toMatchObject({ code: 10007, status: 404 });
+    await expect(client.rest.get(Routes.guildMember(guildId, '123456789012345678'))).rejects.toMatchObject({ code: 10007, status: 404 });
+    // Interacting in the guild makes a user a member again (Discord only delivers interactions of members).
+    await fake.sendCommand({ name: 'ping', user: 'bob' }).waitForInitialResponse();
+    expect(fake.isMember(guildId, fakeUsers.bob.id)).toBe(true);
+  });
+
+  it('delivers a user context-menu command with its target resolved', async () => {
+    const violationsBefore = fake.schemaViolations.length;
+    await client.application!.commands.create({ type: 2, name: 'Inspect member' });
+    expect(fake.schemaViolations.length).toBe(violationsBefore);
+    const h = fake.sendUserCommand({ name: 'Inspect member', user: 'alice', target: 'carol' });
+    expect(h.payload.data).toMatchObject({ name: 'Inspect member', type: 2, target_id: fakeUsers.carol.id, resolved: { users: { [fakeUsers.carol.id]: { id: fakeUsers.carol.id } } } });
+    expect((await h.waitForInitialResponse()).data).toMatchObject({ content: 'Target carol.k; member in payload: true' });
   });
 
   it('records unknown routes', async () => {

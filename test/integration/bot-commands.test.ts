@@ -1,6 +1,6 @@
 import { MessageFlags, SlashCommandBuilder } from 'discord.js';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Command } from '../../commands/command.js';
+import type { ChatInputCommand } from '../../commands/command.js';
 import { commands } from '../../commands/index.js';
 import { UNEXPECTED_ERROR_MESSAGE, UserFacingError } from '../../src/user-facing-error.js';
 import { STALE_COMPONENT_MESSAGE, UNKNOWN_COMMAND_MESSAGE } from '../../src/bot/dispatcher.js';
@@ -20,7 +20,7 @@ afterEach(async () => {
 });
 
 /** Test-only commands that fail in each way a real handler can. */
-const failing: Command[] = [
+const failing: ChatInputCommand[] = [
   {
     definition: new SlashCommandBuilder().setName('explode').setDescription('throws an unexpected error').toJSON(),
     execute() {

@@ -4,12 +4,13 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REST } from 'discord.js';
 import { afterEach, describe, expect, it } from 'vitest';
+import { isChatInputCommand } from '../../commands/command.js';
 import { commands } from '../../commands/index.js';
 import { registerCommands } from '../../src/bot/register-commands.js';
 import { parseConfig, type ConfigError } from '../../src/config.js';
 import { openDatabase } from '../../src/db/database.js';
 import { createLinkedAccountsRepository, type LinkedAccount } from '../../src/db/linked-accounts.js';
-import { checkAniListCredentials, checkDatabase } from '../../src/doctor/checks.js';
+import { checkAniListCredentials, checkDatabase, commandLabel } from '../../src/doctor/checks.js';
 import { formatReport, runDoctor, type CheckResult, type DoctorConfig, type DoctorDeps } from '../../src/doctor/run.js';
 import { createStoredTokenOpener } from '../../src/doctor/token-opener.js';
 import { migrationsFolder, projectRoot } from '../../src/paths.js';
@@ -247,15 +248,19 @@ describe('npm run doctor', () => {
     const w = await world({ register: false });
     expect(byName(await runDoctor(w.deps()))['Slash commands']).toMatchObject({
       ok: false,
-      detail: `registered globally but missing ${commands.map((command) => `/${command.definition.name}`).join(', ')}`,
+      detail: `registered globally but missing ${commands.map((command) => commandLabel(command.definition)).join(', ')}`,
       fix: expect.stringContaining('npm run commands:deploy') as unknown,
     });
     const rest = new REST({ api: w.discord.apiUrl }).setToken(TEST_DISCORD_TOKEN);
-    const changed = commands.map((command) => ({ ...command, definition: { ...command.definition, description: `${command.definition.description}!` } }));
-    await registerCommands(rest, changed.slice(0, 2), { applicationId: w.discord.applicationId });
+    const changed = commands
+      .slice(0, 2)
+      .filter(isChatInputCommand)
+      .map((command) => ({ ...command, definition: { ...command.definition, description: `${command.definition.description}!` } }));
+    expect(changed).toHaveLength(2);
+    await registerCommands(rest, changed, { applicationId: w.discord.applicationId });
     const guildId = w.discord.guilds[0]!.id;
     await registerCommands(rest, commands, { applicationId: w.discord.applicationId, guildId });
-    const names = commands.map((command) => `/${command.definition.name}`);
+    const names = commands.map((command) => commandLabel(command.definition));
     expect(byName(await runDoctor(w.deps()))['Slash commands']!.detail).toBe(
       `registered globally but missing ${names.slice(2).join(', ')}; out of date ${names.slice(0, 2).join(', ')}`,
     );

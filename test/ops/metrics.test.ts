@@ -1,7 +1,7 @@
 import { MessageFlags, SlashCommandBuilder } from 'discord.js';
 import { register as globalRegistry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Command } from '../../commands/command.js';
+import type { ChatInputCommand } from '../../commands/command.js';
 import { commands as registry } from '../../commands/index.js';
 import { UserFacingError } from '../../src/user-facing-error.js';
 import { createAniListClient, createRateLimiter, isAniListError } from '../../src/anilist/index.js';
@@ -28,7 +28,7 @@ function sample(text: string, series: string): number | undefined {
   return line === undefined ? undefined : Number(line.slice(series.length + 1));
 }
 
-const testCommands: Command[] = [
+const testCommands: ChatInputCommand[] = [
   {
     definition: new SlashCommandBuilder().setName('explode').setDescription('throws an unexpected error').toJSON(),
     execute: () => Promise.reject(new Error('boom')),

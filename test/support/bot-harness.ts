@@ -1,7 +1,7 @@
 import type { Client } from 'discord.js';
 import type { Command } from '../../commands/command.js';
 import { createClientGateway } from '../../src/bot/gateway.js';
-import { fakeUsers, startFakeDiscord, type FakeDiscord, type StartFakeDiscordOptions } from '../../fakes/discord/index.js';
+import { fakeUsers, startFakeDiscord, type FakeDiscord, type FakeUserRef, type StartFakeDiscordOptions } from '../../fakes/discord/index.js';
 import { TestBrowser } from './browser.js';
 import { TEST_DISCORD_TOKEN } from './env.js';
 import { captureLogs } from './log-capture.js';
@@ -26,7 +26,7 @@ export async function startBotHarness(
   const links = await startLinkHarness({
     ...options,
     logs,
-    discord,
+    discordFake: discord,
     // Also carries the /link reply edits to the fake Discord, as in production.
     rest: gateway.rest,
     env: { DISCORD_API_URL: discord.apiUrl, REGISTER_COMMANDS: 'true', ...options.env },
@@ -49,12 +49,13 @@ export async function startBotHarness(
  * Links a fake Discord member to a seeded AniList user the way a member does it: /link, the start page, signing in
  * with Discord, the fake AniList's approve button, the callback. Throws when any step does not go as expected.
  */
-export async function linkMember(h: BotHarness, user: keyof typeof fakeUsers, anilistUserId: number): Promise<void> {
+export async function linkMember(h: BotHarness, user: FakeUserRef, anilistUserId: number): Promise<void> {
   const handle = h.discord.sendCommand({ name: 'link', user });
   const initial = await handle.waitForInitialResponse();
   const url = (initial.data as { components?: { components?: { url?: string }[] }[] } | undefined)?.components?.[0]?.components?.[0]?.url;
   if (!url) throw new Error('/link answered without a link button');
-  const done = await walkLinkPages({ discord: h.discord, anilist: h.anilistFake }, new TestBrowser(), url, { discordUserId: fakeUsers[user].id, anilistUserId });
+  const discordUserId = typeof user === 'string' ? fakeUsers[user].id : user.id;
+  const done = await walkLinkPages({ discord: h.discord, anilist: h.anilistFake }, new TestBrowser(), url, { discordUserId, anilistUserId });
   if (done.status !== 200 || !done.url.endsWith('/oauth/done')) throw new Error(`linking ended on ${done.url} with ${done.status}`);
-  if (h.links.member(fakeUsers[user].id)?.anilistUserId !== anilistUserId) throw new Error('the link was not stored');
+  if (h.links.member(discordUserId)?.anilistUserId !== anilistUserId) throw new Error('the link was not stored');
 }

@@ -40,7 +40,7 @@ export interface LinkHarnessOptions {
    * The fake Discord members sign in with (its OAuth2) and the bot's DMs go to (default: one started and closed by
    * the harness, with its own clock).
    */
-  discord?: FakeDiscord;
+  discordFake?: FakeDiscord;
 }
 
 export interface LinkHarness {
@@ -80,8 +80,8 @@ export async function startLinkHarness(options: LinkHarnessOptions): Promise<Lin
 export async function startOnPort(options: LinkHarnessOptions, port: number): Promise<LinkHarness> {
   const publicUrl = `http://127.0.0.1:${port}`;
   const clock = createTestClock();
-  const ownsDiscord = options.discord === undefined;
-  const discordFake = options.discord ?? (await startFakeDiscord({ token: TEST_DISCORD_TOKEN, now: clock.nowMs }));
+  const ownsDiscord = options.discordFake === undefined;
+  const discordFake = options.discordFake ?? (await startFakeDiscord({ token: TEST_DISCORD_TOKEN, now: clock.nowMs }));
   discordFake.oauth.addRedirectUri(`${publicUrl}/oauth/discord/callback`);
   const anilistFake = await startFakeAniList({ ...options.anilistFake, redirectUri: `${publicUrl}/oauth/callback`, now: clock.nowMs });
   const logs = options.logs ?? captureLogs();

@@ -1,0 +1,115 @@
+/**
+ * Figure 6 — what a media card costs. The real bot process against the fakes, in a server of 100 linked members
+ * who have each used the bot there once (`/privacy`, which asks AniList nothing). One member types "fri" in
+ * `/anime`'s title, picks the anime from the suggestions and gets the card with "In this server"; a second member
+ * then looks up the same title. The AniList requests of each step are counted at the fake AniList (by operation),
+ * and the bot runs with the default budget of 30 requests a minute.
+ *
+ * Targets (issue #14): at most 1 + ⌈members / 50⌉ requests for a card, 0 on a cache hit, and at most 3 for the whole
+ * "type, pick, see" journey in a server of 100 linked members; the first answer within Discord's 3 s.
+ */
+import { join } from 'node:path';
+import type { LoggedRequest } from '../fakes/anilist/index.js';
+import { SEED_MEDIA } from '../fakes/anilist/index.js';
+import type { InteractionHandle } from '../fakes/discord/index.js';
+import { startRealBot } from './lib/bot-process.js';
+import { bounded, fmt, freePort, newEncryptionKey, tempDir, type Row } from './lib/common.js';
+import { benchDiscordUsers, dbPath, seedLinks, startAniList, startDiscord } from './lib/world.js';
+
+const MEMBERS = 100;
+const FORMATS = ['POINT_100', 'POINT_10_DECIMAL', 'POINT_10', 'POINT_5', 'POINT_3'] as const;
+
+function byOperation(requests: readonly LoggedRequest[]): string {
+  const counts = new Map<string, number>();
+  for (const request of requests) counts.set(request.operationName ?? '?', (counts.get(request.operationName ?? '?') ?? 0) + 1);
+  return [...counts].map(([operation, count]) => `${operation}×${count}`).join(' ') || 'none';
+}
+
+async function cardOf(handle: InteractionHandle): Promise<{ firstMs: number; totalMs: number; lines: string[] }> {
+  const sentAt = performance.now();
+  const initial = await handle.waitForInitialResponse(10_000);
+  const edit = await handle.waitForEdit(30_000);
+  const embeds: unknown[] = edit.message?.embeds ?? [];
+  const server = embeds.find((embed): embed is { description?: string } => (embed as { title?: unknown }).title === 'In this server');
+  return { firstMs: initial.latencyMs, totalMs: performance.now() - sentAt, lines: (server?.description ?? '').split('\n') };
+}
+
+export async function runMediaCard(_options: { quick: boolean }): Promise<{ rows: Row[]; detail: unknown }> {
+  const f = '6 media card';
+  const dir = tempDir('anilink-bench-card-');
+  const users = benchDiscordUsers(MEMBERS);
+  const { fake: anilist, users: anilistUsers } = await startAniList(MEMBERS, { rateLimitPerMinute: 30 });
+  // Every member has every seeded title (so all 100 are in Frieren's card), in every score format.
+  anilistUsers.forEach(({ id }, i) => {
+    const user = anilist.store.getUser(id)!;
+    user.mediaListOptions = { ...user.mediaListOptions, scoreFormat: FORMATS[i % FORMATS.length]! };
+  });
+  const discord = await startDiscord({ extraUsers: users });
+  const key = newEncryptionKey();
+  let stop: () => Promise<void> = () => Promise.resolve();
+  try {
+    seedLinks({ databasePath: dbPath(dir.path), encryptionKey: key, discordUsers: users, anilist, anilistUsers });
+    const bot = await startRealBot({
+      discord,
+      anilistOauthUrl: anilist.oauthUrl,
+      anilistApiUrl: anilist.graphqlUrl,
+      port: await freePort(),
+      databasePath: dbPath(dir.path),
+      encryptionKey: key,
+      logFile: join(dir.path, 'bot.log'),
+    });
+    stop = () => bot.child.stop();
+    // Members are known in a server only from their interactions there.
+    await bounded(Promise.all(users.map((user) => discord.sendCommand({ name: 'privacy', user }).waitForInitialResponse(10_000))), 60_000, 'members using the bot');
+
+    const requestsFrom = anilist.graphqlRequests().length;
+    const keystroke = discord.sendAutocomplete({ name: 'anime', user: users[0], focused: 'title', focusedValue: 'fri' });
+    await keystroke.waitForInitialResponse(10_000);
+    const picked = (keystroke.choices() as { name: string; value: string }[] | undefined)?.find((choice) => choice.value === String(SEED_MEDIA.frieren.id));
+    if (!picked) throw new Error('"fri" did not suggest Sousou no Frieren');
+    const searchRequests = anilist.graphqlRequests().slice(requestsFrom);
+    const first = await cardOf(discord.sendCommand({ name: 'anime', user: users[0], options: [{ name: 'title', value: picked.value }] }));
+    const journeyRequests = anilist.graphqlRequests().slice(requestsFrom);
+    const cardRequests = journeyRequests.slice(searchRequests.length);
+
+    const hitFrom = anilist.graphqlRequests().length;
+    const second = await cardOf(discord.sendCommand({ name: 'anime', user: users[1], options: [{ name: 'title', value: picked.value }] }));
+    const hitRequests = anilist.graphqlRequests().slice(hitFrom);
+
+    const cardTarget = 1 + Math.ceil(MEMBERS / 50);
+    const listed = first.lines.filter((line) => line.includes('<@')).length;
+    const more = first.lines.find((line) => line.startsWith('…and '));
+    const pages = cardRequests
+      .filter((request) => request.operationName === 'MediaCard')
+      .flatMap((request) => Object.entries((request.body as { variables?: Record<string, unknown> }).variables ?? {}))
+      .filter(([name, value]) => name.startsWith('members') && Array.isArray(value))
+      .map(([, value]) => (value as unknown[]).length);
+    const rows: Row[] = [
+      { figure: f, metric: `server: ${MEMBERS} linked members who used the bot there; budget 30/min`, value: `${listed} lines + “${more ?? ''}”` },
+      { figure: f, metric: 'autocomplete “fri” (suggestion picked: Sousou no Frieren)', value: `${searchRequests.length} (${byOperation(searchRequests)})` },
+      {
+        figure: f,
+        metric: 'card, cache miss: AniList requests',
+        value: `${cardRequests.length} (${byOperation(cardRequests)}; userId_in pages ${pages.join('+')})`,
+        target: `≤ 1 + ⌈${MEMBERS}/50⌉ = ${cardTarget}`,
+        ok: cardRequests.length <= cardTarget,
+      },
+      { figure: f, metric: 'type “fri”, pick, see the card: AniList requests', value: String(journeyRequests.length), target: '≤ 3', ok: journeyRequests.length <= 3 },
+      { figure: f, metric: 'same title, another member (cache hit): AniList requests', value: String(hitRequests.length), target: '0', ok: hitRequests.length === 0 },
+      {
+        figure: f,
+        metric: 'first response (defer), miss / hit',
+        value: `${fmt(first.firstMs, 'ms')} / ${fmt(second.firstMs, 'ms')}`,
+        target: '< 3,000 ms',
+        ok: first.firstMs < 3000 && second.firstMs < 3000,
+      },
+      { figure: f, metric: 'card shown (command sent → edit), miss / hit', value: `${fmt(first.totalMs, 'ms')} / ${fmt(second.totalMs, 'ms')}` },
+    ];
+    return { rows, detail: { members: MEMBERS, searchRequests: searchRequests.length, cardRequests: cardRequests.length, hitRequests: hitRequests.length, pages, listed } };
+  } finally {
+    await stop();
+    await discord.close();
+    await anilist.close();
+    dir.remove();
+  }
+}
