@@ -39,12 +39,21 @@ function shardThatHandled(bot: BotProcess, handle: InteractionHandle): string | 
   return line?.shard as string | undefined;
 }
 
-/** The embed (ok) or the ephemeral follow-up (its text) that ended a deferred /profile, and who handled it. */
+/**
+ * The embed (ok) or the private refusal (its text) that ended a /profile, and who handled it. A refusal known before
+ * the reply was deferred is the ephemeral reply itself; a later one is an ephemeral follow-up.
+ */
 async function finalAnswer(bot: BotProcess, handle: InteractionHandle): Promise<{ ok: boolean; text: string; shard: string | undefined }> {
   const deadline = performance.now() + 25_000;
   for (;;) {
     const title = handle.edits.map((edit) => edit.message?.embeds[0]?.title).find(Boolean);
     if (title !== undefined) return { ok: title === 'AliceFake', text: '', shard: await waitForShardLog(bot, handle) };
+    const initial = handle.initialResponse;
+    if (initial?.type === 4) {
+      const data = initial.data as { content: string; flags?: number };
+      expect((data.flags ?? 0) & MessageFlags.Ephemeral).toBeTruthy();
+      return { ok: false, text: data.content, shard: await waitForShardLog(bot, handle) };
+    }
     const followUp = handle.followUps[0];
     if (followUp) {
       expect(followUp.flags & MessageFlags.Ephemeral).toBeTruthy();
