@@ -13,6 +13,7 @@ import type { Logger } from '../src/logger.js';
 import type { ServerMembership } from '../src/servers/membership.js';
 import { createServerViews, type ServerViews, type ServerViewsTuning } from './media/server-views.js';
 import { createKeystrokeTracker, type KeystrokeTracker } from './media/suggestions.js';
+import { createRandomPicks, type RandomPicks } from './taste/random-picks.js';
 
 /** The services commands use, built by the application (src/app.ts). */
 export interface CommandServices {
@@ -32,11 +33,18 @@ export interface CommandDeps extends CommandServices {
   keystrokes: KeystrokeTracker;
   /** "Who in this server has this title", cached per server and title. */
   serverViews: ServerViews;
+  /** /random's pools, so "Reroll" asks AniList nothing. */
+  randomPicks: RandomPicks;
 }
 
 /** The services commands share, plus any per-bot state they keep (never module-level: two bots in one process). */
 export function createCommandDeps(services: CommandServices): CommandDeps {
-  return { ...services, keystrokes: createKeystrokeTracker(), serverViews: createServerViews(services, services.tuning?.serverViews) };
+  return {
+    ...services,
+    keystrokes: createKeystrokeTracker(),
+    serverViews: createServerViews(services, services.tuning?.serverViews),
+    randomPicks: createRandomPicks({ clock: services.clock }),
+  };
 }
 
 export interface CommandContext<I> {

@@ -62,7 +62,7 @@ export interface AppDeps {
 }
 
 export interface AppTuning {
-  anilistClient?: Pick<AniListClientOptions, 'cacheTtlMs' | 'cacheMaxEntries' | 'timeoutMs' | 'maxListEntries'>;
+  anilistClient?: Pick<AniListClientOptions, 'cacheTtlMs' | 'cacheMaxEntries' | 'timeoutMs' | 'maxListEntries' | 'listCacheTtlMs' | 'listCacheMaxEntries' | 'now'>;
   /** Failed link requests allowed per client address (unknown or expired ids and states, malformed requests). */
   httpRateLimit?: ServerDeps['rateLimit'];
   /** Replaces the Discord webhook edits of /link replies (tests record them instead). */

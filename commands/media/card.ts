@@ -129,7 +129,8 @@ export function renderMediaCard(view: ServerView, perspective: CardPerspective):
   return { content: '', embeds, components: [buttonRow(view.media, perspective, viewerRow?.entry)], allowedMentions: { parse: [] } };
 }
 
-function titleEmbed(media: MediaCardMedia, titleLanguage: string | undefined): EmbedBuilder {
+/** The card's first embed: the title, its details and cover. */
+export function titleEmbed(media: MediaCardMedia, titleLanguage: string | undefined): EmbedBuilder {
   const title = displayTitle(media.title, titleLanguage);
   const embed = new EmbedBuilder().setColor(coverColor(media.coverImage?.color) ?? ANILIST_BLUE).setTitle(truncate(title, 256));
   if (media.siteUrl) embed.setURL(media.siteUrl);
@@ -225,7 +226,7 @@ export async function handleMediaCardButton(context: CommandContext<MessageCompo
     const request = { guildId: interaction.guildId, mediaId: id.mediaId, requesterId: presser.discordUserId };
     const before = await deps.serverViews.load(request);
     if (before.media.isAdult === true && !isNsfwChannel(interaction)) throw new UserFacingError(ADULT_REFUSED);
-    const notice = await applyPress(deps, presser, id, before.media);
+    const notice = await applyCardPress(deps, presser, id, before.media);
     const after = await deps.serverViews.load(request);
     await interaction.editReply(renderMediaCard(after, { command: id.command, viewerId: id.viewerId, viewer: deps.links.member(id.viewerId) }));
     const shown = after.rows.some((row) => row.member.discordUserId === presser.discordUserId);
@@ -240,7 +241,11 @@ export async function handleMediaCardButton(context: CommandContext<MessageCompo
   return true;
 }
 
-async function applyPress(deps: CommandDeps, presser: UsableMember, id: CardButtonId, media: MediaCardMedia): Promise<{ text: string; changed: boolean }> {
+/**
+ * Applies a card action to the presser's own list (decided on a fresh read of their entry) and says what happened,
+ * for the presser alone. Other cards with the same actions (/random's "Start watching") reuse it.
+ */
+export async function applyCardPress(deps: CommandDeps, presser: UsableMember, id: CardButtonId, media: MediaCardMedia): Promise<{ text: string; changed: boolean }> {
   const context = { key: presser.discordUserId, token: presser.token() };
   // Decided on a fresh read of the presser's own entry (private ones included): a cached card may be minutes old,
   // and a press must never overwrite what they changed elsewhere or demote a finished title to Planning.
@@ -282,7 +287,8 @@ async function applyPress(deps: CommandDeps, presser: UsableMember, id: CardButt
   return { text: `✅ ${title} on your list: ${onList(saved)}.`, changed: true };
 }
 
-async function reportPrivately(interaction: MessageComponentInteraction, error: unknown, log: Logger): Promise<void> {
+/** A failure after the press was acknowledged with deferUpdate: told to the presser alone, the card stays. */
+export async function reportPrivately(interaction: MessageComponentInteraction, error: unknown, log: Logger): Promise<void> {
   if (error instanceof UserFacingError) log.info({ reason: error.message }, 'card button refused');
   else log.error({ err: error }, 'card button failed');
   const content = error instanceof UserFacingError ? error.message : UNEXPECTED_ERROR_MESSAGE;

@@ -634,6 +634,8 @@ function attachResolvers(schema: GraphQLSchema): void {
         hasNextChunk,
       };
     },
+    // AniList answers a fixed list of about twenty names; the fake's is every genre its media carry.
+    GenreCollection: (_s, _a, ctx) => [...new Set([...ctx.store.media.values()].flatMap((m) => m.genres))].sort(),
     Page: (_s, args) => {
       const page = Math.max(1, int(args.page) ?? 1);
       const perPage = Math.min(50, Math.max(1, int(args.perPage) ?? 50));

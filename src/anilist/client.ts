@@ -7,6 +7,7 @@ import { createLoadingCache } from './cache.js';
 import { AniListError, toAniListError } from './errors.js';
 import {
   DeleteMediaListEntryDocument,
+  GenreCollectionDocument,
   MediaByIdDocument,
   MediaCardDocument,
   OwnMediaListEntryDocument,
@@ -36,9 +37,20 @@ export interface AniListClientOptions {
   readonly limiter: RateLimiter;
   readonly logger: Logger;
   readonly fetch?: typeof fetch;
-  /** Lifetime of cached public data and of per-user lists. */
+  /** Lifetime of cached public data, and how old a list `userMediaList` answers by default may be. */
   readonly cacheTtlMs?: number;
   readonly cacheMaxEntries?: number;
+  /**
+   * How long a member's list is kept at most, for reads that accept an older one (`maxAgeMs`: a taste comparison,
+   * a random pick); reads without it still get a list at most `cacheTtlMs` old. Default 10 minutes.
+   */
+  readonly listCacheTtlMs?: number;
+  /** List entries all cached lists may hold together (the size bound: one list can be thousands of entries). */
+  readonly listCacheMaxEntries?: number;
+  /** How long AniList's genre names are kept (default a day: they change a few times a decade). */
+  readonly genreCacheTtlMs?: number;
+  /** Milliseconds from any fixed point, for the caches' ages (tests); performance.now() by default. */
+  readonly now?: () => number;
   /**
    * Most entries one list load may collect. Each 500 entries costs a request out of a shared
    * 30/minute budget, so the default stops well below AniList's own 11,000 cap; with
@@ -63,6 +75,12 @@ export interface CallContext {
 
 export interface AuthenticatedCallContext extends CallContext {
   readonly token: string;
+}
+
+/** How a read of a member's list may be served from the cache. */
+export interface ListReadOptions {
+  /** The oldest cached list this read accepts (at most the client's `listCacheTtlMs`); `cacheTtlMs` when omitted. */
+  readonly maxAgeMs?: number | undefined;
 }
 
 export interface UserMediaListQueryInput {
@@ -113,10 +131,12 @@ export interface AniListClient {
   userProfile(userId: number, context: CallContext): Promise<UserProfile>;
   /** A profile by AniList user name; a private or unknown user is `notFound`. */
   userProfileByName(name: string, context: CallContext): Promise<UserProfile>;
-  /** Every chunk of the list, de-duplicated, newest first; cached per user for a short time. */
-  userMediaList(input: UserMediaListQueryInput, context: CallContext): Promise<UserMediaList>;
+  /** Every chunk of the list, de-duplicated, newest first; cached per user (and per token) for a short time. */
+  userMediaList(input: UserMediaListQueryInput, context: CallContext, options?: ListReadOptions): Promise<UserMediaList>;
   /** The list `userMediaList` would answer from its cache right now, or undefined: never a request. */
-  peekUserMediaList(input: UserMediaListQueryInput, context: CallContext): UserMediaList | undefined;
+  peekUserMediaList(input: UserMediaListQueryInput, context: CallContext, options?: ListReadOptions): UserMediaList | undefined;
+  /** AniList's genre names (`GenreCollection`), the same for everyone: at most one successful request a day. */
+  genres(context: CallContext): Promise<readonly string[]>;
   mediaById(id: number, context: CallContext): Promise<MediaDetails>;
   searchMedia(input: SearchMediaInput, context: CallContext): Promise<readonly MediaSearchResult[]>;
   /**
@@ -154,6 +174,8 @@ export function createAniListClient(options: AniListClientOptions): AniListClien
   const cacheTtlMs = options.cacheTtlMs ?? 60_000;
   const cacheMaxEntries = options.cacheMaxEntries ?? 500;
   const maxListEntries = Math.min(Math.max(1, options.maxListEntries ?? 2_000), ANILIST_LIST_CAP);
+  const listCacheTtlMs = Math.max(cacheTtlMs, options.listCacheTtlMs ?? 10 * 60_000);
+  const now = options.now;
 
   const graphql = new GraphQLClient(endpoint, {
     method: 'POST',
@@ -161,16 +183,23 @@ export function createAniListClient(options: AniListClientOptions): AniListClien
   });
 
   // Only data that looks the same to every member is shared: token-less media and searches.
-  const publicMedia = createLoadingCache<MediaDetails>({ maxEntries: cacheMaxEntries, ttlMs: cacheTtlMs });
+  const publicMedia = createLoadingCache<MediaDetails>({ maxEntries: cacheMaxEntries, ttlMs: cacheTtlMs, now });
   const searches = createLoadingCache<{ results: readonly MediaSearchResult[] }>({
     maxEntries: cacheMaxEntries,
     ttlMs: cacheTtlMs,
+    now,
   });
-  // Lists can be big, so fewer of them; keyed by who asked too, because an owner's token reveals private entries.
+  // Lists can be big, so fewer of them, and bounded by their entries too; keyed by who asked as well, because an
+  // owner's token reveals private entries. Kept up to listCacheTtlMs for the readers that accept an older list.
   const lists = createLoadingCache<UserMediaList>({
     maxEntries: Math.max(1, Math.ceil(cacheMaxEntries / 10)),
-    ttlMs: cacheTtlMs,
+    ttlMs: listCacheTtlMs,
+    maxSize: Math.max(1, options.listCacheMaxEntries ?? 50_000),
+    sizeOf: (list) => list.entries.length + 1,
+    now,
   });
+  const defaultListRead = { maxAgeMs: cacheTtlMs };
+  const genreNames = createLoadingCache<{ names: readonly string[] }>({ maxEntries: 1, ttlMs: options.genreCacheTtlMs ?? 24 * 60 * 60_000, now });
 
   const printed = new WeakMap<DocumentNode, { query: string; operation: string }>();
   function describe(document: DocumentNode): { query: string; operation: string } {
@@ -318,7 +347,7 @@ export function createAniListClient(options: AniListClientOptions): AniListClien
     return `${input.userId}|${input.type}|${input.status ?? '*'}|${scope}`;
   }
 
-  function userMediaList(input: UserMediaListQueryInput, context: CallContext): Promise<UserMediaList> {
+  function userMediaList(input: UserMediaListQueryInput, context: CallContext, readOptions: ListReadOptions = defaultListRead): Promise<UserMediaList> {
     return lists.get(listCacheKey(input, context.token), async () => {
       const accumulator = createMediaListAccumulator(maxListEntries);
       const maxChunks = Math.ceil(ANILIST_LIST_CAP / PER_CHUNK) + 1;
@@ -336,11 +365,20 @@ export function createAniListClient(options: AniListClientOptions): AniListClien
         if (!hasMore || !wantMore) break;
       }
       return accumulator.result(hasMore);
-    });
+    }, readOptions);
   }
 
-  function peekUserMediaList(input: UserMediaListQueryInput, context: CallContext): UserMediaList | undefined {
-    return lists.peek(listCacheKey(input, context.token));
+  function peekUserMediaList(input: UserMediaListQueryInput, context: CallContext, readOptions: ListReadOptions = defaultListRead): UserMediaList | undefined {
+    return lists.peek(listCacheKey(input, context.token), readOptions);
+  }
+
+  async function genres(context: CallContext): Promise<readonly string[]> {
+    const loaded = await genreNames.get('genres', async () => {
+      // Without a token: the same answer for everyone.
+      const data = await execute(GenreCollectionDocument, {}, { key: context.key, lane: context.lane });
+      return { names: (data.GenreCollection ?? []).filter((name): name is string => typeof name === 'string' && name !== '') };
+    });
+    return loaded.names;
   }
 
   async function mediaById(id: number, context: CallContext): Promise<MediaDetails> {
@@ -409,6 +447,7 @@ export function createAniListClient(options: AniListClientOptions): AniListClien
     userProfileByName,
     userMediaList,
     peekUserMediaList,
+    genres,
     mediaById,
     searchMedia,
     mediaCard,

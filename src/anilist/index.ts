@@ -6,6 +6,7 @@ export {
   type AuthenticatedCallContext,
   type CallContext,
   type DeleteMediaListEntryInput,
+  type ListReadOptions,
   type MediaCardData,
   type MediaCardInput,
   type SaveMediaListEntryInput,
