@@ -10,8 +10,8 @@ import { ROOT, printTable, stopAllChildren, type Row } from './lib/common.js';
 
 const OUT = join(ROOT, 'dist', 'bench');
 
-type Figure = 'deadline' | 'budget' | 'memory' | 'http' | 'coldstart' | 'mediacard';
-const ALL: Figure[] = ['deadline', 'budget', 'memory', 'http', 'coldstart', 'mediacard'];
+type Figure = 'deadline' | 'budget' | 'memory' | 'http' | 'coldstart' | 'mediacard' | 'compare';
+const ALL: Figure[] = ['deadline', 'budget', 'memory', 'http', 'coldstart', 'mediacard', 'compare'];
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -26,6 +26,7 @@ const runners: Record<Figure, () => Promise<{ rows: Row[]; detail: unknown }>> =
   http: async () => (await import('./http.js')).runHttp({ quick }),
   coldstart: async () => (await import('./coldstart.js')).runColdStart({ quick }),
   mediacard: async () => (await import('./media-card.js')).runMediaCard({ quick }),
+  compare: async () => (await import('./compare.js')).runCompare({ quick }),
 };
 
 let stopping = false;
