@@ -35,8 +35,6 @@ export interface RandomPick extends RandomPickInput {
   reroll(allowed: (title: PoolTitle) => boolean): PoolTitle | undefined;
   /** The caller started this title: it is no longer on their planning list, so rerolls skip it. */
   markStarted(mediaId: number): void;
-  /** How many titles rerolls can still bring up (the current one included). */
-  remaining(allowed: (title: PoolTitle) => boolean): number;
 }
 
 export interface RandomPicks {
@@ -85,9 +83,6 @@ export function createRandomPicks({ clock, randomBelow = (max) => randomInt(max)
         },
         markStarted(mediaId) {
           started.add(mediaId);
-        },
-        remaining(allowed) {
-          return input.titles.filter((title) => pickable(title, allowed)).length;
         },
       };
       picks.set(input.id, pick);

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MessageFlags } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NOT_YOUR_PICK, ONLY_TITLE } from '../../commands/random.js';
+import { NOT_YOUR_PICK, ONLY_TITLE, PICK_EXPIRED } from '../../commands/random.js';
 import { FILLER_MEDIA_FIRST_ID, SEED_MEDIA, SEED_USERS, type LoggedRequest } from '../../fakes/anilist/index.js';
 import { fakeUsers, type DiscordMessage, type FakeUser, type InteractionHandle } from '../../fakes/discord/index.js';
 import { RUN_LINK_FIRST } from '../../src/linking/index.js';
@@ -380,5 +380,13 @@ describe('/random’s buttons', () => {
       expect((await stranger.waitForInitialResponse()).data).toMatchObject({ content: NOT_YOUR_PICK, flags: MessageFlags.Ephemeral });
     }
     expect(pickedId(handle.currentMessage()!)).toBe(pickedId(card));
+  });
+
+  it('stop working an hour later, and say so', async () => {
+    const handle = random('alice');
+    const card = await answer(handle);
+    h.clock.advance(61 * 60_000);
+    const late = h.discord.sendButton({ customId: button(card, 'Reroll'), user: 'alice', from: handle });
+    expect((await late.waitForInitialResponse()).data).toMatchObject({ content: PICK_EXPIRED, flags: MessageFlags.Ephemeral });
   });
 });
