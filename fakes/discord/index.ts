@@ -14,6 +14,7 @@ import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import {
   buildGuild,
+  channelPayload,
   clone,
   DEFAULT_APPLICATION_ID,
   defaultBotUser,
@@ -939,7 +940,9 @@ export async function startFakeDiscord(options: StartFakeDiscordOptions = {}): P
       auth: true,
       handler: (ctx) => {
         const id = ctx.params.channel_id ?? '';
-        const c = findGuildChannel(id) ?? findDmChannel(id);
+        const guildChannel = findGuildChannel(id);
+        if (guildChannel) return { status: 200, body: channelPayload(guildChannel) };
+        const c = findDmChannel(id);
         if (!c) throw new HttpError(404, { message: 'Unknown Channel', code: 10003 });
         return { status: 200, body: clone(c) };
       },
@@ -1128,7 +1131,7 @@ export async function startFakeDiscord(options: StartFakeDiscordOptions = {}): P
     else ch = guild.channels.find((c) => c.type === 0 && !c.nsfw) ?? guild.channels[0];
     if (!ch) throw new Error(`fake-discord: no matching channel in guild ${guild.id}`);
     const appPerms = opts.appPermissions ?? guild.botPermissions;
-    return { guild, channel: { ...clone(ch), permissions: appPerms }, channelId: ch.id, context: 0 };
+    return { guild, channel: { ...channelPayload(ch), permissions: appPerms }, channelId: ch.id, context: 0 };
   }
 
   function newInteraction(

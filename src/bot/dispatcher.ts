@@ -9,6 +9,7 @@ import {
 import type { Command, CommandDeps } from '../../commands/command.js';
 import { UserFacingError } from '../../commands/user-facing-error.js';
 import type { Logger } from '../logger.js';
+import { settleInteractionChannel } from './interaction-channel.js';
 
 export const UNEXPECTED_ERROR_MESSAGE = 'Something went wrong on our side. Please try again in a moment.';
 export const UNKNOWN_COMMAND_MESSAGE = 'I do not know that command any more. Discord may still be updating the command list; try again in a minute.';
@@ -70,6 +71,9 @@ export function createInteractionDispatcher({ commands, deps, logger, observer }
       }
     };
     try {
+      // A thread's NSFW flag is its parent's, looked up over REST on the first interaction there; handlers read it
+      // synchronously (commands/channel-nsfw.ts), so it is settled here. Everywhere else this resolves at once.
+      await settleInteractionChannel(interaction);
       if (interaction.isChatInputCommand()) {
         await runChatInput(byName, interaction, deps, log);
       } else if (interaction.isAutocomplete()) {

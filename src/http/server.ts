@@ -11,6 +11,8 @@ import { STYLESHEET_CSS } from './pages.js';
 export interface HealthStatus {
   database: 'ok' | 'error';
   gateway: string;
+  /** Guilds listed by the gateway's latest READY (trackGateway), when known. */
+  guilds?: number | undefined;
 }
 
 export interface ServerDeps {
