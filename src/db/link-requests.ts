@@ -1,4 +1,4 @@
-import { and, eq, gt, lte } from 'drizzle-orm';
+import { and, eq, gt, lte, sql } from 'drizzle-orm';
 import type { Db } from './database.js';
 import { linkRequests, type LinkRequestRow } from './schema.js';
 
@@ -21,6 +21,13 @@ export interface LinkRequestsRepository {
 }
 
 export function createLinkRequestsRepository(db: Db): LinkRequestsRepository {
+  // Anyone can call /oauth/callback with a made-up state: the lookup that rejects it is prepared once, and an unknown
+  // state is answered without opening a transaction (built and compiled per call it was most of that path's CPU).
+  const byStateHash = db
+    .select()
+    .from(linkRequests)
+    .where(eq(linkRequests.stateHash, sql.placeholder('stateHash')))
+    .prepare();
   return {
     replaceForUser(request) {
       db.transaction((tx) => {
@@ -37,9 +44,11 @@ export function createLinkRequestsRepository(db: Db): LinkRequestsRepository {
     attachState(id, stateHash, browserBindingHash) {
       db.update(linkRequests).set({ stateHash, browserBindingHash }).where(eq(linkRequests.id, id)).run();
     },
-    consumeByStateHash: (stateHash, accept) =>
-      db.transaction((tx) => {
-        const request = tx.select().from(linkRequests).where(eq(linkRequests.stateHash, stateHash)).get();
+    consumeByStateHash: (stateHash, accept) => {
+      if (!byStateHash.get({ stateHash })) return undefined;
+      return db.transaction((tx) => {
+        // Read again inside the transaction: the request may have been consumed in between.
+        const request = byStateHash.get({ stateHash });
         if (!request) return undefined;
         if (!accept(request)) return { request, consumed: false };
         // Conditional on the state still being there, so even a second process cannot consume it twice.
@@ -49,7 +58,8 @@ export function createLinkRequestsRepository(db: Db): LinkRequestsRepository {
           .returning({ id: linkRequests.id })
           .get();
         return deleted ? { request, consumed: true } : undefined;
-      }),
+      });
+    },
     deleteForUser: (discordUserId) => db.delete(linkRequests).where(eq(linkRequests.discordUserId, discordUserId)).run().changes,
     purgeExpired: (now) => db.delete(linkRequests).where(lte(linkRequests.expiresAt, now)).run().changes,
   };

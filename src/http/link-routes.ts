@@ -90,6 +90,9 @@ export function linkRoutes(app: FastifyInstance, options: LinkRoutesOptions, don
           { reason: error.message },
           'AniList rejected the OAuth client: check ANILIST_CLIENT_ID and ANILIST_CLIENT_SECRET, and that the redirect URI registered at https://anilist.co/settings/developer is exactly PUBLIC_URL + /oauth/callback',
         );
+      } else if (error.kind === 'expired') {
+        // Unknown, used or expired states: what anyone can send by the thousand, so not worth a line at info.
+        logger.debug({ kind: error.kind, reason: error.message }, 'link attempt failed');
       } else {
         logger.info({ kind: error.kind, reason: error.message }, 'link attempt failed');
       }

@@ -1,7 +1,7 @@
 import cookie from '@fastify/cookie';
-import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import helmet from 'helmet';
 import type { Logger } from '../logger.js';
 import { registerMetricsRoute, type MetricsRouteOptions } from '../metrics/http.js';
 import type { LinkService } from '../linking/link-service.js';
@@ -45,7 +45,9 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   };
   const app: FastifyInstance = Fastify(options);
 
-  await app.register(helmet, {
+  // helmet's headers depend on these options only, so its middleware is built once here and run on every request
+  // (@fastify/helmet rebuilt it, CSP parsing included, per request: a large share of the cost of a rejected callback).
+  const securityHeaders = helmet({
     contentSecurityPolicy: {
       useDefaults: false,
       directives: {
@@ -63,12 +65,15 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     frameguard: { action: 'deny' },
     strictTransportSecurity: deps.publicUrl.startsWith('https:'),
   });
+  app.addHook('onRequest', (request, reply, done) => securityHeaders(request.raw, reply.raw, (error?: unknown) => done(error instanceof Error ? error : undefined)));
   await app.register(cookie, { secret: deps.cookieSecret });
   await app.register(rateLimit, { global: false });
 
   app.addHook('onResponse', async (request, reply) => {
-    // A scraper calls /metrics every few seconds; its lines would drown the rest at info.
-    const level = request.routeOptions.url === '/metrics' ? 'debug' : 'info';
+    // A scraper calls /metrics every few seconds, and anyone can send rejected requests (bad or used states, unknown
+    // pages, the rate limit) by the thousand: at info their lines would drown the rest and cost more than the answer.
+    const rejected = reply.statusCode >= 400 && reply.statusCode < 500;
+    const level = rejected || request.routeOptions.url === '/metrics' ? 'debug' : 'info';
     request.log[level](
       { method: request.method, route: request.routeOptions.url ?? '(no route)', statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime) },
       'request completed',

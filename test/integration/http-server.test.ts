@@ -41,6 +41,22 @@ describe('web server', () => {
     for (const secret of [code, state, pageId, 'cookievalue123']) expect(text).not.toContain(secret);
   });
 
+  it('logs rejected requests (bad states, unknown paths) at debug, answered ones at info', async () => {
+    const h = (harness = await startLinkHarness({ dir: tempDir() }));
+    expect((await h.server.inject({ method: 'GET', url: `/oauth/callback?code=x&state=${'S'.repeat(43)}` })).statusCode).toBe(400);
+    expect((await h.server.inject({ method: 'GET', url: '/wp-admin' })).statusCode).toBe(404);
+    expect((await h.server.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
+    const lines = h.logs.lines().map((line) => JSON.parse(line) as { msg: string; level: number; route?: string; statusCode?: number });
+    const debug = 20;
+    const info = 30;
+    expect(lines.filter((l) => l.msg === 'request completed').map((l) => [l.statusCode, l.level])).toEqual([
+      [400, debug],
+      [404, debug],
+      [200, info],
+    ]);
+    expect(lines.filter((l) => l.msg === 'link attempt failed').map((l) => l.level)).toEqual([debug]);
+  });
+
   it('serves the stylesheet and a readable 404 page for unknown paths, with security headers', async () => {
     const h = (harness = await startLinkHarness({ dir: tempDir() }));
     const css = await h.server.inject({ method: 'GET', url: '/assets/anilink.css' });

@@ -1,0 +1,264 @@
+/**
+ * The benchmark goals (issue #11), evaluated in code from a results file. Each goal names the measure it reads, how
+ * the repetitions are aggregated and what passes; a missed goal carries the numbers measured with it (its evidence)
+ * and, once diagnosed, the cause in words.
+ */
+import { median, pairedRatios, type BenchResults, type FigureId, type FigureResult, type Measure } from './lib/results.js';
+
+export interface GoalSpec {
+  id: string;
+  figure: FigureId;
+  /** Key in the figure's `measures`. */
+  measure: string;
+  /** What the row says, e.g. "initial response p99". */
+  label: string;
+  /** The goal as printed, e.g. "≤ 50 ms". */
+  goal: string;
+  /** Compare the bot's own figure, or its ratio to the reference measured in the same run. */
+  compare: 'value' | 'ratio';
+  /** Over the repetitions: the median, or the worst run (for counts that must be zero every time). */
+  aggregate: 'median' | 'max';
+  pass(x: number): boolean;
+  /** Printed beside the value (e.g. the served fraction next to requests per served command). */
+  beside?(figure: FigureResult): string | undefined;
+  /** Other measures of the same figure that explain a miss; printed under Shortfalls. */
+  evidence?: readonly string[];
+  /** The diagnosed cause of a miss, in words (numbers come from the evidence, never from here). */
+  cause?: string;
+}
+
+export const GOALS: readonly GoalSpec[] = [
+  {
+    id: 'deadline-late',
+    figure: 'deadline',
+    measure: 'lateInitial',
+    label: 'initial responses later than 3 s or missing (500 `/list` in 1 s, AniList answering in 1.5 s), worst run',
+    goal: '0',
+    compare: 'value',
+    aggregate: 'max',
+    pass: (x) => x === 0,
+    evidence: ['initialP99', 'cpuPerInteraction'],
+  },
+  {
+    id: 'deadline-p99',
+    figure: 'deadline',
+    measure: 'initialP99',
+    label: 'initial response p99 (same burst)',
+    goal: '≤ 50 ms',
+    compare: 'value',
+    aggregate: 'median',
+    pass: (x) => x <= 50,
+    evidence: ['initialP50', 'initialMax', 'cpuPerInteraction', 'dispatchSpan'],
+  },
+  {
+    id: 'budget-per-served',
+    figure: 'budget',
+    measure: 'requestsPerServed',
+    label: 'AniList requests per served command (realistic mix)',
+    goal: '≤ 0.5',
+    compare: 'value',
+    aggregate: 'median',
+    pass: (x) => x <= 0.5,
+    beside: (figure) => {
+      const served = figure.measures.servedFraction;
+      return served ? `served ${formatNumber(median(served.anilink) * 100, 0)} %` : undefined;
+    },
+    evidence: ['servedFraction', 'requests', 'commands'],
+  },
+  {
+    id: 'budget-429',
+    figure: 'budget',
+    measure: 'rateLimited',
+    label: "429s from AniList (30/min and its burst limiter), worst run",
+    goal: '0',
+    compare: 'value',
+    aggregate: 'max',
+    pass: (x) => x === 0,
+    evidence: ['requests', 'duringRetryAfter'],
+  },
+  {
+    id: 'memory-heap-slope',
+    figure: 'memory',
+    measure: 'heapSlope',
+    label: 'heap per guild, slope from the smallest to the largest guild count',
+    goal: '≤ 0.25×',
+    compare: 'ratio',
+    aggregate: 'median',
+    pass: (x) => x <= 0.25,
+    evidence: ['heapSmall', 'heapLarge', 'rssSlope'],
+  },
+  {
+    id: 'memory-rss',
+    figure: 'memory',
+    measure: 'rssSmall',
+    label: 'RSS after READY at the smallest guild count (the bot with Fastify, SQLite and GraphQL)',
+    goal: '≤ 1.0×',
+    compare: 'ratio',
+    aggregate: 'median',
+    pass: (x) => x <= 1.0,
+    evidence: ['heapSmall'],
+  },
+  {
+    id: 'http-callback',
+    figure: 'http',
+    measure: 'callbackRps',
+    label: '`/oauth/callback` with an unknown state (400 page), requests per second',
+    goal: '≥ 0.8×',
+    compare: 'ratio',
+    aggregate: 'median',
+    pass: (x) => x >= 0.8,
+    evidence: ['callbackP99', 'callbackCpuPerRequest'],
+  },
+  {
+    id: 'coldstart-ready',
+    figure: 'coldstart',
+    measure: 'ready',
+    label: 'spawn → READY',
+    goal: '≤ 1,500 ms',
+    compare: 'value',
+    aggregate: 'median',
+    pass: (x) => x <= 1500,
+    evidence: ['identify', 'healthz', 'nodeOnly'],
+  },
+  {
+    id: 'coldstart-ready-ratio',
+    figure: 'coldstart',
+    measure: 'ready',
+    label: 'spawn → READY vs a bare discord.js login',
+    goal: '≤ 1.5×',
+    compare: 'ratio',
+    aggregate: 'median',
+    pass: (x) => x <= 1.5,
+    evidence: ['identify', 'nodeOnly'],
+  },
+  {
+    id: 'coldstart-healthz',
+    figure: 'coldstart',
+    measure: 'healthz',
+    label: 'spawn → `/healthz` 200',
+    goal: '≤ 1,500 ms',
+    compare: 'value',
+    aggregate: 'median',
+    pass: (x) => x <= 1500,
+    evidence: ['nodeOnly'],
+  },
+  {
+    id: 'coldstart-healthz-ratio',
+    figure: 'coldstart',
+    measure: 'healthz',
+    label: 'spawn → `/healthz` 200 vs a bare discord.js login (spawn → READY)',
+    goal: '≤ 1.5×',
+    compare: 'ratio',
+    aggregate: 'median',
+    pass: (x) => x <= 1.5,
+    evidence: ['nodeOnly'],
+  },
+];
+
+export interface GoalResult {
+  spec: GoalSpec;
+  /** The figure as printed (its number and name). */
+  figureTitle: string;
+  anilink: string;
+  reference: string;
+  ratio: string;
+  beside: string | undefined;
+  /** The machine's 1-minute load average while the figure ran. */
+  load: string;
+  ok: boolean;
+  /** Why it reads as missed when nothing could be measured. */
+  missing: string | undefined;
+  evidence: string[];
+}
+
+export const FIGURE_TITLES: Record<FigureId, string> = {
+  deadline: '1 deadline',
+  budget: '2 budget',
+  memory: '3 memory',
+  http: '4 http',
+  coldstart: '5 cold start',
+};
+
+export function formatNumber(value: number, digits: number): string {
+  if (!Number.isFinite(value)) return 'n/a';
+  return value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+}
+
+function withUnit(text: string, unit: string): string {
+  return unit === '' || text === 'n/a' ? text : `${text} ${unit}`;
+}
+
+/** Samples that are numbers (a results file stores an unmeasurable sample, NaN, as null). */
+export function finite(values: readonly (number | null)[]): number[] {
+  return values.filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
+}
+
+/** "median (min–max)" over the repetitions, or the single value. */
+export function formatSamples(raw: readonly number[], unit: string, digits: number): string {
+  const values = finite(raw);
+  if (values.length === 0) return raw.length === 0 ? '—' : 'n/a';
+  const mid = formatNumber(median(values), digits);
+  if (values.length === 1) return withUnit(mid, unit);
+  const lo = formatNumber(Math.min(...values), digits);
+  const hi = formatNumber(Math.max(...values), digits);
+  return `${withUnit(mid, unit)} (${lo}–${hi})`;
+}
+
+export function formatRatios(ratios: readonly number[]): string {
+  if (ratios.length === 0) return '';
+  const mid = `${formatNumber(median(ratios), 2)}×`;
+  return ratios.length === 1 ? mid : `${mid} (${formatNumber(Math.min(...ratios), 2)}–${formatNumber(Math.max(...ratios), 2)})`;
+}
+
+export function formatLoad(figure: FigureResult | undefined): string {
+  const loads = figure?.load.map((s) => s.load1) ?? [];
+  return loads.length === 0 ? '—' : formatSamples(loads, '', 1);
+}
+
+export function formatMeasure(measure: Measure): { anilink: string; reference: string; ratio: string } {
+  return {
+    anilink: formatSamples(measure.anilink, measure.unit, measure.digits),
+    reference: measure.reference ? formatSamples(measure.reference, measure.unit, measure.digits) : '',
+    ratio: measure.reference ? formatRatios(pairedRatios(measure)) : '',
+  };
+}
+
+function aggregate(raw: readonly number[], how: GoalSpec['aggregate']): number {
+  const values = finite(raw);
+  // A repetition that measured nothing must not let the others pass for it.
+  if (values.length === 0 || values.length < raw.length) return Number.NaN;
+  return how === 'max' ? Math.max(...values) : median(values);
+}
+
+export function evaluateGoals(results: BenchResults, goals: readonly GoalSpec[] = GOALS): GoalResult[] {
+  return goals.map((spec) => {
+    const figure = results.figures[spec.figure];
+    const measure = figure?.measures[spec.measure];
+    const base = { spec, figureTitle: FIGURE_TITLES[spec.figure], load: formatLoad(figure) };
+    const missing = !figure
+      ? 'not run'
+      : figure.error !== undefined
+        ? `the figure failed: ${figure.error}`
+        : !measure || measure.anilink.length === 0
+          ? 'nothing measured'
+          : spec.compare === 'ratio' && pairedRatios(measure).length === 0
+            ? 'no reference measured'
+            : undefined;
+    if (missing !== undefined || !figure || !measure) {
+      return { ...base, anilink: '—', reference: '—', ratio: '', beside: undefined, ok: false, missing, evidence: [] };
+    }
+    const shown = formatMeasure(measure);
+    const ratios = pairedRatios(measure);
+    // A repetition without a ratio (nothing measured on one side) must not let the others pass for it.
+    const compared =
+      spec.compare === 'ratio' ? (ratios.length === measure.anilink.length ? aggregate(ratios, spec.aggregate) : Number.NaN) : aggregate(measure.anilink, spec.aggregate);
+    const ok = Number.isFinite(compared) && spec.pass(compared);
+    const evidence = (spec.evidence ?? []).flatMap((key) => {
+      const other = figure.measures[key];
+      if (!other) return [];
+      const f = formatMeasure(other);
+      return [`${other.label}: ${f.anilink}${other.reference ? ` (reference ${f.reference}${f.ratio ? `, ${f.ratio}` : ''})` : ''}`];
+    });
+    return { ...base, ...shown, beside: spec.beside?.(figure), ok, missing: undefined, evidence };
+  });
+}
