@@ -1,7 +1,8 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import helmet from 'helmet';
+import helmet, { type HelmetOptions } from 'helmet';
 import type { Logger } from '../logger.js';
 import { registerMetricsRoute, type MetricsRouteOptions } from '../metrics/http.js';
 import type { LinkService } from '../linking/link-service.js';
@@ -34,6 +35,9 @@ export interface ServerDeps {
 export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   const options: FastifyServerOptions = {
     loggerInstance: deps.logger.child({ component: 'http' }),
+    // Every request would get a child logger of its own, built even when nothing is logged; the few lines written
+    // about a request carry its id themselves.
+    childLoggerFactory: (logger) => logger,
     // Fastify's own request log prints the full URL, including ?code=…&state=…; we log route patterns instead.
     logController: new LogController({ disableRequestLogging: true }),
     // Fastify accepts a hop count at runtime although its typings omit numbers.
@@ -45,9 +49,10 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   };
   const app: FastifyInstance = Fastify(options);
 
-  // helmet's headers depend on these options only, so its middleware is built once here and run on every request
-  // (@fastify/helmet rebuilt it, CSP parsing included, per request: a large share of the cost of a rejected callback).
-  const securityHeaders = helmet({
+  // helmet's headers depend on these options only: computed once here and added to every response as they are
+  // (@fastify/helmet rebuilt the middleware, CSP parsing included, and set each header on the raw response, per
+  // request: the largest share of the cost of a rejected callback).
+  const securityHeaders = helmetHeaders({
     contentSecurityPolicy: {
       useDefaults: false,
       directives: {
@@ -65,7 +70,10 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     frameguard: { action: 'deny' },
     strictTransportSecurity: deps.publicUrl.startsWith('https:'),
   });
-  app.addHook('onRequest', (request, reply, done) => securityHeaders(request.raw, reply.raw, (error?: unknown) => done(error instanceof Error ? error : undefined)));
+  app.addHook('onRequest', (_request, reply, done) => {
+    reply.headers(securityHeaders);
+    done();
+  });
   await app.register(cookie, { secret: deps.cookieSecret });
   await app.register(rateLimit, { global: false });
 
@@ -75,7 +83,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     const rejected = reply.statusCode >= 400 && reply.statusCode < 500;
     const level = rejected || request.routeOptions.url === '/metrics' ? 'debug' : 'info';
     request.log[level](
-      { method: request.method, route: request.routeOptions.url ?? '(no route)', statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+      { reqId: request.id, method: request.method, route: request.routeOptions.url ?? '(no route)', statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime) },
       'request completed',
     );
   });
@@ -85,7 +93,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
       return sendFailure(reply, 'bad_request', error.statusCode);
     }
-    request.log.error({ err: error, route: request.routeOptions.url }, 'request failed');
+    request.log.error({ err: error, reqId: request.id, route: request.routeOptions.url }, 'request failed');
     return sendFailure(reply, 'internal');
   });
   app.setNotFoundHandler((_request, reply) => sendFailure(reply, 'not_found'));
@@ -110,4 +118,24 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   });
 
   return app;
+}
+
+/**
+ * The headers helmet sets for `options`, read once by running its middleware against a response that only records
+ * them. None of the options used here depends on the request (no nonces, no per-request directives).
+ */
+export function helmetHeaders(options: Readonly<HelmetOptions>): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const recorder = {
+    setHeader(name: string, value: string | number | readonly string[]) {
+      headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
+    },
+    removeHeader(name: string) {
+      delete headers[name.toLowerCase()];
+    },
+  };
+  helmet(options)({} as IncomingMessage, recorder as unknown as ServerResponse, (error?: unknown) => {
+    if (error instanceof Error) throw error;
+  });
+  return headers;
 }
