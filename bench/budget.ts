@@ -57,7 +57,8 @@ function defaultValue(option: CommandOption): unknown {
   return 'x';
 }
 
-type Outcome = 'answer' | 'refusal' | 'unexpected error' | 'no answer';
+/** `skipped`: a page turn that could not be made because the list before it was refused (no page button). */
+type Outcome = 'answer' | 'refusal' | 'unexpected error' | 'no answer' | 'skipped';
 
 interface Step {
   kind: 'list' | 'page' | 'autocomplete' | 'update';
@@ -114,7 +115,7 @@ async function session(discord: FakeDiscord, user: FakeUser, update: UpdateShape
     await sleep(THINK_MS);
     const button = pageButtons(source)[0];
     if (!button) {
-      steps.push({ kind: 'page', outcome: 'no answer', text: 'no page button on the message' });
+      steps.push({ kind: 'page', outcome: 'skipped', text: 'no page button on the message' });
       continue;
     }
     source = await run('page', discord.sendButton({ customId: button, user, from: source }));
@@ -160,6 +161,7 @@ interface BudgetRun {
   interactions: number;
   unexpectedErrors: number;
   silent: number;
+  skipped: number;
   byOperation: Record<string, number>;
   outcomeCounts: Record<string, number>;
   refusals: string[];
@@ -217,6 +219,7 @@ async function runOnce(members: number, update: UpdateShape | undefined): Promis
       interactions: steps.length,
       unexpectedErrors: steps.filter((s) => s.outcome === 'unexpected error').length,
       silent: steps.filter((s) => s.outcome === 'no answer').length,
+      skipped: steps.filter((s) => s.outcome === 'skipped').length,
       byOperation,
       outcomeCounts,
       refusals: [...new Set(steps.filter((s) => s.outcome !== 'answer').map((s) => `${s.kind}: ${s.outcome}: ${s.text}`))],
@@ -262,6 +265,7 @@ export async function runBudget({ quick, repetitions }: { quick: boolean; repeti
       duringRetryAfter: own('requests sent during a Retry-After', '', 0, (r) => r.duringRetryAfter),
       unexpectedErrors: own('steps answered "something went wrong"', '', 0, (r) => r.unexpectedErrors),
       silent: own('steps without any answer', '', 0, (r) => r.silent),
+      skipped: own('page turns not possible (the list before was refused; not served)', '', 0, (r) => r.skipped),
       wall: own('session wall time', 's', 0, (r) => r.wallS),
     },
     detail: runs.map(({ byOperation, outcomeCounts, refusals }) => ({ byOperation, outcomeCounts, refusals })),

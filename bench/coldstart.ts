@@ -87,6 +87,14 @@ export async function runColdStart({ repetitions }: { repetitions: number }): Pr
           reference: runs.reference.map((r) => r.identify),
           referenceLabel: 'bare discord.js 14 login, no intent (spawn → IDENTIFY)',
         },
+        handshake: {
+          label: 'IDENTIFY → READY (the gateway handshake with 2,500 guilds)',
+          unit: 'ms',
+          digits: 0,
+          anilink: runs.bot.map((s) => s.ready - s.identify),
+          reference: runs.reference.map((r) => r.ready - r.identify),
+          referenceLabel: 'bare discord.js 14 login, no intent',
+        },
         nodeOnly: {
           label: 'Node\'s own start, for scale',
           unit: 'ms',

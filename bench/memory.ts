@@ -115,6 +115,7 @@ export async function runMemory({ quick, repetitions }: { quick: boolean; repeti
       rssSlope: both(`RSS per guild (slope ${small} → ${large} guilds)`, 'KiB/guild', 1, slope('rss')),
       rssSmall: both(`RSS after READY, ${small} guilds`, 'MiB', 1, (r) => r.small.rss / MiB),
       heapSmall: both(`heap used, ${small} guilds`, 'MiB', 1, (r) => r.small.heapUsed / MiB),
+      heapTotalSmall: both(`heap reserved by V8 (heapTotal), ${small} guilds`, 'MiB', 1, (r) => r.small.heapTotal / MiB),
       rssLarge: both(`RSS after READY, ${large} guilds`, 'MiB', 1, (r) => r.large.rss / MiB),
       heapLarge: both(`heap used, ${large} guilds`, 'MiB', 1, (r) => r.large.heapUsed / MiB),
     },
