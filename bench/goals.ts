@@ -29,7 +29,7 @@ export interface GoalSpec {
 
 /** The four cold-start goals share one cause. */
 const COLD_START_CAUSE =
-  "Everything before IDENTIFY: loading the bot's modules (discord.js plus the web server, SQLite, zod, GraphQL, prom-client), migrating a fresh database and starting the web server, because the bot logs in only once its web server listens. The gateway handshake itself no longer depends on the guilds (IDENTIFY → READY, row above), and on this shared machine even the bare login is slow (load column). Next levers, in the composition root: log in while the web server starts, and load what is not needed before READY later.";
+  "Everything before IDENTIFY: the gateway handshake itself no longer depends on the guilds (IDENTIFY → READY, row above), and the bot identifies only after loading its modules beyond discord.js (the web server, SQLite and drizzle, zod, GraphQL, prom-client, pino), migrating a fresh database and starting its web server (its /healthz answers just before it identifies). Next levers, in the composition root: start the gateway login before loading what the gateway does not need, or load that while the handshake runs.";
 
 export const GOALS: readonly GoalSpec[] = [
   {
@@ -152,7 +152,7 @@ export const GOALS: readonly GoalSpec[] = [
     compare: 'value',
     aggregate: 'median',
     pass: (x) => x <= 1500,
-    evidence: ['nodeOnly'],
+    evidence: ['identify', 'nodeOnly'],
     cause: COLD_START_CAUSE,
   },
   {
@@ -164,7 +164,7 @@ export const GOALS: readonly GoalSpec[] = [
     compare: 'ratio',
     aggregate: 'median',
     pass: (x) => x <= 1.5,
-    evidence: ['nodeOnly'],
+    evidence: ['identify', 'handshake', 'nodeOnly'],
     cause: COLD_START_CAUSE,
   },
 ];
