@@ -1,16 +1,14 @@
 import type { BaseInteraction } from 'discord.js';
+import { isNsfwInteractionChannel } from '../src/bot/interaction-channel.js';
 
 /**
  * Whether adult titles may be shown where this interaction happened.
  *
- * discord.js 14 copies the payload's partial channel into its channel cache only when it already knows the
- * channel, which it does for every guild channel through the Guilds intent (GUILD_CREATE / CHANNEL_UPDATE keep
- * `nsfw` current). Threads take the flag from their parent. DMs, group DMs and channels the bot cannot see
- * (a user-installed app in a foreign guild) count as not NSFW: when in doubt, hide.
+ * The bot has no gateway intent, so discord.js knows no channel: the answer comes from the interaction's own
+ * payload (src/bot/interaction-channel.ts). A guild channel's `nsfw` flag counts; a thread takes its parent's
+ * (looked up once, before the handler runs); DMs, group DMs and anything that cannot be told count as not NSFW:
+ * when in doubt, hide.
  */
-export function isNsfwChannel(interaction: Pick<BaseInteraction, 'channel'>): boolean {
-  const channel = interaction.channel;
-  if (!channel || channel.isDMBased()) return false;
-  if (channel.isThread()) return channel.parent?.nsfw === true;
-  return 'nsfw' in channel && channel.nsfw === true;
+export function isNsfwChannel(interaction: BaseInteraction): boolean {
+  return isNsfwInteractionChannel(interaction);
 }

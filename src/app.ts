@@ -15,6 +15,7 @@ import { commands as registry } from '../commands/index.js';
 import type { ServerViewsTuning } from '../commands/media/server-views.js';
 import { createAniListClient, type AniListClient, type AniListClientOptions, type RateLimiter } from './anilist/index.js';
 import { createInteractionDispatcher, type InteractionDispatcher } from './bot/dispatcher.js';
+import type { GatewayState } from './bot/gateway-status.js';
 import { createInteractionReplies } from './bot/interaction-replies.js';
 import { createMemberLookup } from './bot/member-lookup.js';
 import { registerCommands } from './bot/register-commands.js';
@@ -48,8 +49,8 @@ export interface AppDeps {
   rest: REST;
   logger: Logger;
   clock: () => Date;
-  /** The gateway's state for /healthz, e.g. "ready" or "2/2 shards ready". */
-  gatewayStatus: () => string;
+  /** The gateway's state for /healthz and the metrics, e.g. "ready" or "2/2 shards ready". */
+  gateway: GatewayState;
   /**
    * 'main' builds everything; 'shard' only what answers interactions (the sharding manager runs the web server,
    * metrics and background jobs once for all shards).
@@ -121,6 +122,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       ? createMetrics({
           limiterStats: () => deps.limiter.stats(),
           linkedMembers: () => ({ total: accounts.count(), tokenRejected: accounts.countTokenRejected() }),
+          gateway: () => ({ ready: deps.gateway.ready(), guilds: deps.gateway.guilds() }),
         })
       : undefined;
   const anilist = createAniListClient({
@@ -225,7 +227,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     cookieSecret: cookieSecretFor(config),
     trustProxy: config.http.trustProxy,
     rateLimit: deps.tuning?.httpRateLimit,
-    health: () => ({ database: db.isHealthy() ? 'ok' : 'error', gateway: deps.gatewayStatus() }),
+    health: () => ({ database: db.isHealthy() ? 'ok' : 'error', gateway: deps.gateway.status(), guilds: deps.gateway.guilds() }),
     metrics: metricsOnPublicPort ? { registry: metrics.registry, token: config.metrics.token } : undefined,
   });
   const metricsServer =

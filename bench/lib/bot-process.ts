@@ -54,6 +54,8 @@ export async function startRealBot(opts: {
 
 export function startRefBot(opts: {
   mode: 'idle' | 'defer' | 'login';
+  /** Default `guilds`: what most discord.js bots run. */
+  intents?: 'guilds' | 'none';
   discord: FakeDiscord;
   logFile: string;
   workMs?: number;
@@ -62,7 +64,13 @@ export function startRefBot(opts: {
 }): Child {
   return startNode(join(CHILDREN, 'ref-bot.js'), {
     args: [opts.mode],
-    env: { DISCORD_API_URL: opts.discord.apiUrl, DISCORD_TOKEN: BENCH_DISCORD_TOKEN, REF_WORK_MS: String(opts.workMs ?? 1500), NODE_ENV: 'production' },
+    env: {
+      DISCORD_API_URL: opts.discord.apiUrl,
+      DISCORD_TOKEN: BENCH_DISCORD_TOKEN,
+      REF_WORK_MS: String(opts.workMs ?? 1500),
+      REF_INTENTS: opts.intents ?? 'guilds',
+      NODE_ENV: 'production',
+    },
     nodeArgs: opts.nodeArgs,
     logFile: opts.logFile,
     ipc: opts.ipc,

@@ -16,6 +16,7 @@ import {
   botChannelPermissions,
   botMemberOverwrite,
   buildGuild,
+  channelPayload,
   clone,
   DEFAULT_APPLICATION_ID,
   defaultBotUser,
@@ -1012,9 +1013,13 @@ export async function startFakeDiscord(options: StartFakeDiscordOptions = {}): P
       auth: true,
       handler: (ctx) => {
         const id = ctx.params.channel_id ?? '';
-        const c = findGuildChannel(id) ?? findDmChannel(id);
+        const guildChannel = findGuildChannel(id);
+        if (guildChannel) {
+          if ((botChannelPermissions(findGuild(guildChannel.guild_id)!, guildChannel, botUser.id) & Perm.ViewChannel) === 0n) throw missingAccess();
+          return { status: 200, body: channelPayload(guildChannel) };
+        }
+        const c = findDmChannel(id);
         if (!c) throw new HttpError(404, { message: 'Unknown Channel', code: 10003 });
-        if ('guild_id' in c && (botChannelPermissions(findGuild(c.guild_id)!, c, botUser.id) & Perm.ViewChannel) === 0n) throw missingAccess();
         return { status: 200, body: clone(c) };
       },
     },
@@ -1228,7 +1233,7 @@ export async function startFakeDiscord(options: StartFakeDiscordOptions = {}): P
     else ch = guild.channels.find((c) => c.type === 0 && !c.nsfw) ?? guild.channels[0];
     if (!ch) throw new Error(`fake-discord: no matching channel in guild ${guild.id}`);
     const appPerms = opts.appPermissions ?? botChannelPermissions(guild, ch, botUser.id).toString();
-    return { guild, channel: { ...clone(ch), permissions: appPerms }, channelId: ch.id, context: 0 };
+    return { guild, channel: { ...channelPayload(ch), permissions: appPerms }, channelId: ch.id, context: 0 };
   }
 
   function newInteraction(

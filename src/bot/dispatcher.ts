@@ -11,6 +11,7 @@ import {
 import { isChatInputCommand, isUserCommand, type ChatInputCommand, type Command, type CommandDeps, type UserCommand } from '../../commands/command.js';
 import { UNEXPECTED_ERROR_MESSAGE, UserFacingError } from '../user-facing-error.js';
 import type { Logger } from '../logger.js';
+import { settleInteractionChannel } from './interaction-channel.js';
 
 export const UNKNOWN_COMMAND_MESSAGE = 'I do not know that command any more. Discord may still be updating the command list; try again in a minute.';
 export const STALE_COMPONENT_MESSAGE = 'This button is no longer active. Run the command again to get fresh buttons.';
@@ -87,6 +88,9 @@ export function createInteractionDispatcher({ commands, deps, logger, observer, 
       }
     }
     try {
+      // A thread's NSFW flag is its parent's, looked up over REST on the first interaction there; handlers read it
+      // synchronously (commands/channel-nsfw.ts), so it is settled here. Everywhere else this resolves at once.
+      await settleInteractionChannel(interaction);
       if (interaction.isChatInputCommand()) {
         await runChatInput(registry, interaction, deps, log);
       } else if (interaction.isUserContextMenuCommand()) {

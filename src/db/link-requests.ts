@@ -1,4 +1,4 @@
-import { and, eq, gt, isNotNull, lte } from 'drizzle-orm';
+import { and, eq, gt, isNotNull, lte, sql } from 'drizzle-orm';
 import type { Db } from './database.js';
 import { linkRequests, type LinkRequestRow } from './schema.js';
 
@@ -38,6 +38,13 @@ export interface LinkRequestsRepository {
 }
 
 export function createLinkRequestsRepository(db: Db): LinkRequestsRepository {
+  // Anyone can call /oauth/callback with a made-up state: the lookup that rejects it is prepared once, and an unknown
+  // state is answered without opening a transaction (built and compiled per call it was most of that path's CPU).
+  const byStateHash = db
+    .select()
+    .from(linkRequests)
+    .where(and(eq(linkRequests.stateHash, sql.placeholder('stateHash')), isNotNull(linkRequests.discordVerifiedAt)))
+    .prepare();
   return {
     replaceForUser(request) {
       db.transaction((tx) => {
@@ -76,13 +83,11 @@ export function createLinkRequestsRepository(db: Db): LinkRequestsRepository {
         .set({ stateHash, discordVerifiedAt: verifiedAt })
         .where(and(eq(linkRequests.id, id), eq(linkRequests.browserBindingHash, browserBindingHash)))
         .run().changes > 0,
-    consumeByStateHash: (stateHash, accept) =>
-      db.transaction((tx) => {
-        const request = tx
-          .select()
-          .from(linkRequests)
-          .where(and(eq(linkRequests.stateHash, stateHash), isNotNull(linkRequests.discordVerifiedAt)))
-          .get();
+    consumeByStateHash: (stateHash, accept) => {
+      if (!byStateHash.get({ stateHash })) return undefined;
+      return db.transaction((tx) => {
+        // Read again inside the transaction: the request may have been consumed in between.
+        const request = byStateHash.get({ stateHash });
         if (!request) return undefined;
         if (!accept(request)) return { request, consumed: false };
         // Conditional on the state still being there, so even a second process cannot consume it twice.
@@ -92,7 +97,8 @@ export function createLinkRequestsRepository(db: Db): LinkRequestsRepository {
           .returning({ id: linkRequests.id })
           .get();
         return deleted ? { request, consumed: true } : undefined;
-      }),
+      });
+    },
     delete(id) {
       db.delete(linkRequests).where(eq(linkRequests.id, id)).run();
     },

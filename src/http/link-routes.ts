@@ -67,6 +67,9 @@ export function linkRoutes(app: FastifyInstance, options: LinkRoutesOptions, don
         { reason: error.message },
         'Discord rejected the OAuth2 client: check DISCORD_CLIENT_SECRET (and DISCORD_CLIENT_ID if set), and that PUBLIC_URL + /oauth/discord/callback is listed under OAuth2 → Redirects in the Discord developer portal',
       );
+    } else if (error.kind === 'expired') {
+      // Unknown, used or expired ids and states: what anyone can send by the thousand, so not worth a line at info.
+      logger.debug({ kind: error.kind, reason: error.message }, 'link attempt failed');
     } else {
       logger.info({ kind: error.kind, reason: error.message }, 'link attempt failed');
     }

@@ -17,6 +17,8 @@ export interface MetricsSources {
   linkedMembers?: () => { total: number; tokenRejected: number };
   /** The shared AniList limiter's own counters, read at every scrape. */
   limiterStats?: () => RateLimiterStats;
+  /** The gateway connection (src/bot/gateway-status.ts trackGateway), read at every scrape. */
+  gateway?: () => { ready: boolean; guilds: number | undefined };
   clock?: () => number;
   /** Node.js process metrics (CPU, memory, event loop lag, GC). Default true. */
   processMetrics?: boolean;
@@ -82,7 +84,26 @@ export function createMetrics(sources: MetricsSources = {}): Metrics {
     registers: [registry],
   });
 
-  const { limiterStats, linkedMembers } = sources;
+  const { limiterStats, linkedMembers, gateway } = sources;
+  if (gateway) {
+    new Gauge({
+      name: 'anilink_gateway_ready',
+      help: 'Whether the Discord gateway connection is ready (1) or not (0).',
+      registers: [registry],
+      collect() {
+        this.set(gateway().ready ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: 'anilink_gateway_guilds',
+      help: "Guilds the bot is in, as listed by the gateway's latest READY (no guild is kept in memory).",
+      registers: [registry],
+      collect() {
+        const guilds = gateway().guilds;
+        if (guilds !== undefined) this.set(guilds);
+      },
+    });
+  }
   if (limiterStats) {
     new Gauge({
       name: 'anilink_anilist_limiter_queue_length',

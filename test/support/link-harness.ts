@@ -121,7 +121,7 @@ export async function startOnPort(options: LinkHarnessOptions, port: number): Pr
     rest: options.rest ?? new REST({ api: discordFake.apiUrl, retries: 0 }).setToken(TEST_DISCORD_TOKEN),
     logger: logs.logger,
     clock: clock.now,
-    gatewayStatus: () => 'test',
+    gateway: { status: () => 'test', ready: () => true, guilds: () => undefined },
     commands: options.commands,
     tuning: { anilistClient: options.anilistClient, httpRateLimit: options.rateLimit, replies },
   });
