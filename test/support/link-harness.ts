@@ -99,6 +99,8 @@ export async function startOnPort(options: LinkHarnessOptions, port: number): Pr
       DISCORD_API_URL: discordFake.apiUrl,
       DISCORD_OAUTH_URL: discordFake.oauth.oauthUrl,
       DISCORD_CLIENT_SECRET: DEFAULT_DISCORD_CLIENT_SECRET,
+      // Without a gateway connection (startBotHarness adds one) the linked-roles page learns its client from here.
+      DISCORD_CLIENT_ID: discordFake.applicationId,
       METRICS: 'false',
       ...options.env,
     }),
@@ -125,6 +127,12 @@ export async function startOnPort(options: LinkHarnessOptions, port: number): Pr
     commands: options.commands,
     tuning: { anilistClient: options.anilistClient, httpRateLimit: options.rateLimit, replies },
   });
+  if (ownsDiscord) {
+    // What app.start does once connected (startBotHarness starts the app itself): Discord then knows the metadata
+    // keys members' role connections use. The harness's own fake starts with a clean request log.
+    await app.linkedRoles.registerMetadata(discordFake.applicationId);
+    discordFake.clearRecords();
+  }
   const server = app.server!;
   const close = async () => {
     limiter.close();
