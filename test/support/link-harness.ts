@@ -28,6 +28,8 @@ export interface LinkHarnessOptions {
   anilistFake?: Omit<FakeAniListOptions, 'redirectUri' | 'now'>;
   /** Extra AniList client options (e.g. cacheTtlMs, timeoutMs). */
   anilistClient?: AppTuning['anilistClient'];
+  /** Linked-roles knobs (e.g. a short pushDebounceMs). */
+  linkedRoles?: AppTuning['linkedRoles'];
   /** More environment for the bot's configuration (e.g. DISCORD_API_URL of a fake Discord). */
   env?: Record<string, string | undefined>;
   /** Discord REST for the bot (default: one aimed at an address nothing listens on; webhook edits are recorded). */
@@ -125,7 +127,7 @@ export async function startOnPort(options: LinkHarnessOptions, port: number): Pr
     clock: clock.now,
     gatewayStatus: () => 'test',
     commands: options.commands,
-    tuning: { anilistClient: options.anilistClient, httpRateLimit: options.rateLimit, replies },
+    tuning: { anilistClient: options.anilistClient, httpRateLimit: options.rateLimit, replies, linkedRoles: options.linkedRoles },
   });
   if (ownsDiscord) {
     // What app.start does once connected (startBotHarness starts the app itself): Discord then knows the metadata
