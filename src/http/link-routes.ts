@@ -1,5 +1,6 @@
 import type { CookieSerializeOptions } from '@fastify/cookie';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { RoleConnectionStatistics } from '../anilist/index.js';
 import type { Logger } from '../logger.js';
 import { LinkFailure, UNPROVEN_FAILURES, type LinkFailureKind, type LinkService, type RoleConnectionGrant } from '../linking/index.js';
 import type { ConnectOutcome, LinkedRoles } from '../roles/index.js';
@@ -121,10 +122,10 @@ export function linkRoutes(app: FastifyInstance, options: LinkRoutesOptions, don
   });
 
   /** Writes the member's role connection; the page tells how it went, and a failure never undoes the link. */
-  async function connectRoles(discordUserId: string, grant: RoleConnectionGrant | undefined): Promise<ConnectOutcome | undefined> {
+  async function connectRoles(discordUserId: string, grant: RoleConnectionGrant | undefined, statistics?: RoleConnectionStatistics): Promise<ConnectOutcome | undefined> {
     if (!grant) return undefined;
     try {
-      return await linkedRoles.connect({ discordUserId, applicationId: grant.applicationId, tokens: grant.tokens });
+      return await linkedRoles.connect({ discordUserId, applicationId: grant.applicationId, tokens: grant.tokens, statistics });
     } catch (error) {
       logger.warn({ err: error, discordUserId }, 'could not keep the role connection tokens');
       return 'pending';
@@ -188,7 +189,8 @@ export function linkRoutes(app: FastifyInstance, options: LinkRoutesOptions, don
       const moved = linked.movedFromDiscordUserId;
       // The AniList account is no longer theirs: their roles must stop showing its numbers.
       if (moved !== undefined) void linkedRoles.disconnect(moved).catch((error: unknown) => logger.warn({ err: error }, 'could not clear the role connection of the member whose link moved'));
-      const roles = await connectRoles(linked.discordUser.id, linked.roleConnectionGrant);
+      // The Viewer answer that identified the account carried the numbers: no AniList request of its own.
+      const roles = await connectRoles(linked.discordUser.id, linked.roleConnectionGrant, linked.anilist.statistics);
       return showResult(
         reply,
         {

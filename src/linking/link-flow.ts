@@ -1,4 +1,5 @@
 import { escapeMarkdown } from 'discord.js';
+import type { RoleConnectionStatistics } from '../anilist/index.js';
 import type { TokenVault } from '../crypto/vault.js';
 import type { LinkRequest, LinkRequestsRepository } from '../db/link-requests.js';
 import type { LinkedAccountsRepository } from '../db/linked-accounts.js';
@@ -40,6 +41,8 @@ export interface AniListIdentity {
   scoreFormat: string;
   titleLanguage: string;
   displayAdultContent: boolean;
+  /** The numbers for the member's linked roles, from the same answer. */
+  statistics: RoleConnectionStatistics;
 }
 
 /**

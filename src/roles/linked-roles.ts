@@ -88,10 +88,11 @@ export interface RefreshSummary {
 
 export interface LinkedRoles {
   /**
-   * Keeps a member's fresh Discord tokens and writes their connection now, for the page they are waiting on. Tokens
-   * without role_connections.write are not kept ('not_granted').
+   * Keeps a member's fresh Discord tokens and writes their connection now, for the page they are waiting on: from
+   * `statistics` when the caller has them (linking's Viewer answer), else after one AniList request. Tokens without
+   * role_connections.write are not kept ('not_granted').
    */
-  connect(input: { discordUserId: string; applicationId: string; tokens: DiscordTokens }): Promise<ConnectOutcome>;
+  connect(input: { discordUserId: string; applicationId: string; tokens: DiscordTokens; statistics?: RoleConnectionStatistics | undefined }): Promise<ConnectOutcome>;
   /** Whether the bot holds a role connection of the member (to clear on /unlink). */
   has(discordUserId: string): boolean;
   /**
@@ -356,7 +357,7 @@ export function createLinkedRoles(deps: LinkedRolesDeps): LinkedRoles {
   }
 
   return {
-    async connect({ discordUserId, applicationId, tokens }) {
+    async connect({ discordUserId, applicationId, tokens, statistics }) {
       if (!tokens.scopes.includes(ROLE_CONNECTIONS_SCOPE)) return 'not_granted';
       const sealedGrant = sealGrant(discordUserId, applicationId, { accessToken: tokens.accessToken, refreshToken: tokens.refreshToken });
       await serialized(discordUserId, () => {
@@ -365,6 +366,7 @@ export function createLinkedRoles(deps: LinkedRolesDeps): LinkedRoles {
       });
       const member = deps.links.usableMember(discordUserId);
       if (!member) return 'none';
+      if (statistics && statistics.id === member.anilistUserId) return write(discordUserId, connectionFor(statistics));
       return readAndWrite(member, 'interactive');
     },
 
