@@ -114,6 +114,11 @@ function rolesNote(view: ResultPageView): SafeHtml | '' {
       return html`<p data-testid="roles">Your Discord linked roles will follow the stats of AniList user <strong>${view.anilistName}</strong>: AniList or Discord is busy right now, so they arrive within a day (or after your next <code>/update</code>).</p>`;
     case 'stale':
       return html`<p class="warning" data-testid="roles">Discord did not accept the permission for your linked roles. To earn roles for your AniList stats, open Linked Roles in your server's menu and verify again.</p>`;
+    case 'none':
+      // Only a verification can end here: the member's AniList authorization stopped working meanwhile.
+      return view.kind === 'verified'
+        ? html`<p class="warning" data-testid="roles">AniList no longer accepts the bot's authorization for <strong>${view.anilistName}</strong>, so your linked roles could not be updated. Run <code>/link</code> in Discord to link again; your roles follow from then on.</p>`
+        : '';
     default:
       return '';
   }

@@ -170,6 +170,32 @@ describe('linked roles', () => {
     expect((await late.get(lateCallback)).status).toBe(400);
     expect(h.app.links.purgeExpiredRequests()).toBeGreaterThanOrEqual(1);
     expect(h.database.sqlite.prepare('SELECT count(*) AS n FROM linked_role_sign_ins').get()).toEqual({ n: 0 });
+
+    // Each visit stores a sign-in, so one address gets at most 20 a minute; then a readable page, and nothing stored.
+    const visits = [];
+    for (let i = 0; i < 21; i++) visits.push((await new TestBrowser().get(`${h.publicUrl}/linked-role`)).status);
+    expect(visits.filter((status) => status === 200).length).toBeLessThanOrEqual(20);
+    const refused = await new TestBrowser().get(`${h.publicUrl}/linked-role`);
+    expect(refused.status).toBe(429);
+    expect(refused.body).toContain('Too many attempts');
+    expect((h.database.sqlite.prepare('SELECT count(*) AS n FROM linked_role_sign_ins').get() as { n: number }).n).toBeLessThanOrEqual(20);
+  });
+
+  it('a linked member whose AniList authorization stopped working is told to /link again, and nothing is written', async () => {
+    const h = await start();
+    await linkMember(h, 'alice', SEED_USERS.alice.id);
+    const writes = roleConnectionWrites(h).length;
+    h.anilistFake.revokeAllTokens(SEED_USERS.alice.id);
+    const done = await verify(h, fakeUsers.alice.id, SEED_USERS.alice.id);
+    expect(done.status).toBe(200);
+    expect(done.body).toContain('AniList no longer accepts the bot');
+    expect(h.links.member(fakeUsers.alice.id)?.state).toBe('rejected');
+    expect(roleConnectionWrites(h)).toHaveLength(writes);
+    // With the link rejected, the next verification goes through AniList again and writes the numbers.
+    const again = await verify(h, fakeUsers.alice.id, SEED_USERS.alice.id);
+    expect(again.visited.some((url) => url.startsWith(h.anilistFake.oauthUrl))).toBe(true);
+    expect(again.body).toContain('Your Discord linked roles now follow the stats of AniList user <strong>AliceFake</strong>');
+    expect(roleConnectionWrites(h)).toHaveLength(writes + 1);
   });
 
   it('/update to COMPLETED raises anime_completed in the written connection, without another AniList request', async () => {
