@@ -10,6 +10,7 @@ import {
 import type { AniListClient } from '../src/anilist/index.js';
 import type { LinkService } from '../src/linking/index.js';
 import type { Logger } from '../src/logger.js';
+import type { LinkedRoles } from '../src/roles/index.js';
 import type { ServerMembership } from '../src/servers/membership.js';
 import { createServerViews, type ServerViews, type ServerViewsTuning } from './media/server-views.js';
 import { createKeystrokeTracker, type KeystrokeTracker } from './media/suggestions.js';
@@ -21,6 +22,8 @@ export interface CommandServices {
   anilist: AniListClient;
   /** Which linked members used the bot in which server (recorded by the dispatcher). */
   membership: ServerMembership;
+  /** Members' role connections: /update passes on the statistics AniList answered with, /unlink clears them. */
+  linkedRoles: Pick<LinkedRoles, 'noteStatistics' | 'has' | 'disconnect'>;
   clock: () => Date;
   logger?: Logger | undefined;
   /** Knobs of the per-bot state (tests). */

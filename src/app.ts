@@ -8,7 +8,7 @@
 import { hkdfSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { REST } from 'discord.js';
+import { REST } from 'discord.js';
 import type { FastifyInstance } from 'fastify';
 import { createCommandDeps, type Command } from '../commands/command.js';
 import { commands as registry } from '../commands/index.js';
@@ -25,6 +25,8 @@ import type { OpenDatabase } from './db/database.js';
 import { createGuildMembersRepository } from './db/guild-members.js';
 import { createLinkRequestsRepository } from './db/link-requests.js';
 import { createLinkedAccountsRepository } from './db/linked-accounts.js';
+import { createLinkedRoleSignInsRepository } from './db/linked-role-sign-ins.js';
+import { createRoleConnectionsRepository } from './db/role-connections.js';
 import { createDirectMessages } from './expiry/direct-messages.js';
 import { createExpiryReminders, type ExpiryReminders } from './expiry/reminders.js';
 import { buildServer, type ServerDeps } from './http/server.js';
@@ -36,6 +38,7 @@ import type { Logger } from './logger.js';
 import { buildMetricsServer } from './metrics/http.js';
 import { createMetrics, type Metrics } from './metrics/metrics.js';
 import { projectRoot } from './paths.js';
+import { createLinkedRoles, createRoleConnectionApi, type LinkedRoles, type LinkedRolesTuning } from './roles/index.js';
 import { createServerMembership, type ServerMembership, type ServerMembershipTuning } from './servers/membership.js';
 
 const PURGE_INTERVAL_MS = 10 * 60_000;
@@ -70,6 +73,7 @@ export interface AppTuning {
   replies?: InteractionReplies;
   membership?: ServerMembershipTuning;
   serverViews?: ServerViewsTuning;
+  linkedRoles?: LinkedRolesTuning;
 }
 
 export interface App {
@@ -77,6 +81,8 @@ export interface App {
   readonly anilist: AniListClient;
   /** Which linked members used the bot in which server. */
   readonly membership: ServerMembership;
+  /** Members' role connections (Discord's linked roles). */
+  readonly linkedRoles: LinkedRoles;
   readonly dispatch: InteractionDispatcher;
   readonly commands: readonly Command[];
   /** The public web server (not listening yet); absent in a shard. */
@@ -85,8 +91,8 @@ export interface App {
   readonly metricsServer: FastifyInstance | undefined;
   readonly metrics: Metrics | undefined;
   /**
-   * Once connected to Discord: starts the background jobs and registers the slash commands (when allowed).
-   * Resolves when the registration is done or has failed (logged); never rejects.
+   * Once connected to Discord: starts the background jobs and registers the slash commands (when allowed) and the
+   * linked-roles metadata. Resolves when the registrations are done or have failed (logged); never rejects.
    */
   start(target: { applicationId: string }): Promise<void>;
   /** Stops the background jobs and closes the HTTP servers. The caller closes what it passed in. */
@@ -136,8 +142,18 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   });
 
   const dms = createDirectMessages(rest);
+  // The application the linked-roles page signs members in with: DISCORD_CLIENT_ID, or the one Discord names on READY.
+  let connectedApplicationId: string | undefined;
+  const discordOAuth = createDiscordOAuth({
+    apiUrl: config.discord.apiUrl,
+    oauthUrl: config.discord.oauth.oauthUrl,
+    clientSecret: config.discord.oauth.clientSecret,
+    redirectUri: config.discord.oauth.redirectUri,
+    userAgent: discordUserAgentFor(config),
+  });
   const links = createLinkService({
     linkRequests: createLinkRequestsRepository(db.db),
+    linkedRoleSignIns: createLinkedRoleSignInsRepository(db.db),
     accounts,
     vault: createTokenVault({ keys: [config.tokenEncryptionKey] }),
     exchangeToken: createTokenExchange({
@@ -149,14 +165,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     }),
     identifyViewer: createViewerIdentifier(anilist),
     replies: deps.tuning?.replies ?? createInteractionReplies(rest),
-    discordOAuth: createDiscordOAuth({
-      apiUrl: config.discord.apiUrl,
-      oauthUrl: config.discord.oauth.oauthUrl,
-      clientSecret: config.discord.oauth.clientSecret,
-      redirectUri: config.discord.oauth.redirectUri,
-      userAgent: discordUserAgentFor(config),
-    }),
+    discordOAuth,
     discordClientId: config.discord.oauth.clientId,
+    verificationClientId: () => config.discord.oauth.clientId ?? connectedApplicationId,
     dms,
     eraseDeleted: () => db.checkpoint(),
     clock,
@@ -167,6 +178,21 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       clientId: config.anilist.clientId,
       redirectUri: config.http.redirectUri,
     },
+  });
+
+  const linkedRoles = createLinkedRoles({
+    repository: createRoleConnectionsRepository(db.db),
+    vault: createTokenVault({ keys: [config.tokenEncryptionKey] }),
+    discordOAuth,
+    // Members' Bearer calls queue apart from the bot's: their rate limits are per member (see roles/discord-api.ts).
+    api: createRoleConnectionApi({ botRest: rest, bearerRest: new REST({ api: config.discord.apiUrl, version: '10' }) }),
+    links,
+    anilist,
+    dms,
+    verificationUrl: `${config.http.publicUrl}/linked-role`,
+    clock,
+    logger: logger.child({ component: 'linked-roles' }),
+    tuning: deps.tuning?.linkedRoles,
   });
 
   const membership = createServerMembership({
@@ -180,7 +206,15 @@ export async function buildApp(deps: AppDeps): Promise<App> {
 
   const dispatch = createInteractionDispatcher({
     commands,
-    deps: createCommandDeps({ links, anilist, membership, clock, logger: logger.child({ component: 'commands' }), tuning: { serverViews: deps.tuning?.serverViews } }),
+    deps: createCommandDeps({
+      links,
+      anilist,
+      membership,
+      linkedRoles,
+      clock,
+      logger: logger.child({ component: 'commands' }),
+      tuning: { serverViews: deps.tuning?.serverViews },
+    }),
     logger: logger.child({ component: 'bot' }),
     observer: metrics?.interactions,
     // Every interaction in a server proves the member is in it: the only member list a bot without the
@@ -193,13 +227,15 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       links,
       anilist,
       membership,
+      linkedRoles,
       dispatch,
       commands,
       server: undefined,
       metricsServer: undefined,
       metrics: undefined,
       start: () => Promise.resolve(),
-      close: () => Promise.resolve(),
+      // Writes waiting for their quiet moment go out before the shard stops.
+      close: () => linkedRoles.stop(),
     };
   }
 
@@ -223,6 +259,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const server = await buildServer({
     logger,
     links,
+    linkedRoles,
     publicUrl: config.http.publicUrl,
     cookieSecret: cookieSecretFor(config),
     trustProxy: config.http.trustProxy,
@@ -240,14 +277,18 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     links,
     anilist,
     membership,
+    linkedRoles,
     dispatch,
     commands,
     server,
     metricsServer,
     metrics,
     async start({ applicationId }) {
+      connectedApplicationId ??= applicationId;
       // Daily, and once shortly after start.
       reminders?.start();
+      // Hourly passes, each reading the connections older than a day.
+      linkedRoles.start();
       purgeTimer ??= setInterval(() => {
         try {
           links.purgeExpiredRequests();
@@ -256,15 +297,20 @@ export async function buildApp(deps: AppDeps): Promise<App> {
         }
       }, PURGE_INTERVAL_MS);
       purgeTimer.unref();
-      if (!config.discord.registerCommands) return;
-      await registerCommands(rest, commands, { applicationId, guildId: config.discord.guildId }).then(
-        (count) => logger.info({ count, scope: config.discord.guildId ? `guild ${config.discord.guildId}` : 'global' }, 'slash commands registered'),
-        (error: unknown) => logger.error({ err: error }, 'could not register slash commands; existing registrations stay in place'),
-      );
+      // Idempotent (a bulk overwrite of the same five records), so every start registers them.
+      const metadata = linkedRoles.registerMetadata(applicationId);
+      if (config.discord.registerCommands) {
+        await registerCommands(rest, commands, { applicationId, guildId: config.discord.guildId }).then(
+          (count) => logger.info({ count, scope: config.discord.guildId ? `guild ${config.discord.guildId}` : 'global' }, 'slash commands registered'),
+          (error: unknown) => logger.error({ err: error }, 'could not register slash commands; existing registrations stay in place'),
+        );
+      }
+      await metadata;
     },
     async close() {
       clearInterval(purgeTimer);
       reminders?.stop();
+      await linkedRoles.stop();
       await server.close();
       await metricsServer?.close();
     },

@@ -392,6 +392,30 @@ function statisticsFor(ctx: GqlContext, user: FakeUser, type: MediaType): Record
   };
 }
 
+/** How many of the user's entries of `type` are in each status (PLANNING included, as on AniList's stats page). */
+function statusStatisticsFor(ctx: GqlContext, user: FakeUser, type: MediaType): Record<string, unknown>[] {
+  const entries = ctx.store.entriesOf(user.id, type);
+  return STATUS_ORDER.flatMap((status) => {
+    const inStatus = entries.filter((e) => e.status === status);
+    if (inStatus.length === 0) return [];
+    const scored = inStatus.filter((e) => e.scoreRaw > 0).map((e) => e.scoreRaw);
+    let minutes = 0;
+    let chapters = 0;
+    for (const e of inStatus) {
+      if (type === 'ANIME') minutes += e.progress * (ctx.store.getMedia(e.mediaId)?.duration ?? 0);
+      else chapters += e.progress;
+    }
+    return [{
+      status,
+      count: inStatus.length,
+      meanScore: scored.length ? Math.round((scored.reduce((a, b) => a + b, 0) / scored.length) * 100) / 100 : 0,
+      minutesWatched: minutes,
+      chaptersRead: chapters,
+      mediaIds: inStatus.map((e) => e.mediaId),
+    }];
+  });
+}
+
 // ----- MediaListCollection grouping ---------------------------------------------
 
 const STATUS_ORDER: MediaListStatus[] = ['CURRENT', 'REPEATING', 'COMPLETED', 'PAUSED', 'DROPPED', 'PLANNING'];
@@ -707,8 +731,8 @@ function attachResolvers(schema: GraphQLSchema): void {
       };
     },
     statistics: (u, _a, ctx) => ({
-      anime: statisticsFor(ctx, u as FakeUser, 'ANIME'),
-      manga: statisticsFor(ctx, u as FakeUser, 'MANGA'),
+      anime: { ...statisticsFor(ctx, u as FakeUser, 'ANIME'), statuses: statusStatisticsFor(ctx, u as FakeUser, 'ANIME') },
+      manga: { ...statisticsFor(ctx, u as FakeUser, 'MANGA'), statuses: statusStatisticsFor(ctx, u as FakeUser, 'MANGA') },
     }),
     unreadNotificationCount: (u, _a, ctx) => (ctx.viewer?.id === (u as FakeUser).id ? 0 : null),
     isFollowing: () => false,

@@ -34,6 +34,16 @@ import { matchTemplate, parseBody, readRaw, sendJson, type UploadedFile } from '
 import { checkCommand, checkCommandList, checkMessagePayload, MessageFlag, OptionType, type MessageContext } from './limits.js';
 import { DailyCommandCreates, FakeRateLimiter, type RateLimitHit } from './rate-limits.js';
 import { createFakeDiscordOAuth, type FakeDiscordOAuth } from './oauth.js';
+import {
+  CONNECTION_ROUTE,
+  METADATA_ROUTE,
+  ROLE_CONNECTIONS_SCOPE,
+  RoleConnectionError,
+  createFakeRoleConnections,
+  type FakeRoleConnections,
+  type RoleConnectionReply,
+  type RoleConnectionRouteContext,
+} from './role-connections.js';
 
 export { OptionType };
 import {
@@ -74,6 +84,7 @@ export type * from './types.js';
 export type { FieldError, DiscordErrorTree } from './schema.js';
 export type { GatewaySessionInfo } from './gateway.js';
 export { DEFAULT_DISCORD_CLIENT_SECRET, type FakeDiscordOAuth, type FakeDiscordOAuthOptions, type OAuthGrantRecord } from './oauth.js';
+export { MetadataType, type FakeRoleConnection, type FakeRoleConnections, type RoleConnectionMetadataRecord, type RoleConnectionWrite } from './role-connections.js';
 
 /** Interaction tokens (and their webhooks) live 15 minutes. */
 export const INTERACTION_TOKEN_LIFETIME_MS = 15 * 60 * 1000;
@@ -147,12 +158,16 @@ interface RouteContext {
   body: unknown;
   files: UploadedFile[];
   record: RecordedRequest;
+  /** The user of the Bearer token, on routes that take one. */
+  bearerUserId?: string | undefined;
 }
 
 interface Route {
   method: string;
   template: string;
   auth: boolean;
+  /** The route takes a user's Bearer token with this OAuth2 scope instead of the bot token. */
+  bearerScope?: string;
   handler: (ctx: RouteContext) => { status: number; body?: unknown };
 }
 
@@ -250,6 +265,8 @@ export interface FakeDiscord {
   onChange(listener: () => void): () => void;
   /** OAuth2: the authorize page, the token endpoint and `/users/@me` with a Bearer token (./oauth.ts). */
   readonly oauth: FakeDiscordOAuth;
+  /** Linked roles: the registered metadata and each user's role connection (./role-connections.ts). */
+  readonly roleConnections: FakeRoleConnections;
   close(): Promise<void>;
 }
 
@@ -321,6 +338,8 @@ export async function startFakeDiscord(options: StartFakeDiscordOptions = {}): P
     origin: () => `http://${base()}`,
     options: options.oauth ?? {},
   });
+
+  const roleConnections = createFakeRoleConnections({ applicationId, now, onChange: () => notifier.notify() });
 
   const privileged = options.privilegedIntents ?? 0;
   const appFlags =
@@ -933,9 +952,30 @@ export async function startFakeDiscord(options: StartFakeDiscordOptions = {}): P
   }
 
   // ------------------------------------------------------------------------------------------
+  // Linked roles
+
+  function roleConnectionRoute(handler: (ctx: RoleConnectionRouteContext) => RoleConnectionReply): (ctx: RouteContext) => { status: number; body?: unknown } {
+    return (ctx) => {
+      try {
+        return handler(ctx);
+      } catch (error) {
+        if (!(error instanceof RoleConnectionError)) throw error;
+        const failure = error.failure;
+        if (failure.kind === 'invalid') throw violation(ctx, failure.route, failure.source, failure.errors);
+        throw new HttpError(failure.status, failure.body);
+      }
+    };
+  }
+
+  // ------------------------------------------------------------------------------------------
   // Routes
 
   const routes: Route[] = [
+    { method: 'GET', template: METADATA_ROUTE, auth: true, handler: roleConnectionRoute(roleConnections.getMetadata) },
+    { method: 'PUT', template: METADATA_ROUTE, auth: true, handler: roleConnectionRoute(roleConnections.putMetadata) },
+    { method: 'GET', template: CONNECTION_ROUTE, auth: false, bearerScope: ROLE_CONNECTIONS_SCOPE, handler: roleConnectionRoute(roleConnections.getConnection) },
+    { method: 'PUT', template: CONNECTION_ROUTE, auth: false, bearerScope: ROLE_CONNECTIONS_SCOPE, handler: roleConnectionRoute(roleConnections.putConnection) },
+    { method: 'DELETE', template: CONNECTION_ROUTE, auth: false, bearerScope: ROLE_CONNECTIONS_SCOPE, handler: roleConnectionRoute(roleConnections.deleteConnection) },
     { method: 'GET', template: '/gateway', auth: false, handler: () => ({ status: 200, body: { url: `ws://${base()}/gateway` } }) },
     {
       method: 'GET',
@@ -1175,6 +1215,15 @@ export async function startFakeDiscord(options: StartFakeDiscordOptions = {}): P
         return;
       }
     }
+    let bearerUserId: string | undefined;
+    if (matched.route.bearerScope !== undefined) {
+      const checked = oauth.bearer(req.headers.authorization, matched.route.bearerScope);
+      if ('status' in checked) {
+        finish(checked.status, checked.body);
+        return;
+      }
+      bearerUserId = checked.userId;
+    }
     const limit = rateLimiter.check(method, matched.route.template, matched.params, {
       interactionEndpoint: isInteractionEndpoint(matched.route.template, matched.params, applicationId),
     });
@@ -1194,7 +1243,7 @@ export async function startFakeDiscord(options: StartFakeDiscordOptions = {}): P
       return;
     }
     try {
-      const out = matched.route.handler({ params: matched.params, query: url.searchParams, body: parsed.json, files: parsed.files, record });
+      const out = matched.route.handler({ params: matched.params, query: url.searchParams, body: parsed.json, files: parsed.files, record, bearerUserId });
       finish(out.status, out.body);
     } catch (e) {
       if (e instanceof HttpError) finish(e.status, e.body);
@@ -1737,6 +1786,7 @@ export async function startFakeDiscord(options: StartFakeDiscordOptions = {}): P
     },
     onChange: (listener) => notifier.subscribe(listener),
     oauth: oauth.api,
+    roleConnections: roleConnections.api,
     clearRecords() {
       requests.length = 0;
       unknownRoutes.length = 0;

@@ -16,13 +16,14 @@ import {
   UserMediaListDocument,
   UserProfileDocument,
   ViewerDocument,
+  ViewerStatisticsDocument,
   type MediaListStatus,
   type MediaType,
   type SaveMediaListEntryMutationVariables,
 } from './generated/graphql.js';
 import { createMediaListAccumulator, type UserMediaList } from './media-list.js';
 import type { Lane, RateLimiter } from './rate-limiter.js';
-import type { MediaCardMedia, MediaDetails, MediaSearchResult, SavedMediaListEntry, ServerEntry, UserProfile, Viewer } from './types.js';
+import type { MediaCardMedia, MediaDetails, MediaSearchResult, RoleConnectionStatistics, SavedMediaListEntry, ServerEntry, UserProfile, Viewer } from './types.js';
 
 export interface AniListClientOptions {
   /** https://graphql.anilist.co in production; a local fake in tests. */
@@ -128,6 +129,8 @@ export interface DeleteMediaListEntryInput {
 export interface AniListClient {
   /** The token's owner. Needs a token: AniList answers Viewer only for authenticated calls. */
   viewer(context: AuthenticatedCallContext): Promise<Viewer>;
+  /** The token owner's statistics for their linked roles (never cached: each call is a fresh reading). */
+  viewerStatistics(context: AuthenticatedCallContext): Promise<RoleConnectionStatistics>;
   userProfile(userId: number, context: CallContext): Promise<UserProfile>;
   /** A profile by AniList user name; a private or unknown user is `notFound`. */
   userProfileByName(name: string, context: CallContext): Promise<UserProfile>;
@@ -281,6 +284,12 @@ export function createAniListClient(options: AniListClientOptions): AniListClien
   async function viewer(context: AuthenticatedCallContext): Promise<Viewer> {
     const data = await execute(ViewerDocument, {}, context);
     // AniList pairs a null Viewer with an "Unauthorized." error; this guards the odd case without one.
+    if (data.Viewer === null) throw new AniListError('invalidToken');
+    return data.Viewer;
+  }
+
+  async function viewerStatistics(context: AuthenticatedCallContext): Promise<RoleConnectionStatistics> {
+    const data = await execute(ViewerStatisticsDocument, {}, context);
     if (data.Viewer === null) throw new AniListError('invalidToken');
     return data.Viewer;
   }
@@ -443,6 +452,7 @@ export function createAniListClient(options: AniListClientOptions): AniListClien
 
   return {
     viewer,
+    viewerStatistics,
     userProfile,
     userProfileByName,
     userMediaList,

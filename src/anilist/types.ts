@@ -3,6 +3,7 @@
 import type {
   MediaByIdQuery,
   MediaCardQuery,
+  RoleConnectionStatisticsFragment,
   ServerEntryFragment,
   SaveMediaListEntryMutation,
   SearchMediaQuery,
@@ -37,3 +38,6 @@ export type SavedMediaListEntry = NonNullable<SaveMediaListEntryMutation['SaveMe
 export type MediaCardMedia = NonNullable<MediaCardQuery['Media']>;
 /** One member's entry for a title, as a server view shows it. */
 export type ServerEntry = ServerEntryFragment;
+
+/** What a member's linked roles are computed from: their statistics and account age (the Viewer, or the owner of a saved entry). */
+export type RoleConnectionStatistics = RoleConnectionStatisticsFragment;

@@ -3,11 +3,19 @@ import type { Db } from './database.js';
 import { linkRequests, type LinkRequestRow } from './schema.js';
 
 export type LinkRequest = LinkRequestRow;
-export type NewLinkRequest = Omit<LinkRequestRow, 'id' | 'stateHash' | 'browserBindingHash' | 'discordStateHash' | 'discordVerifiedAt'>;
+export type NewLinkRequest = Omit<LinkRequestRow, 'id' | 'stateHash' | 'browserBindingHash' | 'discordStateHash' | 'discordVerifiedAt' | 'sealedDiscordGrant'>;
+/** A request whose member already signed in with Discord (from the linked-roles page): it waits for AniList only. */
+export type NewVerifiedLinkRequest = Omit<LinkRequestRow, 'id' | 'pageIdHash' | 'sealedInteractionToken' | 'discordStateHash'> & {
+  stateHash: string;
+  browserBindingHash: string;
+  discordVerifiedAt: Date;
+};
 
 export interface LinkRequestsRepository {
   /** Adds a request and drops the member's older ones, so only the newest /link button works. */
   replaceForUser(request: NewLinkRequest): void;
+  /** Same, for a member who signed in with Discord on the linked-roles page: no start page, no /link reply. */
+  replaceForUserVerified(request: NewVerifiedLinkRequest): void;
   findActiveByPageIdHash(pageIdHash: string, now: Date): LinkRequest | undefined;
   /**
    * A visit of the start page: a fresh Discord state and browser binding, and the sign-in starts over (any earlier
@@ -20,10 +28,11 @@ export interface LinkRequestsRepository {
    */
   consumeDiscordState(discordStateHash: string, accept: (request: LinkRequest) => boolean): { request: LinkRequest; consumed: boolean } | undefined;
   /**
-   * Records the Discord verification and the AniList state, only while the request is still the one that browser
-   * signed in for (a later visit of the start page changed the binding). Returns whether it was recorded.
+   * Records the Discord verification, the sealed Discord tokens (when kept) and the AniList state, only while the
+   * request is still the one that browser signed in for (a later visit of the start page changed the binding).
+   * Returns whether it was recorded.
    */
-  attachAniListState(id: number, browserBindingHash: string, stateHash: string, verifiedAt: Date): boolean;
+  attachAniListState(id: number, browserBindingHash: string, stateHash: string, verifiedAt: Date, sealedDiscordGrant: string | null): boolean;
   /**
    * Finds a Discord-verified request by its AniList state and, only if `accept` approves it (e.g. the browser
    * binding matches and it has not expired), deletes it, in one transaction: two callbacks racing for one state
@@ -52,6 +61,12 @@ export function createLinkRequestsRepository(db: Db): LinkRequestsRepository {
         tx.insert(linkRequests).values(request).run();
       });
     },
+    replaceForUserVerified(request) {
+      db.transaction((tx) => {
+        tx.delete(linkRequests).where(eq(linkRequests.discordUserId, request.discordUserId)).run();
+        tx.insert(linkRequests).values({ ...request, pageIdHash: null, sealedInteractionToken: null }).run();
+      });
+    },
     findActiveByPageIdHash: (pageIdHash, now) =>
       db
         .select()
@@ -60,7 +75,7 @@ export function createLinkRequestsRepository(db: Db): LinkRequestsRepository {
         .get(),
     startSignIn(id, discordStateHash, browserBindingHash) {
       db.update(linkRequests)
-        .set({ discordStateHash, browserBindingHash, stateHash: null, discordVerifiedAt: null })
+        .set({ discordStateHash, browserBindingHash, stateHash: null, discordVerifiedAt: null, sealedDiscordGrant: null })
         .where(eq(linkRequests.id, id))
         .run();
     },
@@ -77,10 +92,10 @@ export function createLinkRequestsRepository(db: Db): LinkRequestsRepository {
           .get();
         return cleared ? { request, consumed: true } : undefined;
       }),
-    attachAniListState: (id, browserBindingHash, stateHash, verifiedAt) =>
+    attachAniListState: (id, browserBindingHash, stateHash, verifiedAt, sealedDiscordGrant) =>
       db
         .update(linkRequests)
-        .set({ stateHash, discordVerifiedAt: verifiedAt })
+        .set({ stateHash, discordVerifiedAt: verifiedAt, sealedDiscordGrant })
         .where(and(eq(linkRequests.id, id), eq(linkRequests.browserBindingHash, browserBindingHash)))
         .run().changes > 0,
     consumeByStateHash: (stateHash, accept) => {

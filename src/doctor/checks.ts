@@ -419,6 +419,36 @@ export async function checkPublicUrl({
   }
 }
 
+export const LINKED_ROLES_URL_CHECK = 'Linked roles verification URL';
+
+/**
+ * `/linked-role` through PUBLIC_URL, where Discord sends members from a server's Linked Roles menu: the admin pastes
+ * it in the developer portal, so the check prints it and proves it leads to the Discord sign-in.
+ */
+export async function checkLinkedRolesUrl({
+  publicUrl,
+  fetch: fetchImpl = fetch,
+  timeoutMs = DEFAULT_TIMEOUT_MS,
+}: {
+  publicUrl: string;
+  fetch?: Fetch;
+  timeoutMs?: number;
+}): Promise<CheckResult> {
+  const url = `${publicUrl}/linked-role`;
+  const paste = `paste exactly ${url} as the Linked Roles Verification URL (developer portal → General Information)`;
+  try {
+    const response = await fetchImpl(url, { redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
+    const body = await response.text();
+    if (response.status === 200 && /<a class="button" href="[^"]*\/authorize\?/.test(body)) return pass(LINKED_ROLES_URL_CHECK, `${paste}; it answers with the Discord sign-in`);
+    if (response.status === 502 || response.status === 503) {
+      return fail(LINKED_ROLES_URL_CHECK, `${url} answers HTTP ${response.status}: the bot is not connected to Discord yet`, 'wait until the bot logs "connected to Discord", or set DISCORD_CLIENT_ID; then run the doctor again');
+    }
+    return fail(LINKED_ROLES_URL_CHECK, `${url} answered HTTP ${response.status}, not anilink's verification page`, `point PUBLIC_URL (and the reverse proxy) at the bot's HOST:PORT; then ${paste}`);
+  } catch (error) {
+    return fail(LINKED_ROLES_URL_CHECK, `${url} is unreachable: ${describeFetchError(error)}`, 'the bot must be running for this check (npm start, or docker start); then check the Public URL line');
+  }
+}
+
 /**
  * Whether requests reach the bot from a reverse proxy it does not trust (this check's own /healthz request included):
  * then every member behind that proxy shares the proxy's address and one failure budget.

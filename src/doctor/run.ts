@@ -10,6 +10,7 @@ import {
   DISCORD_REDIRECT_URI_CHECK,
   DISCORD_TOKEN_CHECK,
   ENCRYPTION_KEY_CHECK,
+  LINKED_ROLES_URL_CHECK,
   PUBLIC_URL_CHECK,
   REDIRECT_URI_CHECK,
   REVERSE_PROXY_CHECK,
@@ -20,6 +21,7 @@ import {
   checkDiscordClient,
   checkDiscordToken,
   checkEncryptionKey,
+  checkLinkedRolesUrl,
   checkPublicUrl,
   checkReverseProxy,
   discordRedirectUriNotice,
@@ -67,6 +69,7 @@ const ALL_CHECKS = [
   REDIRECT_URI_CHECK,
   PUBLIC_URL_CHECK,
   REVERSE_PROXY_CHECK,
+  LINKED_ROLES_URL_CHECK,
   ENCRYPTION_KEY_CHECK,
 ];
 
@@ -117,6 +120,11 @@ export async function runDoctor(deps: DoctorDeps): Promise<CheckResult[]> {
     discordRedirectUriNotice(config.discord.oauth.redirectUri),
   );
   results.push(anilist, redirectUriNotice(config.http.redirectUri), publicUrl.result, checkReverseProxy(publicUrl.proxy, config.http.trustProxy));
+  results.push(
+    publicUrl.result.ok
+      ? await checkLinkedRolesUrl({ publicUrl: config.http.publicUrl, ...net })
+      : { name: LINKED_ROLES_URL_CHECK, ok: false, detail: `not checked; once reachable, paste exactly ${config.http.publicUrl}/linked-role as the Linked Roles Verification URL (developer portal → General Information)`, fix: 'fix the Public URL line first' },
+  );
   results.push(database.ok ? keyCheck(config, deps) : { name: ENCRYPTION_KEY_CHECK, ok: false, detail: 'not checked: the database is not usable yet', fix: 'fix the Database line first' });
   return results;
 }

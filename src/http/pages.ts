@@ -1,4 +1,5 @@
 import type { LinkFailureKind } from '../linking/index.js';
+import type { ConnectOutcome } from '../roles/index.js';
 import { html, type SafeHtml } from './html.js';
 
 /**
@@ -55,28 +56,92 @@ export function startPage(view: StartPageView): string {
   <li>Read your AniList profile and anime and manga lists, to answer <code>/list</code> and <code>/profile</code>.</li>
   <li>Change entries on your lists when you use <code>/update</code>, and only then.</li>
 </ul>
-<p class="small">From Discord the bot only learns who you are, to check it is you; it keeps no Discord token. AniList does not offer narrower permissions, so the access it grants is broad. The bot stores it encrypted, uses it only for commands you run, and erases it when you use <code>/unlink</code>. You can also revoke it at any time in AniList's settings under Apps.</p>
+<p class="small">From Discord the bot learns who you are, to check it is you, and may update your linked roles: servers can give roles for your AniList stats (completed anime and manga, episodes, chapters, account age). AniList does not offer narrower permissions, so the access it grants is broad. The bot stores it encrypted, uses it only for commands you run, and erases it when you use <code>/unlink</code>. You can also revoke it at any time in AniList's settings under Apps.</p>
 <p><a class="button" href="${view.signInUrl}" rel="noreferrer">Sign in with Discord</a></p>
 <p class="small">This link works for ${view.minutesLeft} more minute${view.minutesLeft === 1 ? '' : 's'}, in this browser only.</p>`,
   );
 }
 
+export interface VerificationPageView {
+  /** Discord's authorize page. */
+  signInUrl: string;
+  minutesLeft: number;
+}
+
+/** `/linked-role`, where Discord sends members from a server's Linked Roles menu. One folder deep: none. */
+export function verificationPage(view: VerificationPageView): string {
+  return layout(
+    'Verify your AniList stats',
+    html`<h1>Verify your AniList stats</h1>
+<p>Servers can give roles for what you did on AniList, such as <em>completed at least 100 anime</em>. To earn them, let this bot tell Discord your AniList numbers.</p>
+<ol class="steps">
+  <li><strong>Sign in with Discord</strong> and allow the bot to update your linked roles.</li>
+  <li>If your Discord account is not linked to AniList yet: <strong>approve the bot on AniList</strong> with your AniList account.</li>
+</ol>
+<h2>What Discord will get</h2>
+<ul data-testid="shared">
+  <li>Your AniList name</li>
+  <li>How many anime and manga you completed</li>
+  <li>How many episodes you watched and chapters you read</li>
+  <li>When your AniList account was made</li>
+</ul>
+<p class="small">Discord uses these to check role requirements, in every server that sets some. The bot updates them when you use <code>/update</code> and once a day. <code>/unlink</code> removes them and everything the bot stored; you can also remove the bot under Discord's User Settings → Authorized Apps.</p>
+<p><a class="button" href="${view.signInUrl}" rel="noreferrer">Sign in with Discord</a></p>
+<p class="small">This page works for ${view.minutesLeft} more minute${view.minutesLeft === 1 ? '' : 's'}, in this browser only.</p>`,
+    0,
+  );
+}
+
 export interface ResultPageView {
+  /** `linked`: the member linked AniList (from /link or the linked-roles page); `verified`: already linked, Discord only. */
+  kind: 'linked' | 'verified';
   anilistName: string;
   anilistSiteUrl: string;
   discordDisplayName: string;
   discordUsername: string;
   moved: boolean;
   replacedAniListName: string | undefined;
+  /** How writing the member's role connection went; undefined when their sign-in did not allow it. */
+  roles: ConnectOutcome | undefined;
+}
+
+function rolesNote(view: ResultPageView): SafeHtml | '' {
+  switch (view.roles) {
+    case 'pushed':
+    case 'unchanged':
+      return html`<p data-testid="roles">Your Discord linked roles now follow the stats of AniList user <strong>${view.anilistName}</strong>. They update when you use <code>/update</code> and once a day.</p>`;
+    case 'pending':
+      return html`<p data-testid="roles">Your Discord linked roles will follow the stats of AniList user <strong>${view.anilistName}</strong>: AniList or Discord is busy right now, so they arrive within a day (or after your next <code>/update</code>).</p>`;
+    case 'stale':
+      return html`<p class="warning" data-testid="roles">Discord did not accept the permission for your linked roles. To earn roles for your AniList stats, open Linked Roles in your server's menu and verify again.</p>`;
+    case 'none':
+      // Only a verification can end here: the member's AniList authorization stopped working meanwhile.
+      return view.kind === 'verified'
+        ? html`<p class="warning" data-testid="roles">AniList no longer accepts the bot's authorization for <strong>${view.anilistName}</strong>, so your linked roles could not be updated. Run <code>/link</code> in Discord to link again; your roles follow from then on.</p>`
+        : '';
+    default:
+      return '';
+  }
 }
 
 export function resultPage(view: ResultPageView): string {
+  if (view.kind === 'verified') {
+    return layout(
+      'Linked roles verified',
+      html`<h1>Verified!</h1>
+<p class="success" data-testid="result">AniList user <strong>${view.anilistName}</strong> now backs the linked roles of Discord user <strong>${view.discordDisplayName}</strong> (@${view.discordUsername}).</p>
+${rolesNote(view)}
+<p>You can close this tab and go back to Discord.</p>
+<p class="small"><a href="${view.anilistSiteUrl}" rel="noreferrer">Open your AniList profile</a></p>`,
+    );
+  }
   return layout(
     'Account linked',
     html`<h1>All set!</h1>
 <p class="success" data-testid="result">AniList user <strong>${view.anilistName}</strong> is now linked to Discord user <strong>${view.discordDisplayName}</strong> (@${view.discordUsername}).</p>
 ${view.replacedAniListName ? html`<p>This replaces your previous link to AniList user ${view.replacedAniListName}.</p>` : ''}
 ${view.moved ? html`<p>This AniList account was linked to another Discord account before; that link has been removed.</p>` : ''}
+${rolesNote(view)}
 <p>You can close this tab and go back to Discord: <code>/list</code>, <code>/update</code> and <code>/profile</code> now work for you.</p>
 <p class="small"><a href="${view.anilistSiteUrl}" rel="noreferrer">Open your AniList profile</a></p>`,
   );

@@ -6,6 +6,7 @@ import helmet, { type HelmetOptions } from 'helmet';
 import type { Logger } from '../logger.js';
 import { registerMetricsRoute, type MetricsRouteOptions } from '../metrics/http.js';
 import type { LinkService } from '../linking/index.js';
+import type { LinkedRoles } from '../roles/index.js';
 import type { TrustedProxies } from './addresses.js';
 import { linkRoutes, sendFailure, type FailureBudget } from './link-routes.js';
 import { STYLESHEET_CSS } from './pages.js';
@@ -29,6 +30,7 @@ export interface ServerHealth extends HealthStatus {
 export interface ServerDeps {
   logger: Logger;
   links: LinkService;
+  linkedRoles: Pick<LinkedRoles, 'connect' | 'disconnect'>;
   publicUrl: string;
   /** Signs the short-lived result cookie. */
   cookieSecret: string;
@@ -149,6 +151,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
 
   await app.register(linkRoutes, {
     links: deps.links,
+    linkedRoles: deps.linkedRoles,
     secureCookies: deps.publicUrl.startsWith('https:'),
     failureBudget,
     logger: deps.logger.child({ component: 'link' }),

@@ -50,6 +50,7 @@ const sampleVariables: Record<string, Record<string, unknown>> = {
   },
   OwnMediaListEntry: { mediaId: 1, userId: 1 },
   GenreCollection: {},
+  ViewerStatistics: {},
 };
 
 // AniList refuses queries above this (API-FACTS §5: "Max query complexity should be 500").

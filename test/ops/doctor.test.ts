@@ -105,6 +105,7 @@ describe('npm run doctor', () => {
       'AniList redirect URL',
       'Public URL',
       'Reverse proxy',
+      'Linked roles verification URL',
       'Encryption key',
     ]);
     const report = formatReport(results);
@@ -112,6 +113,9 @@ describe('npm run doctor', () => {
     expect(report).toContain(`✓ Discord redirect URL: add exactly ${w.h.publicUrl}/oauth/discord/callback under OAuth2 → Redirects`);
     expect(report).toContain(`✓ AniList redirect URL: paste exactly ${w.h.publicUrl}/oauth/callback as the Redirect URL`);
     expect(report).toContain('✓ Reverse proxy: TRUST_PROXY is not set; no request came with X-Forwarded-For from another address');
+    expect(report).toContain(
+      `✓ Linked roles verification URL: paste exactly ${w.h.publicUrl}/linked-role as the Linked Roles Verification URL (developer portal → General Information); it answers with the Discord sign-in`,
+    );
     expect(report).toContain(`application id ${w.discord.applicationId}`);
     expect(report).toContain('✓ Encryption key: TOKEN_ENCRYPTION_KEY opens the stored tokens');
     expect(report.trimEnd().endsWith('All checks passed.')).toBe(true);
@@ -210,7 +214,9 @@ describe('npm run doctor', () => {
     expect(results['Public URL']).toMatchObject({ ok: false, detail: expect.stringContaining('unreachable') as unknown });
     expect(results['Public URL']!.fix).toContain('the bot must be running');
     expect(results['Reverse proxy']).toMatchObject({ ok: false, detail: 'not checked', fix: 'fix the Public URL line first' });
-    expect(failedNames(Object.values(results))).toEqual(['Public URL', 'Reverse proxy']);
+    expect(results['Linked roles verification URL']).toMatchObject({ ok: false, fix: 'fix the Public URL line first' });
+    expect(results['Linked roles verification URL']!.detail).toContain(`${nowhere}/linked-role`);
+    expect(failedNames(Object.values(results))).toEqual(['Public URL', 'Reverse proxy', 'Linked roles verification URL']);
   });
 
   it('a key that cannot open the stored token: ✗, with the way out', async () => {
@@ -241,7 +247,7 @@ describe('npm run doctor', () => {
     expect(report).toContain('DISCORD_CLIENT_SECRET is required');
     expect(report).toContain('TOKEN_ENCRYPTION_KEY');
     expect(results.every((result) => !result.ok)).toBe(true);
-    expect(report).toContain('11 checks failed.');
+    expect(report).toContain('12 checks failed.');
   });
 
   it('commands not registered, or out of date: ✗ naming them, fix = commands:deploy', async () => {
@@ -307,7 +313,7 @@ describe('npm run doctor', () => {
       });
     const green = await run({});
     expect(green.stdout).toContain('✓ Encryption key: TOKEN_ENCRYPTION_KEY is set; no member has linked yet');
-    expect(green.stdout.match(/^✓ /gm)).toHaveLength(11);
+    expect(green.stdout.match(/^✓ /gm)).toHaveLength(12);
     expect(green.stdout).toContain(`✓ Discord redirect URL: add exactly ${w.h.publicUrl}/oauth/discord/callback`);
     expect(green.status).toBe(0);
 

@@ -134,6 +134,7 @@ describe('metrics', () => {
     const server = await buildServer({
       logger: captureLogs().logger,
       links: h.links,
+      linkedRoles: h.app.linkedRoles,
       publicUrl: h.publicUrl,
       cookieSecret: 'x'.repeat(43),
       health: () => ({ database: 'ok', gateway: 'test' }),
