@@ -7,6 +7,7 @@ import type {
 import type { AniListClient } from '../src/anilist/index.js';
 import type { LinkService } from '../src/linking/index.js';
 import type { Logger } from '../src/logger.js';
+import type { NotificationSettings } from '../src/notifications/index.js';
 import { createKeystrokeTracker, type KeystrokeTracker } from './media/suggestions.js';
 
 /** The services commands use, built by the application (src/app.ts). */
@@ -14,6 +15,8 @@ export interface CommandServices {
   links: LinkService;
   anilist: AniListClient;
   clock: () => Date;
+  /** Members' `/notifications` opt-ins. */
+  notifications: NotificationSettings;
 }
 
 /** What commands may use: the services, plus the state commands keep per bot. */

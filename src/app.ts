@@ -13,6 +13,7 @@ import type { FastifyInstance } from 'fastify';
 import { createCommandDeps, type Command } from '../commands/command.js';
 import { commands as registry } from '../commands/index.js';
 import { createAniListClient, type AniListClient, type AniListClientOptions, type RateLimiter } from './anilist/index.js';
+import { createBackgroundScheduler, type BackgroundScheduler } from './background/scheduler.js';
 import { createInteractionDispatcher, type InteractionDispatcher } from './bot/dispatcher.js';
 import { createInteractionReplies } from './bot/interaction-replies.js';
 import { registerCommands } from './bot/register-commands.js';
@@ -21,6 +22,7 @@ import { createTokenVault } from './crypto/vault.js';
 import type { OpenDatabase } from './db/database.js';
 import { createLinkRequestsRepository } from './db/link-requests.js';
 import { createLinkedAccountsRepository } from './db/linked-accounts.js';
+import { createNotificationSubscriptionsRepository } from './db/notification-subscriptions.js';
 import { createDirectMessages } from './expiry/direct-messages.js';
 import { createExpiryReminders, type ExpiryReminders } from './expiry/reminders.js';
 import { buildServer, type ServerDeps } from './http/server.js';
@@ -30,6 +32,7 @@ import { createTokenExchange } from './linking/token-exchange.js';
 import type { Logger } from './logger.js';
 import { buildMetricsServer } from './metrics/http.js';
 import { createMetrics, type Metrics } from './metrics/metrics.js';
+import { createNotificationPoller, createNotificationSettings } from './notifications/index.js';
 import { projectRoot } from './paths.js';
 
 const PURGE_INTERVAL_MS = 10 * 60_000;
@@ -62,6 +65,8 @@ export interface AppTuning {
   httpRateLimit?: ServerDeps['rateLimit'];
   /** Replaces the Discord webhook edits of /link replies (tests record them instead). */
   replies?: InteractionReplies;
+  /** Background polls (notifications) waiting for AniList at once; default 2. */
+  backgroundConcurrency?: number;
 }
 
 export interface App {
@@ -100,12 +105,14 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const commands = deps.commands ?? registry;
   const userAgent = userAgentFor(config);
   const accounts = createLinkedAccountsRepository(db.db);
+  const subscriptions = createNotificationSubscriptionsRepository(db.db);
 
   const metrics =
     isMain && config.metrics.enabled
       ? createMetrics({
           limiterStats: () => deps.limiter.stats(),
           linkedMembers: () => ({ total: accounts.count(), tokenRejected: accounts.countTokenRejected() }),
+          notificationPolls: () => subscriptions.backgroundState(clock()),
         })
       : undefined;
   const anilist = createAniListClient({
@@ -141,11 +148,46 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     },
   });
 
+  const dms = createDirectMessages(rest);
+  // Background work against AniList runs once, in the main process, and only when it has a share of the budget.
+  const backgroundJobs: BackgroundScheduler | undefined =
+    isMain && config.anilist.backgroundShare > 0
+      ? createBackgroundScheduler({
+          sources: [
+            createNotificationPoller({
+              subscriptions,
+              members: links,
+              anilist,
+              dms,
+              clock,
+              logger: logger.child({ component: 'notifications' }),
+              pollIntervalMs: config.notifications.pollSeconds * 1000,
+              onPoll: metrics ? (outcome) => metrics.notificationPoll(outcome) : undefined,
+              onDm: metrics ? (outcome) => metrics.notificationDm(outcome) : undefined,
+            }),
+          ],
+          concurrency: deps.tuning?.backgroundConcurrency,
+          // A shard stores opt-ins in the shared file; the first poll still comes within one interval.
+          maxIdleMs: config.notifications.pollSeconds * 1000,
+          clock,
+          logger: logger.child({ component: 'background' }),
+        })
+      : undefined;
+  const notifications = createNotificationSettings({
+    subscriptions,
+    clock,
+    logger: logger.child({ component: 'notifications' }),
+    available: config.anilist.backgroundShare > 0,
+    pollSeconds: config.notifications.pollSeconds,
+    onChange: () => backgroundJobs?.wake(),
+  });
+
   const dispatch = createInteractionDispatcher({
     commands,
-    deps: createCommandDeps({ links, anilist, clock }),
+    deps: createCommandDeps({ links, anilist, clock, notifications }),
     logger: logger.child({ component: 'bot' }),
     observer: metrics?.interactions,
+    notices: notifications,
   });
 
   if (!isMain) {
@@ -166,7 +208,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     config.expiryReminderDays > 0
       ? createExpiryReminders({
           accounts,
-          dms: createDirectMessages(rest),
+          dms,
           clock,
           logger: logger.child({ component: 'expiry-reminders' }),
           reminderDays: config.expiryReminderDays,
@@ -206,6 +248,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     async start({ applicationId }) {
       // Daily, and once shortly after start.
       reminders?.start();
+      backgroundJobs?.start();
       purgeTimer ??= setInterval(() => {
         try {
           links.purgeExpiredRequests();
@@ -223,6 +266,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     async close() {
       clearInterval(purgeTimer);
       reminders?.stop();
+      await backgroundJobs?.close();
       await server.close();
       await metricsServer?.close();
     },

@@ -8,6 +8,7 @@ import { AniListError, toAniListError } from './errors.js';
 import {
   DeleteMediaListEntryDocument,
   MediaByIdDocument,
+  NotificationsDocument,
   SaveMediaListEntryDocument,
   SearchMediaDocument,
   UserMediaListDocument,
@@ -15,11 +16,12 @@ import {
   ViewerDocument,
   type MediaListStatus,
   type MediaType,
+  type NotificationType,
   type SaveMediaListEntryMutationVariables,
 } from './generated/graphql.js';
 import { createMediaListAccumulator, type UserMediaList } from './media-list.js';
 import type { Lane, RateLimiter } from './rate-limiter.js';
-import type { MediaDetails, MediaSearchResult, SavedMediaListEntry, UserProfile, Viewer } from './types.js';
+import type { AniListNotification, MediaDetails, MediaSearchResult, SavedMediaListEntry, UserProfile, Viewer } from './types.js';
 
 export interface AniListClientOptions {
   /** https://graphql.anilist.co in production; a local fake in tests. */
@@ -84,6 +86,21 @@ export interface SearchMediaInput {
 
 export type SaveMediaListEntryInput = SaveMediaListEntryMutationVariables;
 
+export interface NotificationsPageInput {
+  /** 1-based; page 1 holds the newest notifications. */
+  readonly page: number;
+  /** 1–50 (AniList's maximum per page). */
+  readonly perPage: number;
+  /** Only these types; undefined for every type. */
+  readonly types?: readonly NotificationType[] | undefined;
+}
+
+export interface NotificationsPage {
+  /** Newest first, as AniList orders them. */
+  readonly notifications: readonly AniListNotification[];
+  readonly hasNextPage: boolean;
+}
+
 export interface DeleteMediaListEntryInput {
   /** The list-entry id (MediaListEntry.id), not the media id. */
   readonly entryId: number;
@@ -104,6 +121,8 @@ export interface AniListClient {
   /** Creates or updates the token owner's entry, then drops that owner's cached lists. */
   saveMediaListEntry(input: SaveMediaListEntryInput, context: AuthenticatedCallContext): Promise<SavedMediaListEntry>;
   deleteMediaListEntry(input: DeleteMediaListEntryInput, context: AuthenticatedCallContext): Promise<boolean>;
+  /** One page of the token owner's notifications, newest first. Never resets their unread count; never cached. */
+  notifications(input: NotificationsPageInput, context: AuthenticatedCallContext): Promise<NotificationsPage>;
   /** Drop cached lists of one AniList user (after a write made elsewhere). */
   invalidateUserList(userId: number): void;
   /** Any typed document through the same headers, limiter, timeout and error mapping; never cached. */
@@ -118,6 +137,7 @@ const PER_CHUNK = 500;
 // AniList keeps at most the 11,000 most recently updated entries per collection (API-FACTS §7).
 const ANILIST_LIST_CAP = 11_000;
 const MAX_SEARCH_PER_PAGE = 25;
+const MAX_NOTIFICATIONS_PER_PAGE = 50;
 
 export function createAniListClient(options: AniListClientOptions): AniListClient {
   const { endpoint, userAgent, referer, limiter, logger } = options;
@@ -325,6 +345,19 @@ export function createAniListClient(options: AniListClientOptions): AniListClien
     }
   }
 
+  async function notifications(input: NotificationsPageInput, context: AuthenticatedCallContext): Promise<NotificationsPage> {
+    const perPage = Math.min(Math.max(1, Math.trunc(input.perPage)), MAX_NOTIFICATIONS_PER_PAGE);
+    const data = await execute(
+      NotificationsDocument,
+      { page: Math.max(1, Math.trunc(input.page)), perPage, types: input.types === undefined ? null : [...input.types] },
+      context,
+    );
+    return {
+      notifications: (data.Page?.notifications ?? []).filter((notification): notification is AniListNotification => notification !== null),
+      hasNextPage: data.Page?.pageInfo?.hasNextPage === true,
+    };
+  }
+
   return {
     viewer,
     userProfile,
@@ -334,6 +367,7 @@ export function createAniListClient(options: AniListClientOptions): AniListClien
     searchMedia,
     saveMediaListEntry,
     deleteMediaListEntry,
+    notifications,
     invalidateUserList,
     execute,
   };

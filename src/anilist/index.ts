@@ -6,6 +6,8 @@ export {
   type AuthenticatedCallContext,
   type CallContext,
   type DeleteMediaListEntryInput,
+  type NotificationsPage,
+  type NotificationsPageInput,
   type SaveMediaListEntryInput,
   type SearchMediaInput,
   type UserMediaListQueryInput,

@@ -2,6 +2,7 @@
 // hand-written response typing: every type is carved out of src/anilist/generated.
 import type {
   MediaByIdQuery,
+  NotificationsQuery,
   SaveMediaListEntryMutation,
   SearchMediaQuery,
   UserMediaListQuery,
@@ -13,6 +14,7 @@ export type {
   MediaFormat,
   MediaListStatus,
   MediaType,
+  NotificationType,
   SaveMediaListEntryMutationVariables,
   ScoreFormat,
   UserTitleLanguage,
@@ -28,3 +30,6 @@ export type MediaListEntry = NonNullable<NonNullable<MediaListGroup['entries']>[
 export type MediaDetails = NonNullable<MediaByIdQuery['Media']>;
 export type MediaSearchResult = NonNullable<NonNullable<NonNullable<SearchMediaQuery['Page']>['media']>[number]>;
 export type SavedMediaListEntry = NonNullable<SaveMediaListEntryMutation['SaveMediaListEntry']>;
+
+/** One of the token owner's notifications, discriminated by `__typename`. */
+export type AniListNotification = NonNullable<NonNullable<NonNullable<NotificationsQuery['Page']>['notifications']>[number]>;

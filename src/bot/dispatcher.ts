@@ -23,6 +23,15 @@ export interface DispatcherDeps {
   logger: Logger;
   /** Told about every handled interaction, e.g. for metrics. Optional; the dispatcher works the same without. */
   observer?: InteractionObserver | undefined;
+  /** What a member must be told the next time they run a command, shown privately after its answer. */
+  notices?: MemberNotices | undefined;
+}
+
+/** Messages owed to members (e.g. "I could not DM you your notifications"), each shown once. */
+export interface MemberNotices {
+  pendingFor(discordUserId: string): string | undefined;
+  /** The notice reached the member. */
+  delivered(discordUserId: string): void;
 }
 
 export interface InteractionObservation {
@@ -49,7 +58,7 @@ export type InteractionDispatcher = (interaction: Interaction) => Promise<void>;
  * Routes every interaction to its command and is the one error boundary: whatever a handler throws, the member
  * gets an ephemeral message and the process keeps running.
  */
-export function createInteractionDispatcher({ commands, deps, logger, observer }: DispatcherDeps): InteractionDispatcher {
+export function createInteractionDispatcher({ commands, deps, logger, observer, notices }: DispatcherDeps): InteractionDispatcher {
   const byName = new Map(commands.map((command) => [command.definition.name, command]));
 
   return async function dispatch(interaction) {
@@ -99,7 +108,21 @@ export function createInteractionDispatcher({ commands, deps, logger, observer }
       }
       observe(userFacing ? 'user_error' : 'error');
     }
+    if (notices && interaction.isChatInputCommand()) await showNotice(interaction, notices, log);
   };
+}
+
+/** After the command's own answer, so the notice never delays or replaces it. */
+async function showNotice(interaction: ChatInputCommandInteraction, notices: MemberNotices, log: Logger): Promise<void> {
+  try {
+    const notice = notices.pendingFor(interaction.user.id);
+    if (notice === undefined || !(interaction.replied || interaction.deferred)) return;
+    await interaction.followUp({ content: notice, flags: MessageFlags.Ephemeral });
+    notices.delivered(interaction.user.id);
+  } catch (error) {
+    // Shown next time instead.
+    log.warn({ err: error }, 'could not show the member a pending notice');
+  }
 }
 
 function interactionType(interaction: Interaction): InteractionObservation['type'] | undefined {

@@ -37,6 +37,7 @@ const sampleVariables: Record<string, Record<string, unknown>> = {
   SearchMedia: { search: 'frieren', type: 'ANIME', isAdult: false, perPage: 25 },
   SaveMediaListEntry: { mediaId: 1, status: 'CURRENT', progress: 3, score: 8 },
   DeleteMediaListEntry: { id: 1 },
+  Notifications: { page: 1, perPage: 50, types: ['AIRING', 'RELATED_MEDIA_ADDITION'] },
 };
 
 // AniList refuses queries above this (API-FACTS §5: "Max query complexity should be 500").
@@ -66,6 +67,7 @@ describe('AniList operation documents', () => {
         'SearchMedia',
         'SaveMediaListEntry',
         'DeleteMediaListEntry',
+        'Notifications',
       ]),
     );
   });
