@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import type { CommandDefinition } from '../../commands/command.js';
 import { createLinkedAccountsRepository, type LinkedAccount } from '../db/linked-accounts.js';
+import { createNotificationSubscriptionsRepository } from '../db/notification-subscriptions.js';
 import * as schema from '../db/schema.js';
 import {
   ANILIST_CREDENTIALS_CHECK,
@@ -9,6 +10,7 @@ import {
   DATABASE_CHECK,
   DISCORD_TOKEN_CHECK,
   ENCRYPTION_KEY_CHECK,
+  NOTIFICATIONS_CHECK,
   PUBLIC_URL_CHECK,
   REDIRECT_URI_CHECK,
   checkAniListCredentials,
@@ -17,6 +19,7 @@ import {
   checkDatabase,
   checkDiscordToken,
   checkEncryptionKey,
+  checkNotificationPolls,
   checkPublicUrl,
   redirectUriNotice,
   type CheckResult,
@@ -28,10 +31,11 @@ export type { CheckResult } from './checks.js';
 /** The parts of the bot's configuration the doctor looks at (structurally the same as `Config`). */
 export interface DoctorConfig {
   readonly discord: { readonly token: string; readonly apiUrl: string; readonly guildId: string | undefined };
-  readonly anilist: { readonly clientId: string; readonly clientSecret: string; readonly oauthUrl: string };
+  readonly anilist: { readonly clientId: string; readonly clientSecret: string; readonly oauthUrl: string; readonly backgroundShare: number };
   readonly http: { readonly publicUrl: string; readonly redirectUri: string };
   readonly databasePath: string;
   readonly tokenEncryptionKey: Buffer;
+  readonly notifications: { readonly pollSeconds: number };
 }
 
 export interface DoctorDeps {
@@ -44,9 +48,11 @@ export interface DoctorDeps {
   userAgent: string;
   fetch?: Fetch;
   timeoutMs?: number;
+  /** Now, for how long ago the last polls were (default: the system clock). */
+  clock?: () => Date;
 }
 
-const ALL_CHECKS = [DATABASE_CHECK, DISCORD_TOKEN_CHECK, COMMANDS_CHECK, ANILIST_CREDENTIALS_CHECK, REDIRECT_URI_CHECK, PUBLIC_URL_CHECK, ENCRYPTION_KEY_CHECK];
+const ALL_CHECKS = [DATABASE_CHECK, DISCORD_TOKEN_CHECK, COMMANDS_CHECK, ANILIST_CREDENTIALS_CHECK, REDIRECT_URI_CHECK, PUBLIC_URL_CHECK, ENCRYPTION_KEY_CHECK, NOTIFICATIONS_CHECK];
 
 /** Every check in order. Never throws: whatever goes wrong becomes a ✗ line. */
 export async function runDoctor(deps: DoctorDeps): Promise<CheckResult[]> {
@@ -80,8 +86,29 @@ export async function runDoctor(deps: DoctorDeps): Promise<CheckResult[]> {
       : { name: COMMANDS_CHECK, ok: false, detail: 'not checked', fix: 'fix the Discord token first' },
   );
   results.push(anilist, redirectUriNotice(config.http.redirectUri), publicUrl);
-  results.push(database.ok ? keyCheck(config, deps) : { name: ENCRYPTION_KEY_CHECK, ok: false, detail: 'not checked: the database is not usable yet', fix: 'fix the Database line first' });
+  const notReadable = (name: string): CheckResult => ({ name, ok: false, detail: 'not checked: the database is not usable yet', fix: 'fix the Database line first' });
+  results.push(database.ok ? keyCheck(config, deps) : notReadable(ENCRYPTION_KEY_CHECK));
+  results.push(database.ok ? notificationsCheck(config, (deps.clock ?? (() => new Date()))()) : notReadable(NOTIFICATIONS_CHECK));
   return results;
+}
+
+function withDatabase<T>(path: string, read: (db: ReturnType<typeof drizzle<typeof schema>>) => T): T {
+  const sqlite = new Database(path, { fileMustExist: true });
+  try {
+    sqlite.pragma('busy_timeout = 3000');
+    return read(drizzle(sqlite, { schema }));
+  } finally {
+    sqlite.close();
+  }
+}
+
+function notificationsCheck(config: DoctorConfig, now: Date): CheckResult {
+  try {
+    const state = withDatabase(config.databasePath, (db) => createNotificationSubscriptionsRepository(db).backgroundState(now));
+    return checkNotificationPolls({ state, now, pollSeconds: config.notifications.pollSeconds, backgroundShare: config.anilist.backgroundShare });
+  } catch (error) {
+    return { name: NOTIFICATIONS_CHECK, ok: false, detail: `cannot read the notification polls: ${(error as Error).message}`, fix: 'check the Database line above' };
+  }
 }
 
 function keyCheck(config: DoctorConfig, deps: DoctorDeps): CheckResult {

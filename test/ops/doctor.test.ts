@@ -8,12 +8,13 @@ import { commands } from '../../commands/index.js';
 import { registerCommands } from '../../src/bot/register-commands.js';
 import { parseConfig, type ConfigError } from '../../src/config.js';
 import { openDatabase } from '../../src/db/database.js';
+import { createNotificationSubscriptionsRepository } from '../../src/db/notification-subscriptions.js';
 import { checkAniListCredentials, checkDatabase } from '../../src/doctor/checks.js';
 import { formatReport, runDoctor, type CheckResult, type DoctorConfig, type DoctorDeps } from '../../src/doctor/run.js';
 import { createStoredTokenOpener } from '../../src/doctor/token-opener.js';
 import { openAccessToken } from '../../src/linking/index.js';
 import { migrationsFolder, projectRoot } from '../../src/paths.js';
-import { DEFAULT_CLIENT_SECRET } from '../../fakes/anilist/index.js';
+import { DEFAULT_CLIENT_SECRET, SEED_USERS } from '../../fakes/anilist/index.js';
 import { startFakeDiscord, type FakeDiscord } from '../../fakes/discord/index.js';
 import { TEST_DISCORD_TOKEN } from '../support/env.js';
 import { startLinkHarness, type LinkHarness } from '../support/link-harness.js';
@@ -44,10 +45,11 @@ async function world({ register = true }: { register?: boolean } = {}): Promise<
   if (register) await registerCommands(new REST({ api: discord.apiUrl }).setToken(TEST_DISCORD_TOKEN), commands, { applicationId: discord.applicationId });
   const config: DoctorConfig = {
     discord: { token: TEST_DISCORD_TOKEN, apiUrl: discord.apiUrl, guildId: undefined },
-    anilist: { clientId: h.anilistFake.clientId, clientSecret: DEFAULT_CLIENT_SECRET, oauthUrl: h.anilistFake.oauthUrl },
+    anilist: { clientId: h.anilistFake.clientId, clientSecret: DEFAULT_CLIENT_SECRET, oauthUrl: h.anilistFake.oauthUrl, backgroundShare: 0.5 },
     http: { publicUrl: h.publicUrl, redirectUri: `${h.publicUrl}/oauth/callback` },
     databasePath: h.databasePath,
     tokenEncryptionKey: randomBytes(32),
+    notifications: { pollSeconds: 120 },
   };
   return {
     h,
@@ -88,6 +90,7 @@ describe('npm run doctor', () => {
       'AniList redirect URL',
       'Public URL',
       'Encryption key',
+      'Notifications',
     ]);
     const report = formatReport(results);
     expect(report).toContain(`✓ AniList redirect URL: paste exactly ${w.h.publicUrl}/oauth/callback as the Redirect URL`);
@@ -178,7 +181,7 @@ describe('npm run doctor', () => {
     expect(report).toMatch(/^✗ Configuration: 4 problems:\n {4}- DISCORD_TOKEN is required/);
     expect(report).toContain('TOKEN_ENCRYPTION_KEY');
     expect(results.every((result) => !result.ok)).toBe(true);
-    expect(report).toContain('8 checks failed.');
+    expect(report).toContain('9 checks failed.');
   });
 
   it('commands not registered, or out of date: ✗ naming them, fix = commands:deploy', async () => {
@@ -198,6 +201,38 @@ describe('npm run doctor', () => {
       `registered globally but missing ${names.slice(2).join(', ')}; out of date ${names.slice(0, 2).join(', ')}`,
     );
     expect(byName(await runDoctor(w.deps({ config: { discord: { ...w.config.discord, guildId } } })))['Slash commands']!.ok).toBe(true);
+  });
+
+  it('notifications: members opted in and how long ago the least recently polled one was read; ✗ past 30 minutes, with the fix', async () => {
+    const w = await world();
+    await linkThroughAniList(w.h, '300000000000000001');
+    await linkThroughAniList(w.h, '300000000000000002', SEED_USERS.bob.id);
+    const subscriptions = createNotificationSubscriptionsRepository(w.h.database.db);
+    const now = w.h.clock.now();
+    const minutesAgo = (minutes: number) => new Date(now.getTime() - minutes * 60_000);
+    // Opted in 47 minutes ago and never polled since: the bot was down, or the budget could not keep up.
+    subscriptions.create({ discordUserId: '300000000000000001', anilistUserId: SEED_USERS.alice.id, types: 'all' }, minutesAgo(47));
+    subscriptions.create({ discordUserId: '300000000000000002', anilistUserId: SEED_USERS.bob.id, types: 'airing' }, minutesAgo(5));
+    const behind = byName(await runDoctor({ ...w.deps(), clock: () => now }))['Notifications']!;
+    expect(behind).toMatchObject({ ok: false, detail: '2 members opted in, oldest poll 47 min ago (interval 2 min): members wait more than 30 min for their notifications' });
+    expect(behind.fix).toContain('start it if it is stopped');
+    expect(behind.fix).toContain('ANILIST_BACKGROUND_SHARE');
+
+    subscriptions.reschedule('300000000000000001', minutesAgo(1), minutesAgo(3));
+    subscriptions.reschedule('300000000000000002', minutesAgo(0), minutesAgo(2));
+    expect(byName(await runDoctor({ ...w.deps(), clock: () => now }))['Notifications']).toEqual({
+      name: 'Notifications',
+      ok: true,
+      detail: '2 members opted in, oldest poll 3 min ago (interval 2 min)',
+    });
+
+    // A member who must link again is not behind schedule: they are paused, and counted as such.
+    w.h.links.member('300000000000000001')!.rejectToken();
+    expect(byName(await runDoctor({ ...w.deps(), clock: () => now }))['Notifications']!.detail).toBe(
+      '2 members opted in, oldest poll 2 min ago (interval 2 min); 1 paused until they link again',
+    );
+    const noBudget = byName(await runDoctor({ ...w.deps({ config: { anilist: { ...w.config.anilist, backgroundShare: 0 } } }), clock: () => now }))['Notifications']!;
+    expect(noBudget).toMatchObject({ ok: false, fix: expect.stringContaining('set ANILIST_BACKGROUND_SHARE above 0') as unknown });
   });
 
   it('database: missing, not migrated, or unusable', () => {
@@ -239,7 +274,8 @@ describe('npm run doctor', () => {
       });
     const green = await run({});
     expect(green.stdout).toContain('✓ Encryption key: TOKEN_ENCRYPTION_KEY is set; no member has linked yet');
-    expect(green.stdout.match(/^✓ /gm)).toHaveLength(8);
+    expect(green.stdout.match(/^✓ /gm)).toHaveLength(9);
+    expect(green.stdout).toContain('✓ Notifications: no member has opted in to notification DMs (/notifications)');
     expect(green.status).toBe(0);
 
     const broken = await run({ DISCORD_TOKEN: undefined });
