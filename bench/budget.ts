@@ -39,7 +39,7 @@ interface UpdateShape {
   progress: boolean;
 }
 
-async function updateShape(): Promise<UpdateShape | undefined> {
+export async function updateShape(): Promise<UpdateShape | undefined> {
   const { commands } = await import('../commands/index.js');
   const update = commands.find((c) => c.definition.name === 'update');
   if (!update?.autocomplete) return undefined;
@@ -56,12 +56,14 @@ function defaultValue(option: CommandOption): unknown {
   return 'x';
 }
 
-type Outcome = 'answer' | 'refusal' | 'unexpected error' | 'no answer';
+export type Outcome = 'answer' | 'refusal' | 'unexpected error' | 'no answer';
 
-interface Step {
+export interface Step {
   kind: 'list' | 'page' | 'autocomplete' | 'update';
   outcome: Outcome;
   text: string;
+  /** From sending the interaction to its visible result (bench/background.ts compares these). */
+  ms?: number;
 }
 
 /** Waits for the visible result of an interaction: an edit/follow-up after a defer, or the initial response itself. */
@@ -96,11 +98,12 @@ function pageButtons(handle: InteractionHandle): string[] {
   return ids;
 }
 
-async function session(discord: FakeDiscord, user: FakeUser, update: UpdateShape | undefined): Promise<Step[]> {
+export async function session(discord: FakeDiscord, user: FakeUser, update: UpdateShape | undefined): Promise<Step[]> {
   const steps: Step[] = [];
   const run = async (kind: Step['kind'], handle: InteractionHandle) => {
+    const sentAt = performance.now();
     const result = await settle(handle, 60_000);
-    steps.push({ kind, ...result });
+    steps.push({ kind, ...result, ms: performance.now() - sentAt });
     return handle;
   };
   const list = await run('list', discord.sendCommand({ name: 'list', user, options: [{ name: 'status', value: 'ALL' }] }));

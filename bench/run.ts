@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- deadline budget memory http coldstart] [--quick]`: runs the selected figures (all by default),
+ * `npm run bench [-- deadline budget memory http coldstart background] [--quick]`: runs the selected figures (all by default),
  * prints one table and writes dist/bench/results.json. Every figure starts and stops its own children.
  */
 import { writeFileSync } from 'node:fs';
@@ -10,8 +10,8 @@ import { ROOT, printTable, stopAllChildren, type Row } from './lib/common.js';
 
 const OUT = join(ROOT, 'dist', 'bench');
 
-type Figure = 'deadline' | 'budget' | 'memory' | 'http' | 'coldstart';
-const ALL: Figure[] = ['deadline', 'budget', 'memory', 'http', 'coldstart'];
+type Figure = 'deadline' | 'budget' | 'memory' | 'http' | 'coldstart' | 'background';
+const ALL: Figure[] = ['deadline', 'budget', 'memory', 'http', 'coldstart', 'background'];
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -25,6 +25,7 @@ const runners: Record<Figure, () => Promise<{ rows: Row[]; detail: unknown }>> =
   memory: async () => (await import('./memory.js')).runMemory({ quick }),
   http: async () => (await import('./http.js')).runHttp({ quick }),
   coldstart: async () => (await import('./coldstart.js')).runColdStart({ quick }),
+  background: async () => (await import('./background.js')).runBackground({ quick }),
 };
 
 let stopping = false;

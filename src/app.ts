@@ -112,7 +112,12 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       ? createMetrics({
           limiterStats: () => deps.limiter.stats(),
           linkedMembers: () => ({ total: accounts.count(), tokenRejected: accounts.countTokenRejected() }),
-          notificationPolls: () => subscriptions.backgroundState(clock()),
+          notificationPolls: () => {
+            const now = clock();
+            const state = subscriptions.backgroundState(now);
+            const lagMs = state.oldestDueAt === undefined ? 0 : now.getTime() - state.oldestDueAt.getTime();
+            return { ...state, lagSeconds: Math.max(0, lagMs / 1000) };
+          },
         })
       : undefined;
   const anilist = createAniListClient({

@@ -14,13 +14,13 @@ export type ReminderOutcome = 'sent' | 'undeliverable' | 'failed';
 export type NotificationPollOutcome = 'ok' | 'failed' | 'token_rejected';
 export type NotificationDmOutcome = 'sent' | 'undeliverable' | 'failed';
 
-/** The notification polls as the database sees them (same shape as the repository's summary). */
+/** The notification polls as the database sees them. */
 export interface NotificationPollsState {
   readonly active: number;
   readonly pausedForToken: number;
   readonly pausedForDms: number;
-  /** The earliest next poll of an active member: past means the polls are behind schedule. */
-  readonly oldestDueAt: Date | undefined;
+  /** Since when the oldest due poll of an active member should have run; 0 when none is overdue. */
+  readonly lagSeconds: number;
 }
 
 export interface MetricsSources {
@@ -118,8 +118,7 @@ export function createMetrics(sources: MetricsSources = {}): Metrics {
       help: "How far behind schedule the notification polls are: seconds since the oldest due poll of an active member should have run (0 when none is overdue). Stays under NOTIFICATION_POLL_SECONDS while the background lane has room.",
       registers: [registry],
       collect() {
-        const { oldestDueAt } = pollsState();
-        this.set(oldestDueAt === undefined ? 0 : Math.max(0, (clock() - oldestDueAt.getTime()) / 1000));
+        this.set(pollsState().lagSeconds);
       },
     });
     new Gauge({
