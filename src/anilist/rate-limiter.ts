@@ -20,7 +20,7 @@ import { readNumericHeader, retryDelayMsFromHeaders, type HeaderSource } from '.
  * `backgroundShare` of the window, and only with a full burst bucket (tokens that would otherwise go to waste), so
  * interactive calls are always served first and a sudden burst of members finds the bucket all but full and leaves
  * at once (benchmark figure 6: with half the bucket kept for members instead, 28 of 120 keystrokes of a burst ran
- * out their autocomplete budget, against 8 now and 4 without background work). Background calls wait as long as it takes
+ * out their autocomplete budget, against 7–8 now and 4–5 without background work). Background calls wait as long as it takes
  * (they are never refused as busy; `close()` refuses them) and pause like everything else after a 429.
  */
 export interface RateLimiter {
