@@ -40,7 +40,7 @@ interface UpdateShape {
   progress: boolean;
 }
 
-async function updateShape(): Promise<UpdateShape | undefined> {
+export async function updateShape(): Promise<UpdateShape | undefined> {
   const { commands } = await import('../commands/index.js');
   const { isChatInputCommand } = await import('../commands/command.js');
   const update = commands.filter(isChatInputCommand).find((c) => c.definition.name === 'update');
@@ -59,9 +59,9 @@ function defaultValue(option: CommandOption): unknown {
 }
 
 /** `skipped`: a page turn that could not be made because the list before it was refused (no page button). */
-type Outcome = 'answer' | 'refusal' | 'unexpected error' | 'no answer' | 'skipped';
+export type Outcome = 'answer' | 'refusal' | 'unexpected error' | 'no answer' | 'skipped';
 
-interface Step {
+export interface Step {
   kind: 'list' | 'page' | 'autocomplete' | 'update';
   outcome: Outcome;
   text: string;
@@ -69,6 +69,8 @@ interface Step {
   choices?: number;
   /** Autocomplete: the last keystroke of its burst. */
   lastOfBurst?: boolean;
+  /** From sending the interaction to its visible result (bench/background.ts compares these). */
+  ms?: number;
 }
 
 /** Waits for the visible result of an interaction: an edit/follow-up after a defer, or the initial response itself. */
@@ -103,11 +105,12 @@ function pageButtons(handle: InteractionHandle): string[] {
   return ids;
 }
 
-async function session(discord: FakeDiscord, user: FakeUser, update: UpdateShape | undefined): Promise<Step[]> {
+export async function session(discord: FakeDiscord, user: FakeUser, update: UpdateShape | undefined): Promise<Step[]> {
   const steps: Step[] = [];
   const run = async (kind: Step['kind'], handle: InteractionHandle) => {
+    const sentAt = performance.now();
     const result = await settle(handle, 60_000);
-    steps.push({ kind, ...result });
+    steps.push({ kind, ...result, ms: performance.now() - sentAt });
     return handle;
   };
   const list = await run('list', discord.sendCommand({ name: 'list', user, options: [{ name: 'status', value: 'ALL' }] }));

@@ -220,6 +220,49 @@ export const GOALS: readonly GoalSpec[] = [
     pass: (x) => x <= 3,
     evidence: ['compareRequests', 'randomRequests', 'rerollRequests'],
   },
+  {
+    id: 'background-refusals',
+    figure: 'background',
+    measure: 'extraRefusals',
+    label: 'members refused more often with 200 members’ notification polls on than off (same mix, same run)',
+    goal: '0',
+    compare: 'value',
+    aggregate: 'max',
+    pass: (x) => x <= 0,
+    evidence: ['refused', 'keystrokesOutOfTime', 'interactiveRequests'],
+  },
+  {
+    id: 'background-latency',
+    figure: 'background',
+    measure: 'commandP95',
+    label: 'members’ command latency p95 with background work on vs off',
+    goal: '≤ 1.1×',
+    compare: 'ratio',
+    aggregate: 'median',
+    pass: (x) => x <= 1.1,
+    evidence: ['commandP50', 'keystrokeP95'],
+  },
+  {
+    id: 'background-429',
+    figure: 'background',
+    measure: 'rateLimited',
+    label: '429s from AniList with background work on',
+    goal: '0',
+    compare: 'value',
+    aggregate: 'max',
+    pass: (x) => x === 0,
+  },
+  {
+    id: 'background-round',
+    figure: 'background',
+    measure: 'roundMinutes',
+    label: 'each opted-in member polled at least every (200 members, idle rate)',
+    goal: '≤ 30 min',
+    compare: 'value',
+    aggregate: 'max',
+    pass: (x) => x <= 30,
+    evidence: ['pollsPerMinuteIdle', 'pollsPerMinuteBusy', 'lagAtEnd'],
+  },
 ];
 
 export interface GoalResult {
@@ -246,6 +289,7 @@ export const FIGURE_TITLES: Record<FigureId, string> = {
   coldstart: '5 cold start',
   mediacard: '6 media card',
   compare: '7 compare + random',
+  background: '8 background work',
 };
 
 export function formatNumber(value: number, digits: number): string {

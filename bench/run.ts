@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- deadline budget memory http coldstart mediacard] [--quick]`: runs the selected figures (all by default),
+ * `npm run bench [-- deadline budget memory http coldstart mediacard compare background] [--quick]`: runs the selected figures (all by default),
  * writes bench/results/<date>-<short commit>.json (`-quick` for quick runs) and ends with the generated tables, the
  * same that `npm run bench:report` writes into BENCHMARKS.md. Every figure starts and stops its own children.
  */
@@ -9,6 +9,7 @@ import { runBudget } from './budget.js';
 import { runCompare } from './compare.js';
 import { runColdStart } from './coldstart.js';
 import { runDeadline } from './deadline.js';
+import { runBackground } from './background.js';
 import { runHttp } from './http.js';
 import { ROOT, machine, measuredCommit, sampleLoad, stopAllChildren } from './lib/common.js';
 import { FIGURES, type BenchResults, type FigureId, type FigureResult } from './lib/results.js';
@@ -32,6 +33,7 @@ const runners: Record<FigureId, () => Promise<Omit<FigureResult, 'figure' | 'loa
   coldstart: () => runColdStart({ repetitions: quick ? 1 : 5 }),
   mediacard: () => runMediaCard(),
   compare: () => runCompare(),
+  background: () => runBackground({ quick }),
 };
 
 let stopping = false;

@@ -13,6 +13,7 @@ import type { Logger } from '../src/logger.js';
 import type { LinkedRoles } from '../src/roles/index.js';
 import type { ServerMembership } from '../src/servers/membership.js';
 import { createServerViews, type ServerViews, type ServerViewsTuning } from './media/server-views.js';
+import type { NotificationSettings } from '../src/notifications/index.js';
 import { createKeystrokeTracker, type KeystrokeTracker } from './media/suggestions.js';
 import { createRandomPicks, type RandomPicks } from './taste/random-picks.js';
 
@@ -28,6 +29,8 @@ export interface CommandServices {
   logger?: Logger | undefined;
   /** Knobs of the per-bot state (tests). */
   tuning?: { serverViews?: ServerViewsTuning | undefined } | undefined;
+  /** Members' `/notifications` opt-ins. */
+  notifications: NotificationSettings;
 }
 
 /** What commands may use: the services, plus the state commands keep per bot. */

@@ -14,6 +14,7 @@ import { createCommandDeps, type Command } from '../commands/command.js';
 import { commands as registry } from '../commands/index.js';
 import type { ServerViewsTuning } from '../commands/media/server-views.js';
 import { createAniListClient, type AniListClient, type AniListClientOptions, type RateLimiter } from './anilist/index.js';
+import { createBackgroundScheduler, type BackgroundScheduler } from './background/scheduler.js';
 import { createInteractionDispatcher, type InteractionDispatcher } from './bot/dispatcher.js';
 import type { GatewayState } from './bot/gateway-status.js';
 import { createInteractionReplies } from './bot/interaction-replies.js';
@@ -27,6 +28,7 @@ import { createLinkRequestsRepository } from './db/link-requests.js';
 import { createLinkedAccountsRepository } from './db/linked-accounts.js';
 import { createLinkedRoleSignInsRepository } from './db/linked-role-sign-ins.js';
 import { createRoleConnectionsRepository } from './db/role-connections.js';
+import { createNotificationSubscriptionsRepository } from './db/notification-subscriptions.js';
 import { createDirectMessages } from './expiry/direct-messages.js';
 import { createExpiryReminders, type ExpiryReminders } from './expiry/reminders.js';
 import { buildServer, type ServerDeps } from './http/server.js';
@@ -37,6 +39,7 @@ import { createTokenExchange } from './linking/token-exchange.js';
 import type { Logger } from './logger.js';
 import { buildMetricsServer } from './metrics/http.js';
 import { createMetrics, type Metrics } from './metrics/metrics.js';
+import { createNotificationPoller, createNotificationSettings } from './notifications/index.js';
 import { projectRoot } from './paths.js';
 import { createLinkedRoles, createRoleConnectionApi, type LinkedRoles, type LinkedRolesTuning } from './roles/index.js';
 import { createServerMembership, type ServerMembership, type ServerMembershipTuning } from './servers/membership.js';
@@ -74,6 +77,8 @@ export interface AppTuning {
   membership?: ServerMembershipTuning;
   serverViews?: ServerViewsTuning;
   linkedRoles?: LinkedRolesTuning;
+  /** Background polls (notifications) waiting for AniList at once; default 2. */
+  backgroundConcurrency?: number;
 }
 
 export interface App {
@@ -122,6 +127,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const commands = deps.commands ?? registry;
   const userAgent = userAgentFor(config);
   const accounts = createLinkedAccountsRepository(db.db);
+  const subscriptions = createNotificationSubscriptionsRepository(db.db);
 
   const metrics =
     isMain && config.metrics.enabled
@@ -129,6 +135,12 @@ export async function buildApp(deps: AppDeps): Promise<App> {
           limiterStats: () => deps.limiter.stats(),
           linkedMembers: () => ({ total: accounts.count(), tokenRejected: accounts.countTokenRejected() }),
           gateway: () => ({ ready: deps.gateway.ready(), guilds: deps.gateway.guilds() }),
+          notificationPolls: () => {
+            const now = clock();
+            const state = subscriptions.backgroundState(now);
+            const lagMs = state.oldestDueAt === undefined ? 0 : now.getTime() - state.oldestDueAt.getTime();
+            return { ...state, lagSeconds: Math.max(0, lagMs / 1000) };
+          },
         })
       : undefined;
   const anilist = createAniListClient({
@@ -204,6 +216,39 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     tuning: deps.tuning?.membership,
   });
 
+  // Background work against AniList runs once, in the main process, and only when it has a share of the budget.
+  const backgroundJobs: BackgroundScheduler | undefined =
+    isMain && config.anilist.backgroundShare > 0
+      ? createBackgroundScheduler({
+          sources: [
+            createNotificationPoller({
+              subscriptions,
+              members: links,
+              anilist,
+              dms,
+              clock,
+              logger: logger.child({ component: 'notifications' }),
+              pollIntervalMs: config.notifications.pollSeconds * 1000,
+              onPoll: metrics ? (outcome) => metrics.notificationPoll(outcome) : undefined,
+              onDm: metrics ? (outcome) => metrics.notificationDm(outcome) : undefined,
+            }),
+          ],
+          concurrency: deps.tuning?.backgroundConcurrency,
+          // A shard stores opt-ins in the shared file; the first poll still comes within one interval.
+          maxIdleMs: config.notifications.pollSeconds * 1000,
+          clock,
+          logger: logger.child({ component: 'background' }),
+        })
+      : undefined;
+  const notifications = createNotificationSettings({
+    subscriptions,
+    clock,
+    logger: logger.child({ component: 'notifications' }),
+    available: config.anilist.backgroundShare > 0,
+    pollSeconds: config.notifications.pollSeconds,
+    onChange: () => backgroundJobs?.wake(),
+  });
+
   const dispatch = createInteractionDispatcher({
     commands,
     deps: createCommandDeps({
@@ -213,6 +258,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       linkedRoles,
       clock,
       logger: logger.child({ component: 'commands' }),
+      notifications,
       tuning: { serverViews: deps.tuning?.serverViews },
     }),
     logger: logger.child({ component: 'bot' }),
@@ -220,6 +266,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     // Every interaction in a server proves the member is in it: the only member list a bot without the
     // privileged intent has.
     onGuildInteraction: (guildId, discordUserId) => membership.recordSeen(guildId, discordUserId),
+    notices: notifications,
   });
 
   if (!isMain) {
@@ -289,6 +336,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       reminders?.start();
       // Hourly passes, each reading the connections older than a day.
       linkedRoles.start();
+      backgroundJobs?.start();
       purgeTimer ??= setInterval(() => {
         try {
           links.purgeExpiredRequests();
@@ -311,6 +359,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       clearInterval(purgeTimer);
       reminders?.stop();
       await linkedRoles.stop();
+      await backgroundJobs?.close();
       await server.close();
       await metricsServer?.close();
     },

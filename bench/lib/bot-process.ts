@@ -25,20 +25,25 @@ export async function startRealBot(opts: {
   logLevel?: string;
   registerCommands?: boolean;
   readyTimeoutMs?: number;
+  /** More configuration for the bot (e.g. ANILIST_BACKGROUND_SHARE), over the defaults above. */
+  env?: Record<string, string>;
 }): Promise<StartedBot> {
   const readyBefore = opts.discord.readyCount;
   const child = startNode(BOT_MAIN, {
-    env: botEnv({
-      discordApiUrl: opts.discord.apiUrl,
-      anilistOauthUrl: opts.anilistOauthUrl,
-      anilistApiUrl: opts.anilistApiUrl,
-      port: opts.port,
-      databasePath: opts.databasePath,
-      encryptionKey: opts.encryptionKey,
-      rateLimitPerMinute: opts.rateLimitPerMinute,
-      registerCommands: opts.registerCommands,
-      logLevel: opts.logLevel,
-    }),
+    env: {
+      ...botEnv({
+        discordApiUrl: opts.discord.apiUrl,
+        anilistOauthUrl: opts.anilistOauthUrl,
+        anilistApiUrl: opts.anilistApiUrl,
+        port: opts.port,
+        databasePath: opts.databasePath,
+        encryptionKey: opts.encryptionKey,
+        rateLimitPerMinute: opts.rateLimitPerMinute,
+        registerCommands: opts.registerCommands,
+        logLevel: opts.logLevel,
+      }),
+      ...opts.env,
+    },
     nodeArgs: opts.nodeArgs,
     logFile: opts.logFile,
     ipc: opts.ipc,

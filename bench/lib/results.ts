@@ -4,8 +4,8 @@
  * bench/report.ts), so no figure is ever typed by hand and an old file can be re-reported.
  */
 
-export type FigureId = 'deadline' | 'budget' | 'memory' | 'http' | 'coldstart' | 'mediacard' | 'compare';
-export const FIGURES: readonly FigureId[] = ['deadline', 'budget', 'memory', 'http', 'coldstart', 'mediacard', 'compare'];
+export type FigureId = 'deadline' | 'budget' | 'memory' | 'http' | 'coldstart' | 'mediacard' | 'compare' | 'background';
+export const FIGURES: readonly FigureId[] = ['deadline', 'budget', 'memory', 'http', 'coldstart', 'mediacard', 'compare', 'background'];
 
 /** One measured quantity: one sample per repetition, for the bot and (when it has one) its reference. */
 export interface Measure {

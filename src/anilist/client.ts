@@ -11,6 +11,7 @@ import {
   MediaByIdDocument,
   MediaCardDocument,
   OwnMediaListEntryDocument,
+  NotificationsDocument,
   SaveMediaListEntryDocument,
   SearchMediaDocument,
   UserMediaListDocument,
@@ -19,11 +20,12 @@ import {
   ViewerStatisticsDocument,
   type MediaListStatus,
   type MediaType,
+  type NotificationType,
   type SaveMediaListEntryMutationVariables,
 } from './generated/graphql.js';
 import { createMediaListAccumulator, type UserMediaList } from './media-list.js';
 import type { Lane, RateLimiter } from './rate-limiter.js';
-import type { MediaCardMedia, MediaDetails, MediaSearchResult, RoleConnectionStatistics, SavedMediaListEntry, ServerEntry, UserProfile, Viewer } from './types.js';
+import type { AniListNotification, MediaCardMedia, MediaDetails, MediaSearchResult, RoleConnectionStatistics, SavedMediaListEntry, ServerEntry, UserProfile, Viewer } from './types.js';
 
 export interface AniListClientOptions {
   /** https://graphql.anilist.co in production; a local fake in tests. */
@@ -119,6 +121,21 @@ export interface MediaCardData {
   readonly requests: number;
 }
 
+export interface NotificationsPageInput {
+  /** 1-based; page 1 holds the newest notifications. */
+  readonly page: number;
+  /** 1–50 (AniList's maximum per page). */
+  readonly perPage: number;
+  /** Only these types; undefined for every type. */
+  readonly types?: readonly NotificationType[] | undefined;
+}
+
+export interface NotificationsPage {
+  /** Newest first, as AniList orders them. */
+  readonly notifications: readonly AniListNotification[];
+  readonly hasNextPage: boolean;
+}
+
 export interface DeleteMediaListEntryInput {
   /** The list-entry id (MediaListEntry.id), not the media id. */
   readonly entryId: number;
@@ -152,6 +169,8 @@ export interface AniListClient {
   /** Creates or updates the token owner's entry, then drops that owner's cached lists. */
   saveMediaListEntry(input: SaveMediaListEntryInput, context: AuthenticatedCallContext): Promise<SavedMediaListEntry>;
   deleteMediaListEntry(input: DeleteMediaListEntryInput, context: AuthenticatedCallContext): Promise<boolean>;
+  /** One page of the token owner's notifications, newest first. Never resets their unread count; never cached. */
+  notifications(input: NotificationsPageInput, context: AuthenticatedCallContext): Promise<NotificationsPage>;
   /** Drop cached lists of one AniList user (after a write made elsewhere). */
   invalidateUserList(userId: number): void;
   /** Any typed document through the same headers, limiter, timeout and error mapping; never cached. */
@@ -170,6 +189,7 @@ const MAX_SEARCH_PER_PAGE = 25;
 const MEMBERS_PER_PAGE = 50;
 // Page aliases per MediaCard request (the document declares four).
 const PAGES_PER_REQUEST = 4;
+const MAX_NOTIFICATIONS_PER_PAGE = 50;
 
 export function createAniListClient(options: AniListClientOptions): AniListClient {
   const { endpoint, userAgent, referer, limiter, logger } = options;
@@ -450,6 +470,19 @@ export function createAniListClient(options: AniListClientOptions): AniListClien
     }
   }
 
+  async function notifications(input: NotificationsPageInput, context: AuthenticatedCallContext): Promise<NotificationsPage> {
+    const perPage = Math.min(Math.max(1, Math.trunc(input.perPage)), MAX_NOTIFICATIONS_PER_PAGE);
+    const data = await execute(
+      NotificationsDocument,
+      { page: Math.max(1, Math.trunc(input.page)), perPage, types: input.types === undefined ? null : [...input.types] },
+      context,
+    );
+    return {
+      notifications: (data.Page?.notifications ?? []).filter((notification): notification is AniListNotification => notification !== null),
+      hasNextPage: data.Page?.pageInfo?.hasNextPage === true,
+    };
+  }
+
   return {
     viewer,
     viewerStatistics,
@@ -464,6 +497,7 @@ export function createAniListClient(options: AniListClientOptions): AniListClien
     ownMediaListEntry,
     saveMediaListEntry,
     deleteMediaListEntry,
+    notifications,
     invalidateUserList,
     execute,
   };

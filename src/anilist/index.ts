@@ -9,6 +9,8 @@ export {
   type ListReadOptions,
   type MediaCardData,
   type MediaCardInput,
+  type NotificationsPage,
+  type NotificationsPageInput,
   type SaveMediaListEntryInput,
   type SearchMediaInput,
   type UserMediaListQueryInput,

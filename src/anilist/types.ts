@@ -5,6 +5,7 @@ import type {
   MediaCardQuery,
   RoleConnectionStatisticsFragment,
   ServerEntryFragment,
+  NotificationsQuery,
   SaveMediaListEntryMutation,
   SearchMediaQuery,
   UserMediaListQuery,
@@ -18,6 +19,7 @@ export type {
   MediaStatus,
   MediaListStatus,
   MediaType,
+  NotificationType,
   SaveMediaListEntryMutationVariables,
   ScoreFormat,
   UserTitleLanguage,
@@ -41,3 +43,6 @@ export type ServerEntry = ServerEntryFragment;
 
 /** What a member's linked roles are computed from: their statistics and account age (the Viewer, or the owner of a saved entry). */
 export type RoleConnectionStatistics = RoleConnectionStatisticsFragment;
+
+/** One of the token owner's notifications, discriminated by `__typename`. */
+export type AniListNotification = NonNullable<NonNullable<NonNullable<NotificationsQuery['Page']>['notifications']>[number]>;

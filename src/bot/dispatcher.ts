@@ -31,6 +31,15 @@ export interface DispatcherDeps {
    * membership). Must be cheap and synchronous; a failure is logged and the interaction goes on.
    */
   onGuildInteraction?: ((guildId: string, discordUserId: string) => void) | undefined;
+  /** What a member must be told the next time they run a command, shown privately after its answer. */
+  notices?: MemberNotices | undefined;
+}
+
+/** Messages owed to members (e.g. "I could not DM you your notifications"), each shown once. */
+export interface MemberNotices {
+  pendingFor(discordUserId: string): string | undefined;
+  /** The notice reached the member. */
+  delivered(discordUserId: string): void;
 }
 
 export interface InteractionObservation {
@@ -57,7 +66,7 @@ export type InteractionDispatcher = (interaction: Interaction) => Promise<void>;
  * Routes every interaction to its command and is the one error boundary: whatever a handler throws, the member
  * gets an ephemeral message and the process keeps running.
  */
-export function createInteractionDispatcher({ commands, deps, logger, observer, onGuildInteraction }: DispatcherDeps): InteractionDispatcher {
+export function createInteractionDispatcher({ commands, deps, logger, observer, onGuildInteraction, notices }: DispatcherDeps): InteractionDispatcher {
   const registry = createRegistry(commands);
 
   return async function dispatch(interaction) {
@@ -119,6 +128,7 @@ export function createInteractionDispatcher({ commands, deps, logger, observer, 
       }
       observe(userFacing ? 'user_error' : 'error');
     }
+    if (notices && interaction.isChatInputCommand()) await showNotice(interaction, notices, log);
   };
 }
 
@@ -143,6 +153,19 @@ function createRegistry(commands: readonly Command[]): Registry {
     }
   }
   return { chatInput, user, names: new Set(commands.map((command) => command.definition.name)) };
+}
+
+/** After the command's own answer, so the notice never delays or replaces it. */
+async function showNotice(interaction: ChatInputCommandInteraction, notices: MemberNotices, log: Logger): Promise<void> {
+  try {
+    const notice = notices.pendingFor(interaction.user.id);
+    if (notice === undefined || !(interaction.replied || interaction.deferred)) return;
+    await interaction.followUp({ content: notice, flags: MessageFlags.Ephemeral });
+    notices.delivered(interaction.user.id);
+  } catch (error) {
+    // Shown next time instead.
+    log.warn({ err: error }, 'could not show the member a pending notice');
+  }
 }
 
 function interactionType(interaction: Interaction): InteractionObservation['type'] | undefined {

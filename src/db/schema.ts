@@ -155,8 +155,51 @@ export const guildMembers = sqliteTable(
   ],
 );
 
+/**
+ * A member's `/notifications` opt-in and where their AniList inbox was read up to. A row exists only while they are
+ * opted in; it goes with their link (`/unlink`, or the AniList account moving to another Discord user).
+ *
+ * Delivery is at most once and never silently lost: `cursor` is the id of the last notification delivered by DM
+ * and moves forward in the same statement that records the delivery, after the DM was accepted; a crash in between
+ * repeats that one message, never skips one. Before the first delivery `since` (the opt-in) keeps older
+ * notifications out.
+ */
+export const notificationSubscriptions = sqliteTable(
+  'notification_subscriptions',
+  {
+    discordUserId: text('discord_user_id')
+      .primaryKey()
+      .references(() => linkedAccounts.discordUserId, { onDelete: 'cascade' }),
+    /** The AniList account `cursor` belongs to: a re-link to another account starts again from that moment. */
+    anilistUserId: integer('anilist_user_id').notNull(),
+    types: text('types', { enum: ['all', 'airing', 'airing_related', 'activity'] }).notNull(),
+    /**
+     * Bumped whenever the subscription starts over (other types, another AniList account): a poll that began
+     * before records nothing into the new one.
+     */
+    generation: integer('generation').notNull().default(0),
+    /** Only notifications created at or after this count (opt-in, or a change of types). */
+    since: integer('since', { mode: 'timestamp_ms' }).notNull(),
+    /** The id of the last notification delivered; null until the first delivery (or the first poll). */
+    cursor: integer('cursor'),
+    nextPollAt: integer('next_poll_at', { mode: 'timestamp_ms' }).notNull(),
+    /** The last poll AniList answered. */
+    lastPolledAt: integer('last_polled_at', { mode: 'timestamp_ms' }),
+    lastDeliveredAt: integer('last_delivered_at', { mode: 'timestamp_ms' }),
+    deliveredCount: integer('delivered_count').notNull().default(0),
+    /** Discord refused a DM (closed DMs, no shared server): polling waits until the member opts in again. */
+    dmClosedAt: integer('dm_closed_at', { mode: 'timestamp_ms' }),
+    /** The member has not been told about the closed DMs yet; the next command they run tells them. */
+    dmClosedNoticePending: integer('dm_closed_notice_pending', { mode: 'boolean' }).notNull().default(false),
+    createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+    updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (table) => [index('notification_subscriptions_next_poll_idx').on(table.nextPollAt)],
+);
+
 export type LinkRequestRow = typeof linkRequests.$inferSelect;
 export type LinkedAccountRow = typeof linkedAccounts.$inferSelect;
 export type GuildMemberRow = typeof guildMembers.$inferSelect;
 export type LinkedRoleSignInRow = typeof linkedRoleSignIns.$inferSelect;
 export type RoleConnectionRow = typeof roleConnections.$inferSelect;
+export type NotificationSubscriptionRow = typeof notificationSubscriptions.$inferSelect;

@@ -51,6 +51,7 @@ const sampleVariables: Record<string, Record<string, unknown>> = {
   OwnMediaListEntry: { mediaId: 1, userId: 1 },
   GenreCollection: {},
   ViewerStatistics: {},
+  Notifications: { page: 1, perPage: 50, types: ['AIRING', 'RELATED_MEDIA_ADDITION'] },
 };
 
 // AniList refuses queries above this (API-FACTS §5: "Max query complexity should be 500").
@@ -87,6 +88,7 @@ describe('AniList operation documents', () => {
         'MediaCard',
         'OwnMediaListEntry',
         'GenreCollection',
+        'Notifications',
       ]),
     );
   });
