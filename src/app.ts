@@ -13,15 +13,18 @@ import type { FastifyInstance } from 'fastify';
 import { createCommandDeps, type Command } from '../commands/command.js';
 import { commands as registry } from '../commands/index.js';
 import type { ServerViewsTuning } from '../commands/media/server-views.js';
+import { createAiringFeed, createAiringFeedSettings, createChannelPoster, type AiringCheckOutcome, type AiringFeedTuning } from './airing/index.js';
 import { createAniListClient, type AniListClient, type AniListClientOptions, type RateLimiter } from './anilist/index.js';
 import { createBackgroundScheduler, type BackgroundScheduler } from './background/scheduler.js';
 import { createInteractionDispatcher, type InteractionDispatcher } from './bot/dispatcher.js';
 import type { GatewayState } from './bot/gateway-status.js';
+import { createThreadParentLookup } from './bot/interaction-channel.js';
 import { createInteractionReplies } from './bot/interaction-replies.js';
 import { createMemberLookup } from './bot/member-lookup.js';
 import { registerCommands } from './bot/register-commands.js';
 import type { Config } from './config.js';
 import { createTokenVault } from './crypto/vault.js';
+import { createAiringFeedsRepository } from './db/airing-feeds.js';
 import type { OpenDatabase } from './db/database.js';
 import { createGuildMembersRepository } from './db/guild-members.js';
 import { createLinkRequestsRepository } from './db/link-requests.js';
@@ -79,6 +82,9 @@ export interface AppTuning {
   linkedRoles?: LinkedRolesTuning;
   /** Background polls (notifications) waiting for AniList at once; default 2. */
   backgroundConcurrency?: number;
+  airingFeed?: AiringFeedTuning;
+  /** Told what each airing-feed check cost and found (tests, benchmarks). */
+  onAiringCheck?: (outcome: AiringCheckOutcome) => void;
 }
 
 export interface App {
@@ -216,6 +222,10 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     tuning: deps.tuning?.membership,
   });
 
+  const airingFeeds = createAiringFeedsRepository(db.db);
+  const channelPoster = createChannelPoster(rest);
+  // GET /channels/{id}, cached: an adult title is posted only while its channel is still age-restricted.
+  const feedChannels = createThreadParentLookup({ rest, ttlMs: 10 * 60_000, timeoutMs: 5_000, logger: logger.child({ component: 'airing-feed' }) });
   // Background work against AniList runs once, in the main process, and only when it has a share of the budget.
   const backgroundJobs: BackgroundScheduler | undefined =
     isMain && config.anilist.backgroundShare > 0
@@ -231,6 +241,19 @@ export async function buildApp(deps: AppDeps): Promise<App> {
               pollIntervalMs: config.notifications.pollSeconds * 1000,
               onPoll: metrics ? (outcome) => metrics.notificationPoll(outcome) : undefined,
               onDm: metrics ? (outcome) => metrics.notificationDm(outcome) : undefined,
+            }),
+            createAiringFeed({
+              feeds: airingFeeds,
+              membership,
+              anilist,
+              channels: channelPoster,
+              channelIsNsfw: (channelId) => feedChannels.isNsfw(channelId),
+              dms,
+              clock,
+              logger: logger.child({ component: 'airing-feed' }),
+              checkIntervalMs: config.airingFeed.pollSeconds * 1000,
+              tuning: deps.tuning?.airingFeed,
+              onCheck: deps.tuning?.onAiringCheck,
             }),
           ],
           concurrency: deps.tuning?.backgroundConcurrency,
@@ -249,6 +272,15 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     onChange: () => backgroundJobs?.wake(),
   });
 
+  const airingFeedSettings = createAiringFeedSettings({
+    feeds: airingFeeds,
+    channels: channelPoster,
+    clock,
+    logger: logger.child({ component: 'airing-feed' }),
+    available: config.anilist.backgroundShare > 0,
+    onChange: () => backgroundJobs?.wake(),
+  });
+
   const dispatch = createInteractionDispatcher({
     commands,
     deps: createCommandDeps({
@@ -259,6 +291,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       clock,
       logger: logger.child({ component: 'commands' }),
       notifications,
+      airingFeeds: airingFeedSettings,
       tuning: { serverViews: deps.tuning?.serverViews },
     }),
     logger: logger.child({ component: 'bot' }),
