@@ -28,8 +28,6 @@ export interface AiringFeedTuning {
   readonly maxWatchlistReadsPerCheck?: number;
   /** The furthest back a check looks after the bot was down (default 6 hours): older episodes are not announced. */
   readonly maxLookbackMs?: number;
-  /** After a failed check (AniList or the database), the next one comes this much later (default 1 minute). */
-  readonly retryMs?: number;
   /** The most recently seen linked members of a server counted (default 1,000). */
   readonly maxMembersPerServer?: number;
 }
@@ -63,7 +61,6 @@ const DEFAULTS = {
   watchlistRefreshMs: 6 * 3_600_000,
   maxWatchlistReadsPerCheck: 200,
   maxLookbackMs: 6 * 3_600_000,
-  retryMs: 60_000,
   maxMembersPerServer: 1_000,
 } satisfies Required<AiringFeedTuning>;
 
@@ -269,11 +266,14 @@ export function createAiringFeed(deps: AiringFeedDeps): BackgroundSource {
     },
     async run(_work, signal) {
       try {
-        deps.onCheck?.(await check(signal));
+        // Not `onCheck?.(await check())`: an optional call skips its arguments, so the check would never run.
+        const outcome = await check(signal);
+        deps.onCheck?.(outcome);
       } catch (error) {
         if (signal.aborted) return;
-        // Where the last check got to stays: the next one covers this window too, and nothing is announced twice.
-        feeds.retryCheckAt(new Date(clock().getTime() + tuning.retryMs));
+        // Where the last check got to stays: the next one, at the usual time, covers this window too (nothing is
+        // announced twice). After a 429 the limiter itself holds the feed back until AniList's timeout is over.
+        feeds.retryCheckAt(new Date(clock().getTime() + deps.checkIntervalMs));
         deps.onCheck?.({ watchlistRequests: 0, scheduleRequests: 0, titles: 0, episodes: 0, queued: 0, ok: false });
         logger.warn(
           { kind: isAniListError(error) ? error.kind : 'error', err: isAniListError(error) ? undefined : error },
