@@ -2,6 +2,7 @@ import { ActionRowBuilder, ApplicationCommandType, ButtonBuilder, ButtonStyle, M
 import type { ChatInputCommand } from './command.js';
 
 export const link = {
+  install: 'everywhere',
   definition: { type: ApplicationCommandType.ChatInput, name: 'link', description: 'Link your AniList account to your Discord account' },
 
   async execute({ interaction, deps }) {

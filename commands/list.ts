@@ -1,4 +1,5 @@
 import { ApplicationCommandOptionType, ApplicationCommandType, MessageFlags, escapeMarkdown, type MessageComponentInteraction } from 'discord.js';
+import type { Translator } from '../src/i18n/index.js';
 import type { Logger } from '../src/logger.js';
 import { UNEXPECTED_ERROR_MESSAGE, UserFacingError } from '../src/user-facing-error.js';
 import { acknowledgeWhile } from './acknowledge.js';
@@ -42,6 +43,7 @@ const definition = {
 } as const;
 
 export const list = {
+  install: 'everywhere',
   definition,
 
   async execute({ interaction, deps }) {
@@ -162,14 +164,14 @@ async function updateMessage(
     if (acknowledged) await interaction.editReply(message);
     else await interaction.update(message);
   } catch (error) {
-    await reportPrivately(interaction, error, log);
+    await reportPrivately(interaction, error, log, context.t);
   }
 }
 
-async function reportPrivately(interaction: MessageComponentInteraction, error: unknown, log: Logger): Promise<void> {
+async function reportPrivately(interaction: MessageComponentInteraction, error: unknown, log: Logger, t: Translator): Promise<void> {
   if (error instanceof UserFacingError) log.info({ reason: error.message }, 'list button refused');
   else log.error({ err: error }, 'list button failed');
-  const content = error instanceof UserFacingError ? error.message : UNEXPECTED_ERROR_MESSAGE;
+  const content = error instanceof UserFacingError ? error.render(t) : t.render(UNEXPECTED_ERROR_MESSAGE);
   try {
     // Refused before the press was acknowledged (AniList busy): one private reply, and the list stays as it is.
     if (interaction.deferred || interaction.replied) await interaction.followUp({ content, flags: MessageFlags.Ephemeral });

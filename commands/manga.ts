@@ -24,6 +24,7 @@ const definition = {
 } as const;
 
 export const manga = {
+  install: 'everywhere',
   definition,
 
   async execute(context) {

@@ -30,6 +30,7 @@ const definition = {
 } as const;
 
 export const privacy = {
+  install: 'everywhere',
   definition,
 
   async execute({ interaction, deps }) {

@@ -21,12 +21,12 @@ function formatMean(meanScore: number | null | undefined): string {
 }
 
 /** A linked member's profile card: theirs with their own token (while it works), anyone else's without. */
-export async function showMemberProfile({ interaction, deps }: CommandContext<CommandInteraction>, target: User): Promise<void> {
+export async function showMemberProfile({ interaction, deps, t }: CommandContext<CommandInteraction>, target: User): Promise<void> {
   const isSelf = target.id === interaction.user.id;
   const member = deps.links.member(target.id);
   if (!member) {
     await interaction.reply({
-      content: isSelf ? RUN_LINK_FIRST : `${escapeMarkdown(target.displayName)} has not linked an AniList account.`,
+      content: isSelf ? t.render(RUN_LINK_FIRST) : `${escapeMarkdown(target.displayName)} has not linked an AniList account.`,
       flags: MessageFlags.Ephemeral,
     });
     return;

@@ -23,6 +23,7 @@ const definition = {
 } as const;
 
 export const profile = {
+  install: 'everywhere',
   definition,
 
   async execute(context) {

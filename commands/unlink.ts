@@ -4,6 +4,7 @@ import type { ChatInputCommand } from './command.js';
 export const ANILIST_APPS_SETTINGS_URL = 'https://anilist.co/settings/apps';
 
 export const unlink = {
+  install: 'everywhere',
   definition: { type: ApplicationCommandType.ChatInput, name: 'unlink', description: 'Unlink your AniList account and delete the stored access token' },
 
   async execute({ interaction, deps }) {

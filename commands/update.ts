@@ -53,6 +53,7 @@ const definition = {
 } as const;
 
 export const update = {
+  install: 'everywhere',
   definition,
 
   async execute({ interaction, deps }) {

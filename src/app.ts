@@ -27,6 +27,7 @@ import { createLinkedAccountsRepository } from './db/linked-accounts.js';
 import { createDirectMessages } from './expiry/direct-messages.js';
 import { createExpiryReminders, type ExpiryReminders } from './expiry/reminders.js';
 import { buildServer, type ServerDeps } from './http/server.js';
+import { createTranslations, type Translations } from './i18n/index.js';
 import { createDiscordOAuth } from './linking/discord-oauth.js';
 import { createViewerIdentifier } from './linking/identify-viewer.js';
 import { createLinkService, type InteractionReplies, type LinkService } from './linking/link-service.js';
@@ -78,6 +79,8 @@ export interface App {
   readonly membership: ServerMembership;
   readonly dispatch: InteractionDispatcher;
   readonly commands: readonly Command[];
+  /** The message catalogues the bot speaks from. */
+  readonly i18n: Translations;
   /** The public web server (not listening yet); absent in a shard. */
   readonly server: FastifyInstance | undefined;
   /** The separate /metrics listener when METRICS_PORT is set (not listening yet). */
@@ -114,6 +117,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const isMain = (deps.process ?? 'main') === 'main';
   const commands = deps.commands ?? registry;
   const userAgent = userAgentFor(config);
+  // The message catalogues: every reply, page and command text in the member's language.
+  const i18n = createTranslations();
   const accounts = createLinkedAccountsRepository(db.db);
 
   const metrics =
@@ -178,7 +183,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
 
   const dispatch = createInteractionDispatcher({
     commands,
-    deps: createCommandDeps({ links, anilist, membership, clock, logger: logger.child({ component: 'commands' }), tuning: { serverViews: deps.tuning?.serverViews } }),
+    deps: createCommandDeps({ links, anilist, membership, clock, i18n, logger: logger.child({ component: 'commands' }), tuning: { serverViews: deps.tuning?.serverViews } }),
     logger: logger.child({ component: 'bot' }),
     observer: metrics?.interactions,
     // Every interaction in a server proves the member is in it: the only member list a bot without the
@@ -193,6 +198,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       membership,
       dispatch,
       commands,
+      i18n,
       server: undefined,
       metricsServer: undefined,
       metrics: undefined,
@@ -240,6 +246,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     membership,
     dispatch,
     commands,
+    i18n,
     server,
     metricsServer,
     metrics,
@@ -255,7 +262,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       }, PURGE_INTERVAL_MS);
       purgeTimer.unref();
       if (!config.discord.registerCommands) return;
-      await registerCommands(rest, commands, { applicationId, guildId: config.discord.guildId }).then(
+      await registerCommands(rest, commands, { applicationId, guildId: config.discord.guildId }, i18n).then(
         (count) => logger.info({ count, scope: config.discord.guildId ? `guild ${config.discord.guildId}` : 'global' }, 'slash commands registered'),
         (error: unknown) => logger.error({ err: error }, 'could not register slash commands; existing registrations stay in place'),
       );

@@ -19,6 +19,7 @@ import {
 } from 'discord.js';
 import type { MediaCardMedia, MediaListStatus, MediaType, SaveMediaListEntryInput, ServerEntry } from '../../src/anilist/index.js';
 import type { LinkSummary, UsableMember } from '../../src/linking/index.js';
+import type { Translator } from '../../src/i18n/index.js';
 import type { Logger } from '../../src/logger.js';
 import { UNEXPECTED_ERROR_MESSAGE, UserFacingError } from '../../src/user-facing-error.js';
 import { acknowledgeWhile } from '../acknowledge.js';
@@ -235,7 +236,7 @@ export async function handleMediaCardButton(context: CommandContext<MessageCompo
     const message = id.viewerId === presser.discordUserId && shown && notice.changed ? undefined : `${notice.text}${hiddenNote}`;
     if (message) await interaction.followUp({ content: message, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
   } catch (error) {
-    await reportPrivately(interaction, error, log);
+    await reportPrivately(interaction, error, log, context.t);
   }
   return true;
 }
@@ -282,10 +283,10 @@ async function applyPress(deps: CommandDeps, presser: UsableMember, id: CardButt
   return { text: `✅ ${title} on your list: ${onList(saved)}.`, changed: true };
 }
 
-async function reportPrivately(interaction: MessageComponentInteraction, error: unknown, log: Logger): Promise<void> {
+async function reportPrivately(interaction: MessageComponentInteraction, error: unknown, log: Logger, t: Translator): Promise<void> {
   if (error instanceof UserFacingError) log.info({ reason: error.message }, 'card button refused');
   else log.error({ err: error }, 'card button failed');
-  const content = error instanceof UserFacingError ? error.message : UNEXPECTED_ERROR_MESSAGE;
+  const content = error instanceof UserFacingError ? error.render(t) : t.render(UNEXPECTED_ERROR_MESSAGE);
   try {
     await interaction.followUp({ content, flags: MessageFlags.Ephemeral });
   } catch (followUpError) {

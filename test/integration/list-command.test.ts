@@ -1,4 +1,5 @@
 import { MessageFlags } from 'discord.js';
+import { inEnglish } from '../../src/i18n/index.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LINK_EXPIRED, RUN_LINK_FIRST } from '../../src/linking/index.js';
 import { NOT_YOUR_BUTTONS, STALE_LIST_BUTTON } from '../../commands/list.js';
@@ -209,7 +210,7 @@ describe('/list', () => {
     expect(notLinked.data).toMatchObject({ flags: MessageFlags.Ephemeral });
     expect((notLinked.data as { content: string }).content).toContain('has not linked an AniList account');
     const callerUnlinked = await h.discord.sendCommand({ name: 'list', user: 'dave' }).waitForInitialResponse();
-    expect(callerUnlinked.data).toMatchObject({ content: RUN_LINK_FIRST, flags: MessageFlags.Ephemeral });
+    expect(callerUnlinked.data).toMatchObject({ content: inEnglish(RUN_LINK_FIRST), flags: MessageFlags.Ephemeral });
     expect(requests()).toBe(before);
 
     const privateList = h.discord.sendCommand({ name: 'list', user: 'alice', options: [{ name: 'user', value: fakeUsers.carol.id }] });
@@ -241,7 +242,7 @@ describe('/list', () => {
 
     const before = h.anilistFake.graphqlRequests().length;
     const again = await h.discord.sendCommand({ name: 'list', user: 'alice' }).waitForInitialResponse();
-    expect(again.data).toMatchObject({ content: LINK_EXPIRED, flags: MessageFlags.Ephemeral });
+    expect(again.data).toMatchObject({ content: inEnglish(LINK_EXPIRED), flags: MessageFlags.Ephemeral });
     expect(h.anilistFake.graphqlRequests().length).toBe(before);
     // No token or stack trace in anything sent to Discord.
     expect(JSON.stringify(h.discord.requests.map((r) => r.body))).not.toMatch(/Bearer|eyJ|at .*\.ts:\d+/);
