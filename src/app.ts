@@ -164,6 +164,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     eraseDeleted: () => db.checkpoint(),
     clock,
     logger: logger.child({ component: 'link' }),
+    i18n,
     oauth: {
       publicUrl: config.http.publicUrl,
       authorizeUrl: `${config.anilist.oauthUrl}/authorize`,
@@ -214,6 +215,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
           dms,
           clock,
           logger: logger.child({ component: 'expiry-reminders' }),
+          i18n,
           reminderDays: config.expiryReminderDays,
           onReminder: metrics ? (outcome) => metrics.reminder(outcome) : undefined,
         })

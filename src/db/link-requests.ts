@@ -3,7 +3,9 @@ import type { Db } from './database.js';
 import { linkRequests, type LinkRequestRow } from './schema.js';
 
 export type LinkRequest = LinkRequestRow;
-export type NewLinkRequest = Omit<LinkRequestRow, 'id' | 'stateHash' | 'browserBindingHash' | 'discordStateHash' | 'discordVerifiedAt'>;
+export type NewLinkRequest = Omit<LinkRequestRow, 'id' | 'stateHash' | 'browserBindingHash' | 'discordStateHash' | 'discordVerifiedAt' | 'discordLocale'> & {
+  discordLocale?: string | null | undefined;
+};
 
 export interface LinkRequestsRepository {
   /** Adds a request and drops the member's older ones, so only the newest /link button works. */

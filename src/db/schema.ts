@@ -27,6 +27,8 @@ export const linkRequests = sqliteTable(
     discordAvatarUrl: text('discord_avatar_url').notNull(),
     applicationId: text('application_id').notNull(),
     sealedInteractionToken: text('sealed_interaction_token').notNull(),
+    /** The member's Discord client language when they ran /link (the interaction's `locale`): the reply's language. */
+    discordLocale: text('discord_locale'),
     createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
     expiresAt: integer('expires_at', { mode: 'timestamp_ms' }).notNull(),
   },
@@ -66,6 +68,8 @@ export const linkedAccounts = sqliteTable(
      * non-private entries are read with the member's own token. 'hidden': never shown, never asked about.
      */
     serverViews: text('server_views', { enum: ['shown', 'hidden'] }),
+    /** The member's Discord client language at their latest /link: the language of the DMs the bot sends them. */
+    discordLocale: text('discord_locale'),
     createdAt: integer('created_at', { mode: 'timestamp_ms' })
       .notNull()
       .default(sql`(unixepoch() * 1000)`),

@@ -3,6 +3,7 @@ import type { TokenVault } from '../crypto/vault.js';
 import type { LinkRequest, LinkRequestsRepository } from '../db/link-requests.js';
 import type { LinkedAccountsRepository } from '../db/linked-accounts.js';
 import type { DirectMessages } from '../expiry/direct-messages.js';
+import type { Translations } from '../i18n/index.js';
 import type { Logger } from '../logger.js';
 import { sealAccessToken } from './access-token.js';
 import type { DiscordOAuth } from './discord-oauth.js';
@@ -63,6 +64,8 @@ export interface LinkFlowDeps {
   eraseDeleted: () => void;
   clock: () => Date;
   logger: Logger;
+  /** The /link reply's edit and the DMs are written in the member's Discord language. */
+  i18n: Translations;
   oauth: { publicUrl: string; authorizeUrl: string; clientId: string; redirectUri: string };
 }
 
@@ -94,7 +97,8 @@ export interface CallbackInput {
  * AniList's callback (which account?), /unlink.
  */
 export interface LinkFlow {
-  startLink(input: { discordUser: DiscordIdentity; applicationId: string; interactionToken: string }): {
+  /** `discordLocale`: the interaction's `locale`, the language of the reply's edit and of later DMs. */
+  startLink(input: { discordUser: DiscordIdentity; applicationId: string; interactionToken: string; discordLocale?: string | undefined }): {
     pageUrl: string;
     currentLink: LinkSummary | undefined;
   };
@@ -155,11 +159,9 @@ export function createLinkFlow(deps: LinkFlowDeps): LinkFlow {
   }
 
   /** The courtesy DM to the member whose AniList account was just linked by someone else (who proved to own it). */
-  function announceMovedLink(previousDiscordUserId: string, anilistName: string): void {
-    const content =
-      `Your AniList account **${escapeMarkdown(anilistName)}** is no longer linked to you in anilink: another Discord account ` +
-      'just linked it, after signing in to that AniList account. If that was not you, change your AniList password and ' +
-      'remove apps you do not know at <https://anilist.co/settings/apps>; then run `/link` to link it to yourself again.';
+  function announceMovedLink(previousDiscordUserId: string, previousLocale: string | null | undefined, anilistName: string): void {
+    const t = deps.i18n.forDiscord(previousLocale);
+    const content = t('link.movedAway', { name: escapeMarkdown(anilistName), url: 'https://anilist.co/settings/apps' });
     deps.dms.send(previousDiscordUserId, { content }).then(
       (outcome) => logger.info({ discordUserId: previousDiscordUserId, outcome }, 'told the previous member that their AniList link moved'),
       (error: unknown) => logger.warn({ err: error, discordUserId: previousDiscordUserId }, 'could not tell the previous member that their AniList link moved'),
@@ -167,7 +169,7 @@ export function createLinkFlow(deps: LinkFlowDeps): LinkFlow {
   }
 
   return {
-    startLink({ discordUser, applicationId, interactionToken }) {
+    startLink({ discordUser, applicationId, interactionToken, discordLocale }) {
       const now = clock();
       linkRequests.purgeExpired(now);
       const pageId = newSecret();
@@ -179,6 +181,7 @@ export function createLinkFlow(deps: LinkFlowDeps): LinkFlow {
         discordAvatarUrl: discordUser.avatarUrl,
         applicationId,
         sealedInteractionToken: vault.seal(interactionToken, interactionTokenContext(discordUser.id)),
+        discordLocale: discordLocale ?? null,
         createdAt: now,
         expiresAt: new Date(now.getTime() + LINK_REQUEST_LIFETIME_MS),
       });
@@ -269,6 +272,7 @@ export function createLinkFlow(deps: LinkFlowDeps): LinkFlow {
           scoreFormat: anilist.scoreFormat,
           titleLanguage: anilist.titleLanguage,
           displayAdultContent: anilist.displayAdultContent,
+          discordLocale: request.discordLocale,
         },
         now,
       );
@@ -276,15 +280,15 @@ export function createLinkFlow(deps: LinkFlowDeps): LinkFlow {
         { discordUserId: request.discordUserId, anilistUserId: anilist.id, moved: Boolean(saved.movedFromDiscordUserId) },
         'account linked',
       );
-      if (saved.movedFromDiscordUserId !== undefined) announceMovedLink(saved.movedFromDiscordUserId, anilist.name);
+      if (saved.movedFromDiscordUserId !== undefined) announceMovedLink(saved.movedFromDiscordUserId, saved.movedFromDiscordLocale, anilist.name);
       editDiscordReply(
         request.applicationId,
         request.sealedInteractionToken,
         request.discordUserId,
         request.createdAt,
-        `✅ Linked to AniList user **${anilist.name}**. You can now use \`/list\`, \`/update\` and \`/profile\`.`,
+        deps.i18n.forDiscord(request.discordLocale)('link.completed', { name: escapeMarkdown(anilist.name) }),
       );
-      return { discordUser: discordIdentityOf(request), anilist, ...saved };
+      return { discordUser: discordIdentityOf(request), anilist, movedFromDiscordUserId: saved.movedFromDiscordUserId, replacedAniListName: saved.replacedAniListName };
     },
 
     unlink(discordUserId) {
