@@ -124,7 +124,7 @@ describe('/list', () => {
     // Someone else pressing bob's buttons is refused privately and the message is untouched.
     const intruder = h.discord.sendButton({ customId: button(page2, '◀ Previous'), from: handle, user: 'alice', channelNsfw: true });
     const refusal = await intruder.waitForInitialResponse();
-    expect(refusal.data).toMatchObject({ content: NOT_YOUR_BUTTONS, flags: MessageFlags.Ephemeral });
+    expect(refusal.data).toMatchObject({ content: inEnglish(NOT_YOUR_BUTTONS), flags: MessageFlags.Ephemeral });
     expect(embedOf(handle.currentMessage()).footer!.text).toContain(`Page 2/${pages}`);
 
     const previous = h.discord.sendButton({ customId: button(page2, '◀ Previous'), from: handle, user: 'bob', channelNsfw: true });
@@ -152,7 +152,7 @@ describe('/list', () => {
     expect(embedOf(last).footer!.text).toMatch(/^Page (\d+)\/\1 /);
 
     const oldFormat = h.discord.sendButton({ customId: 'list:page:2', from: handle, user: 'bob', allowMissingComponent: true });
-    expect((await oldFormat.waitForInitialResponse()).data).toMatchObject({ content: STALE_LIST_BUTTON, flags: MessageFlags.Ephemeral });
+    expect((await oldFormat.waitForInitialResponse()).data).toMatchObject({ content: inEnglish(STALE_LIST_BUTTON), flags: MessageFlags.Ephemeral });
 
     // After a restart nothing in memory survives; the custom id carries all that is needed to rebuild the page.
     const restarted = await startBotHarness({ dir: tempDir() });
@@ -261,7 +261,7 @@ describe('/list +1 buttons', () => {
     expect(plusOne?.label).toBe('#1 +1');
 
     const intruder = h.discord.sendButton({ customId: plusOne!.custom_id!, from: handle, user: 'bob' });
-    expect((await intruder.waitForInitialResponse()).data).toMatchObject({ content: NOT_YOUR_BUTTONS });
+    expect((await intruder.waitForInitialResponse()).data).toMatchObject({ content: inEnglish(NOT_YOUR_BUTTONS) });
     expect(apothecary.progress).toBe(10);
 
     const press = h.discord.sendButton({ customId: plusOne!.custom_id!, from: handle, user: 'alice' });

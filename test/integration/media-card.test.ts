@@ -404,7 +404,7 @@ describe('the card’s buttons', () => {
 describe('titles that are refused, and where there is no server', () => {
   it('refuses an 18+ title outside NSFW channels, privately, and shows it in one; autocomplete leaves it out', async () => {
     const adult = SEED_MEDIA.adultAnimeA.id;
-    expect(await refusal(anime('alice', adult))).toBe(ADULT_REFUSED);
+    expect(await refusal(anime('alice', adult))).toBe(inEnglish(ADULT_REFUSED));
     expect(embedsOf(await card(anime('alice', adult, { channelNsfw: true })))[0]!.title).toBe('Secrets of the Night');
     const safe = h.discord.sendAutocomplete({ name: 'anime', user: 'alice', focused: 'title', focusedValue: 'himitsu' });
     await safe.waitForInitialResponse();
