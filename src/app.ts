@@ -234,6 +234,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     trustProxy: config.http.trustProxy,
     rateLimit: deps.tuning?.httpRateLimit,
     health: () => ({ database: db.isHealthy() ? 'ok' : 'error', gateway: deps.gatewayStatus() }),
+    i18n,
     metrics: metricsOnPublicPort ? { registry: metrics.registry, token: config.metrics.token } : undefined,
   });
   const metricsServer =

@@ -1,8 +1,9 @@
 import type { CookieSerializeOptions } from '@fastify/cookie';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Translations, Translator } from '../i18n/index.js';
 import type { Logger } from '../logger.js';
 import { LinkFailure, UNPROVEN_FAILURES, type LinkFailureKind, type LinkService } from '../linking/index.js';
-import { failurePage, resultPage, startPage, type ResultPageView } from './pages.js';
+import { failurePage, resultPage, startPage, type FailureKind, type ResultPageView } from './pages.js';
 
 /**
  * Counts one failed request against its sender's address; resolves to the seconds until that address may fail
@@ -16,16 +17,25 @@ export interface LinkRoutesOptions {
   secureCookies: boolean;
   failureBudget: FailureBudget;
   logger: Logger;
+  /** Every page in the browser's language (Accept-Language). */
+  i18n: Translations;
 }
 
 const RESULT_COOKIE_MAX_AGE_S = 5 * 60;
 
+/** The translator for a request's Accept-Language; the page says which language it is in, and that it varies. */
+export function pageLanguage(i18n: Translations, reply: FastifyReply): Translator {
+  const t = i18n.forAcceptLanguage(reply.request.headers['accept-language']);
+  reply.header('content-language', t.locale).header('vary', 'Accept-Language');
+  return t;
+}
+
 /** `status` overrides the page's usual status, e.g. to keep Fastify's 413 or 415 on a generic error page. */
-export function sendFailure(reply: FastifyReply, kind: Parameters<typeof failurePage>[0], status?: number, retryAfterSeconds?: number): FastifyReply {
+export function sendFailure(reply: FastifyReply, i18n: Translations, kind: FailureKind, status?: number, retryAfterSeconds?: number): FastifyReply {
   // How many folders deep the address is: `/oauth/discord/callback` is two, `/link/…` one.
   const path = reply.request.url.split('?')[0] ?? '/';
   const depth = Math.max(0, (path.match(/\//g)?.length ?? 1) - 1);
-  const page = failurePage(kind, retryAfterSeconds, depth);
+  const page = failurePage(pageLanguage(i18n, reply), kind, retryAfterSeconds, depth);
   if (retryAfterSeconds !== undefined) reply.header('retry-after', String(Math.max(1, Math.ceil(retryAfterSeconds))));
   return reply
     .code(status ?? page.status)
@@ -42,7 +52,7 @@ export function sendFailure(reply: FastifyReply, kind: Parameters<typeof failure
  * the sender's address. So junk from one address never blocks a member elsewhere, nor a member holding a live link.
  */
 export function linkRoutes(app: FastifyInstance, options: LinkRoutesOptions, done: (error?: Error) => void): void {
-  const { links, secureCookies, logger, failureBudget } = options;
+  const { links, secureCookies, logger, failureBudget, i18n } = options;
   const prefix = secureCookies ? '__Host-' : '';
   const bindingCookie = `${prefix}anilink_link`;
   const resultCookie = `${prefix}anilink_result`;
@@ -51,9 +61,9 @@ export function linkRoutes(app: FastifyInstance, options: LinkRoutesOptions, don
   async function refuse(request: FastifyRequest, reply: FastifyReply, kind: LinkFailureKind, retryAfterSeconds?: number): Promise<FastifyReply> {
     if (UNPROVEN_FAILURES.has(kind)) {
       const waitSeconds = await failureBudget(request);
-      if (waitSeconds !== undefined) return sendFailure(reply, 'rate_limited', undefined, waitSeconds);
+      if (waitSeconds !== undefined) return sendFailure(reply, i18n, 'rate_limited', undefined, waitSeconds);
     }
-    return sendFailure(reply, kind, undefined, retryAfterSeconds);
+    return sendFailure(reply, i18n, kind, undefined, retryAfterSeconds);
   }
 
   function logFailure(error: LinkFailure): void {
@@ -85,7 +95,7 @@ export function linkRoutes(app: FastifyInstance, options: LinkRoutesOptions, don
       .setCookie(bindingCookie, page.browserBinding, { ...cookieOptions, maxAge: page.secondsLeft })
       .type('text/html; charset=utf-8')
       .send(
-        startPage({
+        startPage(pageLanguage(i18n, reply), {
           displayName: page.discordUser.displayName,
           username: page.discordUser.username,
           avatarUrl: page.discordUser.avatarUrl,
@@ -156,7 +166,7 @@ export function linkRoutes(app: FastifyInstance, options: LinkRoutesOptions, don
     } catch {
       return refuse(request, reply, 'expired');
     }
-    return reply.type('text/html; charset=utf-8').send(resultPage(view));
+    return reply.type('text/html; charset=utf-8').send(resultPage(pageLanguage(i18n, reply), view));
   });
   done();
 }
