@@ -1,16 +1,15 @@
 /**
- * Figure 1 — deadline safety. 500 chat-input interactions from 50 linked members dispatched within one second,
- * the fake AniList answering every GraphQL request after 1.5 s. Measured on the fake Discord: dispatch → initial
- * callback (its own latencyMs), dispatch → first follow-up/edit (the final answer).
- * Reference in the same run: a plain discord.js bot that defers at once and edits after the same 1.5 s, with no
- * AniList budget to respect (the best any bot could do on this machine).
+ * Figure 1 — deadline safety. 500 `/list` commands from 50 linked members dispatched within one second, the fake
+ * AniList answering every GraphQL request after 1.5 s. Measured on the fake Discord: dispatch → initial callback (its
+ * own latencyMs) and dispatch → first edit or follow-up (the final answer), served answers apart from refusals.
+ * Reference, interleaved: a plain discord.js bot that defers at once and edits after the same 1.5 s, with no AniList
+ * budget to respect (the best any bot could do on this machine).
  */
-import { readFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import type { FakeDiscord, InteractionHandle } from '../fakes/discord/index.js';
 import { startRealBot, startRefBot } from './lib/bot-process.js';
-import { bounded, comparison, fmt, freePort, newEncryptionKey, percentile, ratio, sleep, tempDir, waitUntil, type Row } from './lib/common.js';
+import { bounded, freePort, interleaved, newEncryptionKey, processCpuMs, sleep, tempDir, waitUntil } from './lib/common.js';
+import { percentile, type FigureResult } from './lib/results.js';
 import { benchDiscordUsers, dbPath, seedLinks, startAniList, startDiscord } from './lib/world.js';
 
 const MEMBERS = 50;
@@ -19,49 +18,37 @@ const BURST_MS = 1000;
 const ANILIST_LATENCY_MS = 1500;
 const DEADLINE_MS = 3000;
 
-export interface BurstResult {
-  command: string;
+type Outcome = 'served' | 'refused' | 'other' | 'none';
+
+interface BurstResult {
   initial: number[];
   late: number;
   missing: number;
-  final: number[];
-  noFinal: number;
+  finalServed: number[];
+  finalRefused: number[];
+  outcomes: Record<Outcome, number>;
+  others: string[];
   dispatchSpanMs: number;
-  outcomes: Record<string, number>;
   anilistRequests: number;
   anilist429s: number;
-  duringRetryAfter: number;
-  /** CPU time (user + system) the bot process spent from the burst's start until every final answer was in. */
+  /** CPU time (user + system) of the bot process from the burst's start until every final answer was in. */
   cpuMs: number;
-  /** 1-minute load average of the machine when the burst started (other work competing for the cores). */
-  loadAtStart: number;
-}
-
-/** utime + stime of a process in ms, from /proc (Linux); NaN elsewhere. */
-function processCpuMs(pid: number): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // clock ticks; USER_HZ is 100 on Linux
-  } catch {
-    return Number.NaN;
-  }
 }
 
 /** Which command to burst: /list once the registry has it, else /profile (defers, then calls AniList). */
-export async function burstCommand(): Promise<string> {
+async function burstCommand(): Promise<string> {
   const { commands } = await import('../commands/index.js');
   return commands.some((c) => c.definition.name === 'list') ? 'list' : 'profile';
 }
 
-function classify(handle: InteractionHandle): string {
+function classify(handle: InteractionHandle): { outcome: Outcome; text?: string } {
   const messages = [...handle.edits.map((e) => e.message), ...handle.followUps];
   const first = messages.find((m) => m !== undefined && m !== null);
-  if (!first) return 'no final answer';
-  if (first.embeds.length > 0) return 'answer (embed)';
+  if (!first) return { outcome: 'none' };
+  if (first.embeds.length > 0 || first.content.toLowerCase().startsWith('done:')) return { outcome: 'served' };
   const content = first.content.toLowerCase();
-  if (content.startsWith('done:')) return 'answer (reference)';
-  if (content.includes('busy') || content.includes('try again')) return 'refusal: AniList busy, try again';
-  return `other: ${first.content.slice(0, 60)}`;
+  if (content.includes('busy') || content.includes('try again')) return { outcome: 'refused' };
+  return { outcome: 'other', text: first.content.slice(0, 80) };
 }
 
 async function burst(discord: FakeDiscord, users: ReturnType<typeof benchDiscordUsers>, command: string): Promise<{ handles: InteractionHandle[]; sentAt: number[]; span: number }> {
@@ -78,7 +65,7 @@ async function burst(discord: FakeDiscord, users: ReturnType<typeof benchDiscord
   return { handles, sentAt, span: performance.now() - start };
 }
 
-async function collect(handles: InteractionHandle[], sentAt: number[], finalTimeoutMs: number): Promise<Pick<BurstResult, 'initial' | 'late' | 'missing' | 'final' | 'noFinal' | 'outcomes'>> {
+async function collect(handles: InteractionHandle[], sentAt: number[], finalTimeoutMs: number) {
   const initial: number[] = [];
   let missing = 0;
   await Promise.all(
@@ -91,20 +78,21 @@ async function collect(handles: InteractionHandle[], sentAt: number[], finalTime
     }),
   );
   // Final answer: the first successful edit of @original or follow-up (an error after a public defer is a follow-up).
-  const finalOf = (h: InteractionHandle) =>
-    h.webhookRequests.find((r) => (r.method === 'PATCH' || r.method === 'POST') && r.status >= 200 && r.status < 300);
+  const finalOf = (h: InteractionHandle) => h.webhookRequests.find((r) => (r.method === 'PATCH' || r.method === 'POST') && r.status >= 200 && r.status < 300);
   await waitUntil(() => handles.every((h) => finalOf(h) !== undefined), finalTimeoutMs, 'final answers', 100).catch(() => undefined);
-  const final: number[] = [];
-  let noFinal = 0;
-  const outcomes: Record<string, number> = {};
+  const finalServed: number[] = [];
+  const finalRefused: number[] = [];
+  const outcomes: Record<Outcome, number> = { served: 0, refused: 0, other: 0, none: 0 };
+  const others = new Set<string>();
   handles.forEach((h, i) => {
+    const { outcome, text } = classify(h);
+    outcomes[outcome]++;
+    if (text) others.add(text);
     const f = finalOf(h);
-    if (f) final.push(f.receivedAt - sentAt[i]!);
-    else noFinal++;
-    const outcome = classify(h);
-    outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
+    if (f && outcome === 'served') finalServed.push(f.receivedAt - sentAt[i]!);
+    if (f && outcome === 'refused') finalRefused.push(f.receivedAt - sentAt[i]!);
   });
-  return { initial, late: initial.filter((ms) => ms > DEADLINE_MS).length, missing, final, noFinal, outcomes };
+  return { initial, late: initial.filter((ms) => ms > DEADLINE_MS).length, missing, finalServed, finalRefused, outcomes, others: [...others] };
 }
 
 async function runOne(kind: 'anilink' | 'reference', command: string): Promise<BurstResult> {
@@ -143,21 +131,17 @@ async function runOne(kind: 'anilink' | 'reference', command: string): Promise<B
 
     anilist.inject({ kind: 'latency', ms: ANILIST_LATENCY_MS }, { times: Infinity });
     const before = anilist.stats();
-    const loadAtStart = loadavg()[0] ?? Number.NaN;
-    const cpuBefore = processCpuMs(pid);
+    const cpuBefore = await processCpuMs(pid);
     const { handles, sentAt, span } = await burst(discord, users, command);
     const collected = await collect(handles, sentAt, 90_000);
-    const cpuMs = processCpuMs(pid) - cpuBefore;
+    const cpuMs = (await processCpuMs(pid)) - cpuBefore;
     const after = anilist.stats();
     return {
-      cpuMs,
-      loadAtStart,
-      command,
       ...collected,
+      cpuMs,
       dispatchSpanMs: span,
       anilistRequests: after.graphqlRequests - before.graphqlRequests,
       anilist429s: after.rateLimited429s - before.rateLimited429s,
-      duringRetryAfter: after.requestsDuringRetryAfter - before.requestsDuringRetryAfter,
     };
   } finally {
     await stop();
@@ -167,50 +151,52 @@ async function runOne(kind: 'anilink' | 'reference', command: string): Promise<B
   }
 }
 
-export async function runDeadline(): Promise<{ rows: Row[]; detail: Record<string, unknown> }> {
+export async function runDeadline({ repetitions }: { repetitions: number }): Promise<Omit<FigureResult, 'figure' | 'load' | 'durationS'>> {
   const command = await burstCommand();
-  const bot = await bounded(runOne('anilink', command), 240_000, 'deadline benchmark (anilink)');
-  const ref = await bounded(runOne('reference', command), 240_000, 'deadline benchmark (reference)');
-  const f = '1 deadline';
-  const p = (xs: number[], q: number) => percentile(xs, q);
-  const rows: Row[] = [
-    { figure: f, metric: `burst: ${INTERACTIONS} × /${command}, ${MEMBERS} members, dispatched in`, value: fmt(bot.dispatchSpanMs, 'ms'), reference: fmt(ref.dispatchSpanMs, 'ms') },
-    ...([50, 99] as const).map((q) => comparison(f, `initial callback p${q}`, p(bot.initial, q), p(ref.initial, q), 'ms')),
-    comparison(f, 'initial callback max', Math.max(...bot.initial), Math.max(...ref.initial), 'ms'),
-    comparison(f, `process CPU per ${command} interaction (burst → last final answer)`, bot.cpuMs / INTERACTIONS, ref.cpuMs / INTERACTIONS, 'ms', 2),
-    {
-      figure: f,
-      metric: 'machine load average (1 min) at burst start',
-      value: bot.loadAtStart.toFixed(2),
-      reference: ref.loadAtStart.toFixed(2),
+  const runs = await interleaved(
+    repetitions,
+    () => bounded(runOne('anilink', command), 240_000, 'deadline (anilink)'),
+    () => bounded(runOne('reference', command), 240_000, 'deadline (reference)'),
+  );
+  const both = (label: string, unit: string, digits: number, read: (r: BurstResult) => number) => ({
+    label,
+    unit,
+    digits,
+    anilink: runs.bot.map(read),
+    reference: runs.reference.map(read),
+    referenceLabel: 'discord.js 14 (Guilds, default caches): defer at once, edit after the same 1.5 s',
+  });
+  const own = (label: string, unit: string, digits: number, read: (r: BurstResult) => number) => ({ label, unit, digits, anilink: runs.bot.map(read) });
+  return {
+    repetitions,
+    setup: {
+      command: `/${command}`,
+      interactions: INTERACTIONS,
+      members: MEMBERS,
+      'burst ms': BURST_MS,
+      'AniList latency ms': ANILIST_LATENCY_MS,
+      'AniList limit /min': 30,
     },
-    {
-      figure: f,
-      metric: 'initial callbacks later than 3 s (+ none at all)',
-      value: `${bot.late} (+${bot.missing})`,
-      reference: `${ref.late} (+${ref.missing})`,
-      target: '0',
-      ok: bot.late + bot.missing === 0,
+    measures: {
+      lateInitial: both('initial responses later than 3 s or missing', '', 0, (r) => r.late + r.missing),
+      initialP50: both('initial response p50', 'ms', 0, (r) => percentile(r.initial, 50)),
+      initialP99: both('initial response p99', 'ms', 0, (r) => percentile(r.initial, 99)),
+      initialMax: both('initial response max', 'ms', 0, (r) => Math.max(...r.initial)),
+      cpuPerInteraction: both('process CPU per interaction (burst → last final answer)', 'ms', 2, (r) => r.cpuMs / INTERACTIONS),
+      dispatchSpan: both(`${INTERACTIONS} interactions dispatched in`, 'ms', 0, (r) => r.dispatchSpanMs),
+      served: both('final answers: the list (served)', '', 0, (r) => r.outcomes.served),
+      refused: own('final answers: "AniList is busy, try again in N s" (refused)', '', 0, (r) => r.outcomes.refused),
+      otherOrNone: both('final answers: anything else, or none', '', 0, (r) => r.outcomes.other + r.outcomes.none),
+      finalServedP50: both('served: final answer p50', 'ms', 0, (r) => percentile(r.finalServed, 50)),
+      finalServedP99: both('served: final answer p99', 'ms', 0, (r) => percentile(r.finalServed, 99)),
+      finalRefusedP50: own('refused: final answer p50', 'ms', 0, (r) => percentile(r.finalRefused, 50)),
+      anilistRequests: own('AniList requests during the burst', '', 0, (r) => r.anilistRequests),
+      anilist429s: own('AniList 429s during the burst', '', 0, (r) => r.anilist429s),
     },
-    ...([50, 99] as const).map((q) => comparison(f, `final answer p${q}`, p(bot.final, q), p(ref.final, q), 'ms')),
-    {
-      figure: f,
-      metric: 'final answer max (no final answer)',
-      value: `${fmt(Math.max(...bot.final), 'ms')} (${bot.noFinal})`,
-      reference: `${fmt(Math.max(...ref.final), 'ms')} (${ref.noFinal})`,
-      ratio: ratio(Math.max(...bot.final), Math.max(...ref.final)),
-    },
-    {
-      figure: f,
-      metric: 'AniList requests / 429s / during Retry-After',
-      value: `${bot.anilistRequests} / ${bot.anilist429s} / ${bot.duringRetryAfter}`,
-      reference: 'n/a (no AniList)',
-    },
-    ...Object.entries(bot.outcomes).map(([outcome, count]) => ({ figure: f, metric: `final answers: ${outcome}`, value: String(count) })),
-  ];
-  return { rows, detail: { anilink: summarize(bot), reference: summarize(ref) } };
+    detail: { anilink: runs.bot.map(summarize), reference: runs.reference.map(summarize) },
+  };
 }
 
 function summarize(r: BurstResult) {
-  return { ...r, initial: undefined, final: undefined };
+  return { late: r.late, missing: r.missing, outcomes: r.outcomes, others: r.others, cpuMs: r.cpuMs, dispatchSpanMs: r.dispatchSpanMs, anilistRequests: r.anilistRequests };
 }

@@ -1,35 +1,58 @@
 /**
- * Figure 4 — HTTP throughput with autocannon (in this process) against servers in child processes:
- *  - the real bot process (dist/src/main.js, against the fakes): /healthz, and /oauth/callback with a well-formed
- *    but unknown state — after the first 30 requests per minute that path answers 429 (per-IP limit);
- *  - the bot's own server (bench/children/bot-http.ts) with only the rate limit raised: the 400-class rejection;
- *  - the reference: bare Fastify answering the same routes (bench/children/bare-http.ts).
- * Each pair runs back to back with the same settings; each target gets a short warm-up first.
+ * Figure 4 — HTTP throughput. autocannon runs in a process of its own (children/load.ts) against servers in child
+ * processes that log straight to files:
+ *  - the bot's own web server (children/bot-http.ts: built as in production, with only the per-address rate limit
+ *    raised so the rejecting path can be measured past it): `/oauth/callback` with a well-formed but unknown state;
+ *  - the real bot process (dist/src/main.js): `/healthz`, and the same callback, which answers 429 once the
+ *    per-address limit is spent;
+ *  - the reference: bare Fastify (children/bare-http.ts) answering each path with exactly the status, headers and
+ *    body the bot answered, recorded just before, so the ratio is the bot's work per request, not its page size.
+ * Bot and reference alternate, each target warmed up first (except the real bot's callback, whose limit would be
+ * spent by the warm-up).
  */
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import autocannon from 'autocannon';
 import { startRealBot } from './lib/bot-process.js';
-import { CHILDREN, bounded, comparison, freePort, newEncryptionKey, startNode, tempDir, waitForHttp200, type Child, type Row } from './lib/common.js';
+import { CHILDREN, bounded, freePort, interleaved, newEncryptionKey, processCpuMs, startNode, tempDir, waitForHttp200, type Child } from './lib/common.js';
+import type { FigureResult } from './lib/results.js';
 import { dbPath, startAniList, startDiscord } from './lib/world.js';
 
 const CONNECTIONS = 10;
 /** Well-formed (43 base64url characters) but never issued, so the bot looks it up and rejects it. */
 const UNKNOWN_STATE = 'A'.repeat(43);
 const CALLBACK_PATH = `/oauth/callback?state=${UNKNOWN_STATE}&code=bench`;
+/** Set by Node per connection or response, not by the application. */
+const TRANSPORT_HEADERS = new Set(['date', 'connection', 'keep-alive', 'content-length', 'transfer-encoding']);
 
 interface Load {
   rps: number;
+  requests: number;
   p50: number;
   p99: number;
   statuses: Record<string, number>;
   errors: number;
+  /** CPU the server process spent, per request, in µs. */
+  cpuPerRequestUs: number;
 }
 
-async function load(url: string, durationS: number): Promise<Load> {
-  const result = await autocannon({ url, connections: CONNECTIONS, duration: durationS, pipelining: 1 });
-  const statuses: Record<string, number> = {};
-  for (const [code, stat] of Object.entries(result.statusCodeStats ?? {})) statuses[code] = (stat as { count: number }).count;
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, statuses, errors: result.errors + result.timeouts };
+async function load(url: string, durationS: number, server: Child, logFile: string): Promise<Load> {
+  const cpuBefore = await processCpuMs(server.pid);
+  const generator = startNode(join(CHILDREN, 'load.js'), { args: [url, String(CONNECTIONS), String(durationS)], logFile, captureStdout: true });
+  const code = await bounded(generator.exited, (durationS + 30) * 1000, `autocannon ${url}`);
+  const cpuMs = (await processCpuMs(server.pid)) - cpuBefore;
+  if (code !== 0) throw new Error(`the load generator exited with ${code} (see ${logFile})`);
+  const result = JSON.parse(generator.stdout().trim().split('\n').at(-1)!) as Omit<Load, 'cpuPerRequestUs'>;
+  return { ...result, cpuPerRequestUs: (cpuMs * 1000) / Math.max(1, result.requests) };
+}
+
+/** What a server answered on `path`, minus the transport headers Node sets itself. */
+async function record(url: string): Promise<{ status: number; headers: Record<string, string>; body: string }> {
+  const res = await fetch(url);
+  const headers: Record<string, string> = {};
+  res.headers.forEach((value, name) => {
+    if (!TRANSPORT_HEADERS.has(name)) headers[name] = value;
+  });
+  return { status: res.status, headers, body: await res.text() };
 }
 
 function statusText(l: Load): string {
@@ -38,8 +61,8 @@ function statusText(l: Load): string {
     .join(' ');
 }
 
-export async function runHttp({ quick }: { quick: boolean }): Promise<{ rows: Row[]; detail: unknown }> {
-  const duration = quick ? 4 : 10;
+export async function runHttp({ quick, repetitions }: { quick: boolean; repetitions: number }): Promise<Omit<FigureResult, 'figure' | 'load' | 'durationS'>> {
+  const duration = quick ? 3 : 10;
   const dir = tempDir('anilink-bench-http-');
   const { fake: anilist } = await startAniList(0);
   const discord = await startDiscord();
@@ -63,42 +86,72 @@ export async function runHttp({ quick }: { quick: boolean }): Promise<{ rows: Ro
       logFile: join(dir.path, 'bot-http.log'),
     });
     children.push(raw);
-    const barePort = await freePort();
-    const bare = startNode(join(CHILDREN, 'bare-http.js'), { env: { PORT: String(barePort), NODE_ENV: 'production' }, logFile: join(dir.path, 'bare.log') });
-    children.push(bare);
     await waitForHttp200(`http://127.0.0.1:${rawPort}/healthz`, 30_000, raw);
+
+    const replayFile = join(dir.path, 'replay.json');
+    writeFileSync(
+      replayFile,
+      JSON.stringify({ '/healthz': await record(`http://127.0.0.1:${botPort}/healthz`), '/oauth/callback': await record(`http://127.0.0.1:${rawPort}${CALLBACK_PATH}`) }),
+    );
+    const barePort = await freePort();
+    const bare = startNode(join(CHILDREN, 'bare-http.js'), { env: { PORT: String(barePort), REPLAY_FILE: replayFile, NODE_ENV: 'production' }, logFile: join(dir.path, 'bare.log') });
+    children.push(bare);
     await waitForHttp200(`http://127.0.0.1:${barePort}/healthz`, 30_000, bare);
 
-    const bot$ = (path: string) => `http://127.0.0.1:${botPort}${path}`;
-    const raw$ = (path: string) => `http://127.0.0.1:${rawPort}${path}`;
-    const bare$ = (path: string) => `http://127.0.0.1:${barePort}${path}`;
+    const at = (port: number, path: string) => `http://127.0.0.1:${port}${path}`;
+    const loadLog = join(dir.path, 'load.log');
+    // Warm-up (JIT) off the clock. The real bot's callback is not warmed: its per-address budget would be spent.
+    for (const [url, server] of [
+      [at(botPort, '/healthz'), bot.child],
+      [at(rawPort, CALLBACK_PATH), raw],
+      [at(barePort, '/healthz'), bare],
+      [at(barePort, CALLBACK_PATH), bare],
+    ] as const) {
+      await load(url, 2, server, loadLog);
+    }
 
-    // Warm-up (JIT) of every target, off the clock. The bot's /oauth/callback is NOT warmed: its 30/min budget
-    // for this IP would be spent before the measurement and the 429 run would start with zero 400s.
-    for (const url of [bot$('/healthz'), raw$('/healthz'), raw$(CALLBACK_PATH), bare$('/healthz'), bare$(CALLBACK_PATH)]) await load(url, 1);
+    const callback = await interleaved(
+      repetitions,
+      () => load(at(rawPort, CALLBACK_PATH), duration, raw, loadLog),
+      () => load(at(barePort, CALLBACK_PATH), duration, bare, loadLog),
+    );
+    const healthz = await interleaved(
+      repetitions,
+      () => load(at(botPort, '/healthz'), duration, bot.child, loadLog),
+      () => load(at(barePort, '/healthz'), duration, bare, loadLog),
+    );
+    const limited = await interleaved(
+      1,
+      () => load(at(botPort, CALLBACK_PATH), duration, bot.child, loadLog),
+      () => load(at(barePort, CALLBACK_PATH), duration, bare, loadLog),
+    );
 
-    const run = (url: string) => bounded(load(url, duration), (duration + 30) * 1000, `autocannon ${url}`);
-    const healthBot = await run(bot$('/healthz'));
-    const healthBare = await run(bare$('/healthz'));
-    const callbackLimited = await run(bot$(CALLBACK_PATH));
-    const callbackBareA = await run(bare$(CALLBACK_PATH));
-    const callbackRaw = await run(raw$(CALLBACK_PATH));
-    const callbackBareB = await run(bare$(CALLBACK_PATH));
-
-    const f = '4 http';
-    const pair = (metric: string, a: Load, b: Load): Row[] => [
-      comparison(f, `${metric} req/s`, a.rps, b.rps),
-      comparison(f, `${metric} p99 latency`, a.p99, b.p99, 'ms'),
-      { figure: f, metric: `${metric} statuses`, value: statusText(a) + (a.errors ? ` errors×${a.errors}` : ''), reference: statusText(b) + (b.errors ? ` errors×${b.errors}` : '') },
-    ];
-    const rows: Row[] = [
-      ...pair('/healthz (bot process)', healthBot, healthBare),
-      ...pair('/oauth/callback bad state, bot process (per-IP limit → 429)', callbackLimited, callbackBareA),
-      ...pair('/oauth/callback bad state, bot server, limit raised (→ 400)', callbackRaw, callbackBareB),
-    ];
+    const referenceLabel = 'bare Fastify replaying the same status, headers and body';
+    const pair = (runs: { bot: Load[]; reference: Load[] }, label: string, unit: string, digits: number, read: (l: Load) => number) => ({
+      label,
+      unit,
+      digits,
+      anilink: runs.bot.map(read),
+      reference: runs.reference.map(read),
+      referenceLabel,
+    });
     return {
-      rows,
-      detail: { connections: CONNECTIONS, durationS: duration, healthBot, healthBare, callbackLimited, callbackBareA, callbackRaw, callbackBareB },
+      repetitions,
+      setup: { connections: CONNECTIONS, 'seconds per run': duration, 'bot log level': 'info, to a file', 'load generator': 'autocannon, own process' },
+      measures: {
+        callbackRps: pair(callback, '/oauth/callback, unknown state → 400: requests/s', '', 0, (l) => l.rps),
+        callbackP99: pair(callback, '/oauth/callback, unknown state → 400: p99 latency', 'ms', 0, (l) => l.p99),
+        callbackCpuPerRequest: pair(callback, '/oauth/callback, unknown state → 400: server CPU per request', 'µs', 0, (l) => l.cpuPerRequestUs),
+        healthzRps: pair(healthz, '/healthz (bot process): requests/s', '', 0, (l) => l.rps),
+        healthzCpuPerRequest: pair(healthz, '/healthz (bot process): server CPU per request', 'µs', 0, (l) => l.cpuPerRequestUs),
+        limitedRps: pair(limited, '/oauth/callback on the bot process, per-address limit spent (→ 429): requests/s', '', 0, (l) => l.rps),
+      },
+      detail: {
+        callback: { bot: callback.bot.map(statusText), reference: callback.reference.map(statusText) },
+        healthz: { bot: healthz.bot.map(statusText), reference: healthz.reference.map(statusText) },
+        limited: { bot: limited.bot.map(statusText), reference: limited.reference.map(statusText) },
+        errors: [...callback.bot, ...callback.reference, ...healthz.bot, ...healthz.reference].reduce((n, l) => n + l.errors, 0),
+      },
     };
   } finally {
     for (const child of children) await child.stop();

@@ -1,15 +1,16 @@
 /**
- * Figure 3 — memory per guild. For each guild count, in fresh child processes started with
- * `--expose-gc --import probe.js`: the real bot (dist/src/main.js, trimmed caches) and a plain discord.js client
- * with default caches, each against its own fake Discord holding N realistic guilds (20 channels, 11 roles).
- * After READY and every GUILD_CREATE, three different members per guild use a command (that is how members
- * reach a bot's caches without privileged intents: GUILD_CREATE then only carries the bot's own member), then
- * the probe forces GC and reports RSS and heap.
+ * Figure 3 — memory per guild. For a small and a large guild count, in fresh child processes started with
+ * `--expose-gc --import probe.js`: the real bot (dist/src/main.js, no gateway intent) and a plain discord.js client
+ * with the Guilds intent and default caches (what most bots run), each against its own fake Discord holding N
+ * realistic guilds (20 channels, 11 roles). After READY (and, for the reference, every GUILD_CREATE), three different
+ * members per guild use a command (that is how members reach a bot's caches without privileged intents), then the
+ * probe forces GC and reports RSS and heap. Bot and reference alternate, every repetition at both sizes.
  */
 import { join } from 'node:path';
 import type { FakeDiscord, FakeUser } from '../fakes/discord/index.js';
 import { PROBE, measureMemory, startRealBot, startRefBot, type MemoryReport } from './lib/bot-process.js';
-import { bounded, comparison, freePort, newEncryptionKey, sleep, tempDir, type Child, type Row } from './lib/common.js';
+import { bounded, freePort, interleaved, newEncryptionKey, sleep, tempDir, type Child } from './lib/common.js';
+import type { FigureResult } from './lib/results.js';
 import { dbPath, realisticGuild, startDiscord } from './lib/world.js';
 
 const MEMBERS_PER_GUILD = 3;
@@ -54,7 +55,7 @@ async function measureOne(kind: 'anilink' | 'reference', guildCount: number): Pr
         readyTimeoutMs: 120_000,
       });
       child = bot.child;
-      // /healthz answers before login; wait for discord.js's own READY (all GUILD_CREATEs in, or its guild timeout).
+      // /healthz answers before login; wait until discord.js itself reports the gateway ready.
       const deadline = performance.now() + 120_000;
       for (;;) {
         const res = await fetch(`http://127.0.0.1:${bot.port}/healthz`);
@@ -84,27 +85,40 @@ async function measureOne(kind: 'anilink' | 'reference', guildCount: number): Pr
   }
 }
 
-export async function runMemory({ quick }: { quick: boolean }): Promise<{ rows: Row[]; detail: unknown }> {
-  const counts = quick ? [100, 500] : [100, 1000, 2500];
-  const results: { guilds: number; anilink: MemoryReport; reference: MemoryReport }[] = [];
-  for (const guilds of counts) {
-    // Alternate the order so neither side always runs on a warmer machine.
-    const anilink = await bounded(measureOne('anilink', guilds), 300_000, `memory (anilink, ${guilds} guilds)`);
-    const reference = await bounded(measureOne('reference', guilds), 300_000, `memory (reference, ${guilds} guilds)`);
-    results.push({ guilds, anilink, reference });
-  }
-  const f = '3 memory';
-  const rows: Row[] = [];
-  for (const r of results) {
-    rows.push(comparison(f, `RSS after READY, ${r.guilds} guilds`, r.anilink.rss / MiB, r.reference.rss / MiB, 'MiB', 1));
-    rows.push(comparison(f, `heap used, ${r.guilds} guilds`, r.anilink.heapUsed / MiB, r.reference.heapUsed / MiB, 'MiB', 1));
-  }
-  const first = results[0]!;
-  const last = results[results.length - 1]!;
-  const span = last.guilds - first.guilds;
-  const slope = (k: 'anilink' | 'reference', m: 'rss' | 'heapUsed') => (last[k][m] - first[k][m]) / span / 1024;
-  for (const [name, measure] of [['RSS', 'rss'], ['heap', 'heapUsed']] as const) {
-    rows.push(comparison(f, `${name} slope ${first.guilds}→${last.guilds} guilds`, slope('anilink', measure), slope('reference', measure), 'KiB/guild', 1));
-  }
-  return { rows, detail: results };
+interface SizedReports {
+  small: MemoryReport;
+  large: MemoryReport;
+}
+
+export async function runMemory({ quick, repetitions }: { quick: boolean; repetitions: number }): Promise<Omit<FigureResult, 'figure' | 'load' | 'durationS'>> {
+  const [small, large] = quick ? [100, 500] : [100, 2500];
+  const measureBoth = async (kind: 'anilink' | 'reference'): Promise<SizedReports> => ({
+    small: await bounded(measureOne(kind, small), 300_000, `memory (${kind}, ${small} guilds)`),
+    large: await bounded(measureOne(kind, large), 300_000, `memory (${kind}, ${large} guilds)`),
+  });
+  const runs = await interleaved(repetitions, () => measureBoth('anilink'), () => measureBoth('reference'));
+  const referenceLabel = 'discord.js 14, Guilds intent, default caches';
+  const both = (label: string, unit: string, digits: number, read: (r: SizedReports) => number) => ({
+    label,
+    unit,
+    digits,
+    anilink: runs.bot.map(read),
+    reference: runs.reference.map(read),
+    referenceLabel,
+  });
+  const slope = (m: 'rss' | 'heapUsed') => (r: SizedReports) => (r.large[m] - r.small[m]) / (large - small) / 1024;
+  return {
+    repetitions,
+    setup: { 'guild counts': `${small} and ${large}`, 'channels per guild': 20, 'roles per guild': 11, 'members using a command per guild': MEMBERS_PER_GUILD },
+    measures: {
+      heapSlope: both(`heap per guild (slope ${small} → ${large} guilds)`, 'KiB/guild', 1, slope('heapUsed')),
+      rssSlope: both(`RSS per guild (slope ${small} → ${large} guilds)`, 'KiB/guild', 1, slope('rss')),
+      rssSmall: both(`RSS after READY, ${small} guilds`, 'MiB', 1, (r) => r.small.rss / MiB),
+      heapSmall: both(`heap used, ${small} guilds`, 'MiB', 1, (r) => r.small.heapUsed / MiB),
+      heapTotalSmall: both(`heap reserved by V8 (heapTotal), ${small} guilds`, 'MiB', 1, (r) => r.small.heapTotal / MiB),
+      rssLarge: both(`RSS after READY, ${large} guilds`, 'MiB', 1, (r) => r.large.rss / MiB),
+      heapLarge: both(`heap used, ${large} guilds`, 'MiB', 1, (r) => r.large.heapUsed / MiB),
+    },
+    detail: runs,
+  };
 }

@@ -1,19 +1,17 @@
 import type { BaseInteraction } from 'discord.js';
+import { isNsfwInteractionChannel } from '../src/bot/interaction-channel.js';
 import { placeOf } from './where.js';
 
 /**
  * Whether adult titles may be shown where this interaction happened.
  *
- * discord.js 14 copies the payload's partial channel into its channel cache only when it already knows the
- * channel, which it does for every guild channel through the Guilds intent (GUILD_CREATE / CHANNEL_UPDATE keep
- * `nsfw` current). Threads take the flag from their parent. DMs, group DMs and servers the bot is not in (a member's
- * own install of the app: the partial channel's flag is not something the bot can check) count as not NSFW: when in
- * doubt, hide.
+ * The bot has no gateway intent, so discord.js knows no channel: the answer comes from the interaction's own
+ * payload (src/bot/interaction-channel.ts). A guild channel's `nsfw` flag counts; a thread takes its parent's
+ * (looked up once, before the handler runs); DMs, group DMs and anything that cannot be told count as not NSFW:
+ * when in doubt, hide. A server the bot is not in (a member's own install of the app) counts as not NSFW too: the
+ * bot cannot look up its channels, so it does not vouch for them.
  */
-export function isNsfwChannel(interaction: Pick<BaseInteraction, 'channel' | 'guildId' | 'authorizingIntegrationOwners'>): boolean {
+export function isNsfwChannel(interaction: BaseInteraction): boolean {
   if (placeOf(interaction) !== 'server') return false;
-  const channel = interaction.channel;
-  if (!channel || channel.isDMBased()) return false;
-  if (channel.isThread()) return channel.parent?.nsfw === true;
-  return 'nsfw' in channel && channel.nsfw === true;
+  return isNsfwInteractionChannel(interaction);
 }

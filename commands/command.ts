@@ -11,9 +11,12 @@ import type { AniListClient } from '../src/anilist/index.js';
 import type { Translations, Translator } from '../src/i18n/index.js';
 import type { LinkService } from '../src/linking/index.js';
 import type { Logger } from '../src/logger.js';
+import type { LinkedRoles } from '../src/roles/index.js';
 import type { ServerMembership } from '../src/servers/membership.js';
 import { createServerViews, type ServerViews, type ServerViewsTuning } from './media/server-views.js';
+import type { NotificationSettings } from '../src/notifications/index.js';
 import { createKeystrokeTracker, type KeystrokeTracker } from './media/suggestions.js';
+import { createRandomPicks, type RandomPicks } from './taste/random-picks.js';
 
 /** The services commands use, built by the application (src/app.ts). */
 export interface CommandServices {
@@ -21,12 +24,16 @@ export interface CommandServices {
   anilist: AniListClient;
   /** Which linked members used the bot in which server (recorded by the dispatcher). */
   membership: ServerMembership;
+  /** Members' role connections: /update passes on the statistics AniList answered with, /unlink clears them. */
+  linkedRoles: Pick<LinkedRoles, 'noteStatistics' | 'has' | 'disconnect'>;
   clock: () => Date;
   /** The message catalogues; each interaction gets its member's translator (`CommandContext.t`) from them. */
   i18n: Translations;
   logger?: Logger | undefined;
   /** Knobs of the per-bot state (tests). */
   tuning?: { serverViews?: ServerViewsTuning | undefined } | undefined;
+  /** Members' `/notifications` opt-ins. */
+  notifications: NotificationSettings;
 }
 
 /** What commands may use: the services, plus the state commands keep per bot. */
@@ -35,11 +42,18 @@ export interface CommandDeps extends CommandServices {
   keystrokes: KeystrokeTracker;
   /** "Who in this server has this title", cached per server and title. */
   serverViews: ServerViews;
+  /** /random's pools, so "Reroll" asks AniList nothing. */
+  randomPicks: RandomPicks;
 }
 
 /** The services commands share, plus any per-bot state they keep (never module-level: two bots in one process). */
 export function createCommandDeps(services: CommandServices): CommandDeps {
-  return { ...services, keystrokes: createKeystrokeTracker(), serverViews: createServerViews(services, services.tuning?.serverViews) };
+  return {
+    ...services,
+    keystrokes: createKeystrokeTracker(),
+    serverViews: createServerViews(services, services.tuning?.serverViews),
+    randomPicks: createRandomPicks({ clock: services.clock }),
+  };
 }
 
 export interface CommandContext<I> {

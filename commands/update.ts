@@ -85,6 +85,8 @@ export const update = {
     const saved = await callAniList(member, () => deps.anilist.saveMediaListEntry({ mediaId, ...changes }, { key: member.discordUserId, token: member.token() }));
     // Cards of this title show the change at once instead of after their cache expires.
     deps.serverViews.recordWrite(member, mediaId, saved);
+    // The answer carries the member's statistics: their linked roles follow without another AniList request.
+    if (saved.user?.id === member.anilistUserId) deps.linkedRoles.noteStatistics(member.discordUserId, saved.user);
     const savedMedia = saved.media ?? media;
     const checkedFormat = toScoreFormat(member.scoreFormat);
     const reportedFormat = saved.user?.mediaListOptions?.scoreFormat;

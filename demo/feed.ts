@@ -230,6 +230,8 @@ function discordNote(request: RecordedRequest): string | null {
   if (route === '/channels/{channel_id}/messages') return 'send a message';
   if (route === '/users/@me/channels') return 'open a DM';
   if (route === '/oauth2/token') return 'exchange the Discord sign-in code';
+  if (route.endsWith('/role-connections/metadata') && request.method === 'PUT') return 'register the linked-roles metadata';
+  if (route.endsWith('/role-connection') && request.method === 'PUT') return "write the member's linked-roles numbers";
   return null;
 }
 

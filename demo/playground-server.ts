@@ -5,8 +5,8 @@
  */
 import type { ServerResponse } from 'node:http';
 import { readFileSync } from 'node:fs';
-import helmet from '@fastify/helmet';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import { helmetHeaders } from '../src/http/server.js';
 import type { FakeAniList } from '../fakes/anilist/index.js';
 import type { CommandOptionInput, DiscordMessage, FakeDiscord, RegisteredCommand } from '../fakes/discord/index.js';
 import type { Feed } from './feed.js';
@@ -89,7 +89,8 @@ export async function buildPlaygroundServer(deps: PlaygroundDeps): Promise<Fasti
   const app = Fastify({ logger: false, bodyLimit: 16 * 1024, forceCloseConnections: true });
   // Only JSON: a cross-site form or text/plain POST cannot reach the API without a CORS preflight nobody answers.
   app.removeContentTypeParser('text/plain');
-  await app.register(helmet, {
+  // The same helmet headers, computed once, as the bot's own web server sends them.
+  const securityHeaders = helmetHeaders({
     contentSecurityPolicy: {
       useDefaults: false,
       directives: {
@@ -104,7 +105,11 @@ export async function buildPlaygroundServer(deps: PlaygroundDeps): Promise<Fasti
       },
     },
     referrerPolicy: { policy: 'no-referrer' },
-    hsts: false,
+    strictTransportSecurity: false,
+  });
+  app.addHook('onRequest', (_request, reply, done) => {
+    reply.headers(securityHeaders);
+    done();
   });
 
   // Loopback only: a page elsewhere that resolves its own name to 127.0.0.1 (DNS rebinding) or posts here is refused.

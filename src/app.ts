@@ -8,13 +8,15 @@
 import { hkdfSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { REST } from 'discord.js';
+import { REST } from 'discord.js';
 import type { FastifyInstance } from 'fastify';
 import { createCommandDeps, type Command } from '../commands/command.js';
 import { commands as registry } from '../commands/index.js';
 import type { ServerViewsTuning } from '../commands/media/server-views.js';
 import { createAniListClient, type AniListClient, type AniListClientOptions, type RateLimiter } from './anilist/index.js';
+import { createBackgroundScheduler, type BackgroundScheduler } from './background/scheduler.js';
 import { createInteractionDispatcher, type InteractionDispatcher } from './bot/dispatcher.js';
+import type { GatewayState } from './bot/gateway-status.js';
 import { createInteractionReplies } from './bot/interaction-replies.js';
 import { createMemberLookup } from './bot/member-lookup.js';
 import { registerCommands } from './bot/register-commands.js';
@@ -24,6 +26,9 @@ import type { OpenDatabase } from './db/database.js';
 import { createGuildMembersRepository } from './db/guild-members.js';
 import { createLinkRequestsRepository } from './db/link-requests.js';
 import { createLinkedAccountsRepository } from './db/linked-accounts.js';
+import { createLinkedRoleSignInsRepository } from './db/linked-role-sign-ins.js';
+import { createRoleConnectionsRepository } from './db/role-connections.js';
+import { createNotificationSubscriptionsRepository } from './db/notification-subscriptions.js';
 import { createDirectMessages } from './expiry/direct-messages.js';
 import { createExpiryReminders, type ExpiryReminders } from './expiry/reminders.js';
 import { buildServer, type ServerDeps } from './http/server.js';
@@ -35,7 +40,9 @@ import { createTokenExchange } from './linking/token-exchange.js';
 import type { Logger } from './logger.js';
 import { buildMetricsServer } from './metrics/http.js';
 import { createMetrics, type Metrics } from './metrics/metrics.js';
+import { createNotificationPoller, createNotificationSettings } from './notifications/index.js';
 import { projectRoot } from './paths.js';
+import { createLinkedRoles, createRoleConnectionApi, type LinkedRoles, type LinkedRolesTuning } from './roles/index.js';
 import { createServerMembership, type ServerMembership, type ServerMembershipTuning } from './servers/membership.js';
 
 const PURGE_INTERVAL_MS = 10 * 60_000;
@@ -49,8 +56,8 @@ export interface AppDeps {
   rest: REST;
   logger: Logger;
   clock: () => Date;
-  /** The gateway's state for /healthz, e.g. "ready" or "2/2 shards ready". */
-  gatewayStatus: () => string;
+  /** The gateway's state for /healthz and the metrics, e.g. "ready" or "2/2 shards ready". */
+  gateway: GatewayState;
   /**
    * 'main' builds everything; 'shard' only what answers interactions (the sharding manager runs the web server,
    * metrics and background jobs once for all shards).
@@ -63,13 +70,16 @@ export interface AppDeps {
 }
 
 export interface AppTuning {
-  anilistClient?: Pick<AniListClientOptions, 'cacheTtlMs' | 'cacheMaxEntries' | 'timeoutMs' | 'maxListEntries'>;
+  anilistClient?: Pick<AniListClientOptions, 'cacheTtlMs' | 'cacheMaxEntries' | 'timeoutMs' | 'maxListEntries' | 'listCacheTtlMs' | 'listCacheMaxEntries' | 'now'>;
   /** Failed link requests allowed per client address (unknown or expired ids and states, malformed requests). */
   httpRateLimit?: ServerDeps['rateLimit'];
   /** Replaces the Discord webhook edits of /link replies (tests record them instead). */
   replies?: InteractionReplies;
   membership?: ServerMembershipTuning;
   serverViews?: ServerViewsTuning;
+  linkedRoles?: LinkedRolesTuning;
+  /** Background polls (notifications) waiting for AniList at once; default 2. */
+  backgroundConcurrency?: number;
 }
 
 export interface App {
@@ -77,6 +87,8 @@ export interface App {
   readonly anilist: AniListClient;
   /** Which linked members used the bot in which server. */
   readonly membership: ServerMembership;
+  /** Members' role connections (Discord's linked roles). */
+  readonly linkedRoles: LinkedRoles;
   readonly dispatch: InteractionDispatcher;
   readonly commands: readonly Command[];
   /** The message catalogues the bot speaks from. */
@@ -87,8 +99,8 @@ export interface App {
   readonly metricsServer: FastifyInstance | undefined;
   readonly metrics: Metrics | undefined;
   /**
-   * Once connected to Discord: starts the background jobs and registers the slash commands (when allowed).
-   * Resolves when the registration is done or has failed (logged); never rejects.
+   * Once connected to Discord: starts the background jobs and registers the slash commands (when allowed) and the
+   * linked-roles metadata. Resolves when the registrations are done or have failed (logged); never rejects.
    */
   start(target: { applicationId: string }): Promise<void>;
   /** Stops the background jobs and closes the HTTP servers. The caller closes what it passed in. */
@@ -120,12 +132,20 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   // The message catalogues: every reply, page and command text in the member's language.
   const i18n = createTranslations();
   const accounts = createLinkedAccountsRepository(db.db);
+  const subscriptions = createNotificationSubscriptionsRepository(db.db);
 
   const metrics =
     isMain && config.metrics.enabled
       ? createMetrics({
           limiterStats: () => deps.limiter.stats(),
           linkedMembers: () => ({ total: accounts.count(), tokenRejected: accounts.countTokenRejected() }),
+          gateway: () => ({ ready: deps.gateway.ready(), guilds: deps.gateway.guilds() }),
+          notificationPolls: () => {
+            const now = clock();
+            const state = subscriptions.backgroundState(now);
+            const lagMs = state.oldestDueAt === undefined ? 0 : now.getTime() - state.oldestDueAt.getTime();
+            return { ...state, lagSeconds: Math.max(0, lagMs / 1000) };
+          },
         })
       : undefined;
   const anilist = createAniListClient({
@@ -139,8 +159,18 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   });
 
   const dms = createDirectMessages(rest);
+  // The application the linked-roles page signs members in with: DISCORD_CLIENT_ID, or the one Discord names on READY.
+  let connectedApplicationId: string | undefined;
+  const discordOAuth = createDiscordOAuth({
+    apiUrl: config.discord.apiUrl,
+    oauthUrl: config.discord.oauth.oauthUrl,
+    clientSecret: config.discord.oauth.clientSecret,
+    redirectUri: config.discord.oauth.redirectUri,
+    userAgent: discordUserAgentFor(config),
+  });
   const links = createLinkService({
     linkRequests: createLinkRequestsRepository(db.db),
+    linkedRoleSignIns: createLinkedRoleSignInsRepository(db.db),
     accounts,
     vault: createTokenVault({ keys: [config.tokenEncryptionKey] }),
     exchangeToken: createTokenExchange({
@@ -152,14 +182,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     }),
     identifyViewer: createViewerIdentifier(anilist),
     replies: deps.tuning?.replies ?? createInteractionReplies(rest),
-    discordOAuth: createDiscordOAuth({
-      apiUrl: config.discord.apiUrl,
-      oauthUrl: config.discord.oauth.oauthUrl,
-      clientSecret: config.discord.oauth.clientSecret,
-      redirectUri: config.discord.oauth.redirectUri,
-      userAgent: discordUserAgentFor(config),
-    }),
+    discordOAuth,
     discordClientId: config.discord.oauth.clientId,
+    verificationClientId: () => config.discord.oauth.clientId ?? connectedApplicationId,
     dms,
     eraseDeleted: () => db.checkpoint(),
     clock,
@@ -173,6 +198,21 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     },
   });
 
+  const linkedRoles = createLinkedRoles({
+    repository: createRoleConnectionsRepository(db.db),
+    vault: createTokenVault({ keys: [config.tokenEncryptionKey] }),
+    discordOAuth,
+    // Members' Bearer calls queue apart from the bot's: their rate limits are per member (see roles/discord-api.ts).
+    api: createRoleConnectionApi({ botRest: rest, bearerRest: new REST({ api: config.discord.apiUrl, version: '10' }) }),
+    links,
+    anilist,
+    dms,
+    verificationUrl: `${config.http.publicUrl}/linked-role`,
+    clock,
+    logger: logger.child({ component: 'linked-roles' }),
+    tuning: deps.tuning?.linkedRoles,
+  });
+
   const membership = createServerMembership({
     repository: createGuildMembersRepository(db.db),
     links,
@@ -182,14 +222,58 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     tuning: deps.tuning?.membership,
   });
 
+  // Background work against AniList runs once, in the main process, and only when it has a share of the budget.
+  const backgroundJobs: BackgroundScheduler | undefined =
+    isMain && config.anilist.backgroundShare > 0
+      ? createBackgroundScheduler({
+          sources: [
+            createNotificationPoller({
+              subscriptions,
+              members: links,
+              anilist,
+              dms,
+              clock,
+              logger: logger.child({ component: 'notifications' }),
+              pollIntervalMs: config.notifications.pollSeconds * 1000,
+              onPoll: metrics ? (outcome) => metrics.notificationPoll(outcome) : undefined,
+              onDm: metrics ? (outcome) => metrics.notificationDm(outcome) : undefined,
+            }),
+          ],
+          concurrency: deps.tuning?.backgroundConcurrency,
+          // A shard stores opt-ins in the shared file; the first poll still comes within one interval.
+          maxIdleMs: config.notifications.pollSeconds * 1000,
+          clock,
+          logger: logger.child({ component: 'background' }),
+        })
+      : undefined;
+  const notifications = createNotificationSettings({
+    subscriptions,
+    clock,
+    logger: logger.child({ component: 'notifications' }),
+    available: config.anilist.backgroundShare > 0,
+    pollSeconds: config.notifications.pollSeconds,
+    onChange: () => backgroundJobs?.wake(),
+  });
+
   const dispatch = createInteractionDispatcher({
     commands,
-    deps: createCommandDeps({ links, anilist, membership, clock, i18n, logger: logger.child({ component: 'commands' }), tuning: { serverViews: deps.tuning?.serverViews } }),
+    deps: createCommandDeps({
+      links,
+      anilist,
+      membership,
+      linkedRoles,
+      clock,
+      i18n,
+      logger: logger.child({ component: 'commands' }),
+      notifications,
+      tuning: { serverViews: deps.tuning?.serverViews },
+    }),
     logger: logger.child({ component: 'bot' }),
     observer: metrics?.interactions,
     // Every interaction in a server proves the member is in it: the only member list a bot without the
     // privileged intent has.
     onGuildInteraction: (guildId, discordUserId) => membership.recordSeen(guildId, discordUserId),
+    notices: notifications,
   });
 
   if (!isMain) {
@@ -197,6 +281,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       links,
       anilist,
       membership,
+      linkedRoles,
       dispatch,
       commands,
       i18n,
@@ -204,7 +289,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       metricsServer: undefined,
       metrics: undefined,
       start: () => Promise.resolve(),
-      close: () => Promise.resolve(),
+      // Writes waiting for their quiet moment go out before the shard stops.
+      close: () => linkedRoles.stop(),
     };
   }
 
@@ -229,11 +315,12 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const server = await buildServer({
     logger,
     links,
+    linkedRoles,
     publicUrl: config.http.publicUrl,
     cookieSecret: cookieSecretFor(config),
     trustProxy: config.http.trustProxy,
     rateLimit: deps.tuning?.httpRateLimit,
-    health: () => ({ database: db.isHealthy() ? 'ok' : 'error', gateway: deps.gatewayStatus() }),
+    health: () => ({ database: db.isHealthy() ? 'ok' : 'error', gateway: deps.gateway.status(), guilds: deps.gateway.guilds() }),
     i18n,
     metrics: metricsOnPublicPort ? { registry: metrics.registry, token: config.metrics.token } : undefined,
   });
@@ -247,6 +334,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     links,
     anilist,
     membership,
+    linkedRoles,
     dispatch,
     commands,
     i18n,
@@ -254,8 +342,12 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     metricsServer,
     metrics,
     async start({ applicationId }) {
+      connectedApplicationId ??= applicationId;
       // Daily, and once shortly after start.
       reminders?.start();
+      // Hourly passes, each reading the connections older than a day.
+      linkedRoles.start();
+      backgroundJobs?.start();
       purgeTimer ??= setInterval(() => {
         try {
           links.purgeExpiredRequests();
@@ -264,15 +356,21 @@ export async function buildApp(deps: AppDeps): Promise<App> {
         }
       }, PURGE_INTERVAL_MS);
       purgeTimer.unref();
-      if (!config.discord.registerCommands) return;
-      await registerCommands(rest, commands, { applicationId, guildId: config.discord.guildId }, i18n).then(
-        (count) => logger.info({ count, scope: config.discord.guildId ? `guild ${config.discord.guildId}` : 'global' }, 'slash commands registered'),
-        (error: unknown) => logger.error({ err: error }, 'could not register slash commands; existing registrations stay in place'),
-      );
+      // Idempotent (a bulk overwrite of the same five records), so every start registers them.
+      const metadata = linkedRoles.registerMetadata(applicationId);
+      if (config.discord.registerCommands) {
+        await registerCommands(rest, commands, { applicationId, guildId: config.discord.guildId }, i18n).then(
+          (count) => logger.info({ count, scope: config.discord.guildId ? `guild ${config.discord.guildId}` : 'global' }, 'slash commands registered'),
+          (error: unknown) => logger.error({ err: error }, 'could not register slash commands; existing registrations stay in place'),
+        );
+      }
+      await metadata;
     },
     async close() {
       clearInterval(purgeTimer);
       reminders?.stop();
+      await linkedRoles.stop();
+      await backgroundJobs?.close();
       await server.close();
       await metricsServer?.close();
     },

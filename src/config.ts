@@ -142,6 +142,12 @@ const schema = z.object({
     .min(16, 'must be at least 16 characters (scrapers send it as "Authorization: Bearer <token>"); generate one with: openssl rand -hex 32')
     .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces, as it travels in an HTTP header')
     .optional(),
+  NOTIFICATION_POLL_SECONDS: z.coerce
+    .number({ message: 'must be a whole number of seconds between two polls of one member\'s AniList notifications (e.g. 120)' })
+    .int('must be a whole number of seconds (e.g. 120)')
+    .min(1, 'must be from 1 to 1800 seconds (30 minutes)')
+    .max(1800, 'must be from 1 to 1800 seconds (30 minutes): members must hear about new episodes within half an hour')
+    .default(120),
   EXPIRY_REMINDER_DAYS: z.coerce
     .number({ message: 'must be a whole number of days (0 turns expiry reminders off)' })
     .int('must be a whole number of days (0 turns expiry reminders off)')
@@ -238,6 +244,13 @@ export interface Config {
   };
   /** Days before a token's expiry when the member gets a reminder DM; 0 turns reminders off. */
   readonly expiryReminderDays: number;
+  readonly notifications: {
+    /**
+     * The shortest time between two polls of one member's AniList notifications (NOTIFICATION_POLL_SECONDS). Under
+     * load the background lane stretches it; polls are then served oldest due first.
+     */
+    readonly pollSeconds: number;
+  };
   /**
    * SHARDS: undefined runs one process with one gateway connection (the default); otherwise a sharding manager
    * spawns this many shard processes ('auto': as many as Discord recommends). Always undefined inside a shard.
@@ -337,6 +350,7 @@ function freeze(parsed: ParsedConfig): Config {
       token: parsed.METRICS_TOKEN,
     },
     expiryReminderDays: parsed.EXPIRY_REMINDER_DAYS,
+    notifications: { pollSeconds: parsed.NOTIFICATION_POLL_SECONDS },
     shards: parsed.SHARDS,
   };
   return deepFreeze(config);

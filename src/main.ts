@@ -30,7 +30,7 @@ const gateway: Gateway =
   config.shards === undefined
     ? createClientGateway({ apiUrl, token, logger })
     : createShardedGateway({ shardFile: fileURLToPath(new URL('./shard.js', import.meta.url)), apiUrl, token, shards: config.shards, limiter, logger: logger.child({ component: 'shards' }) });
-const app = await buildApp({ config, db, limiter, rest: gateway.rest, logger, clock: () => new Date(), gatewayStatus: () => gateway.status() });
+const app = await buildApp({ config, db, limiter, rest: gateway.rest, logger, clock: () => new Date(), gateway });
 
 let closing = false;
 async function stop(): Promise<void> {

@@ -45,7 +45,7 @@ if (!process.send || gateway.client.shard === null) {
 const db = openDatabaseOrExit(config.databasePath, logger, { migrate: false });
 const limiter = createIpcRateLimiter({ endpoint: managerEndpoint(), logger: logger.child({ component: 'anilist-limiter' }) });
 // Per-shard interaction metrics are not collected: /metrics (in the manager) has the process-wide ones.
-const app = await buildApp({ config, db, limiter, rest: gateway.rest, logger, clock: () => new Date(), gatewayStatus: () => gateway.status(), process: 'shard' });
+const app = await buildApp({ config, db, limiter, rest: gateway.rest, logger, clock: () => new Date(), gateway, process: 'shard' });
 
 let closing = false;
 async function stop(): Promise<void> {

@@ -37,7 +37,7 @@ const app = await buildApp({
   rest: new REST({ api: unreachable }),
   logger,
   clock: () => new Date(),
-  gatewayStatus: () => 'ready',
+  gateway: { status: () => 'ready', ready: () => true, guilds: () => undefined },
   tuning: { httpRateLimit: { max: 1_000_000_000, timeWindowMs: 60_000 } },
 });
 await app.server!.listen({ host: config.http.host, port: config.http.port });

@@ -1,6 +1,7 @@
 /**
- * Reference bots: plain discord.js with DEFAULT caches (`new Client({ intents: [Guilds] })`), no database, no web
- * server. Usage: node ref-bot.js <mode>  (env DISCORD_API_URL, DISCORD_TOKEN, REF_WORK_MS)
+ * Reference bots: plain discord.js with DEFAULT caches, no database, no web server. With REF_INTENTS=guilds (the
+ * default) `new Client({ intents: [Guilds] })`, what most bots run; with REF_INTENTS=none no intent at all (a bare
+ * login's floor). Usage: node ref-bot.js <mode>  (env DISCORD_API_URL, DISCORD_TOKEN, REF_WORK_MS, REF_INTENTS)
  *   idle   — log in, stay connected and answer every chat-input command with an ephemeral reply, like the bot
  *            does for a command it does not know (memory reference: same REST work per interaction)
  *   defer  — defer every chat-input command at once, edit the reply after REF_WORK_MS (deadline reference: the
@@ -13,7 +14,8 @@ import { Client, Events, GatewayIntentBits, MessageFlags } from 'discord.js';
 
 const mode = process.argv[2] ?? 'idle';
 const workMs = Number(process.env.REF_WORK_MS ?? 1500);
-const client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: process.env.DISCORD_API_URL! } });
+const intents = process.env.REF_INTENTS === 'none' ? [] : [GatewayIntentBits.Guilds];
+const client = new Client({ intents, rest: { api: process.env.DISCORD_API_URL! } });
 
 client.once(Events.ClientReady, (ready) => {
   process.stdout.write(`READY guilds=${ready.guilds.cache.size}\n`);

@@ -25,20 +25,25 @@ export async function startRealBot(opts: {
   logLevel?: string;
   registerCommands?: boolean;
   readyTimeoutMs?: number;
+  /** More configuration for the bot (e.g. ANILIST_BACKGROUND_SHARE), over the defaults above. */
+  env?: Record<string, string>;
 }): Promise<StartedBot> {
   const readyBefore = opts.discord.readyCount;
   const child = startNode(BOT_MAIN, {
-    env: botEnv({
-      discordApiUrl: opts.discord.apiUrl,
-      anilistOauthUrl: opts.anilistOauthUrl,
-      anilistApiUrl: opts.anilistApiUrl,
-      port: opts.port,
-      databasePath: opts.databasePath,
-      encryptionKey: opts.encryptionKey,
-      rateLimitPerMinute: opts.rateLimitPerMinute,
-      registerCommands: opts.registerCommands,
-      logLevel: opts.logLevel,
-    }),
+    env: {
+      ...botEnv({
+        discordApiUrl: opts.discord.apiUrl,
+        anilistOauthUrl: opts.anilistOauthUrl,
+        anilistApiUrl: opts.anilistApiUrl,
+        port: opts.port,
+        databasePath: opts.databasePath,
+        encryptionKey: opts.encryptionKey,
+        rateLimitPerMinute: opts.rateLimitPerMinute,
+        registerCommands: opts.registerCommands,
+        logLevel: opts.logLevel,
+      }),
+      ...opts.env,
+    },
     nodeArgs: opts.nodeArgs,
     logFile: opts.logFile,
     ipc: opts.ipc,
@@ -54,6 +59,8 @@ export async function startRealBot(opts: {
 
 export function startRefBot(opts: {
   mode: 'idle' | 'defer' | 'login';
+  /** Default `guilds`: what most discord.js bots run. */
+  intents?: 'guilds' | 'none';
   discord: FakeDiscord;
   logFile: string;
   workMs?: number;
@@ -62,7 +69,13 @@ export function startRefBot(opts: {
 }): Child {
   return startNode(join(CHILDREN, 'ref-bot.js'), {
     args: [opts.mode],
-    env: { DISCORD_API_URL: opts.discord.apiUrl, DISCORD_TOKEN: BENCH_DISCORD_TOKEN, REF_WORK_MS: String(opts.workMs ?? 1500), NODE_ENV: 'production' },
+    env: {
+      DISCORD_API_URL: opts.discord.apiUrl,
+      DISCORD_TOKEN: BENCH_DISCORD_TOKEN,
+      REF_WORK_MS: String(opts.workMs ?? 1500),
+      REF_INTENTS: opts.intents ?? 'guilds',
+      NODE_ENV: 'production',
+    },
     nodeArgs: opts.nodeArgs,
     logFile: opts.logFile,
     ipc: opts.ipc,

@@ -1,12 +1,13 @@
 /** Shared helpers for the benchmark scripts: paths, child processes, statistics, tables. */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { closeSync, existsSync, mkdtempSync, openSync, rmSync } from 'node:fs';
+import { availableParallelism, cpus, loadavg, platform, release, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../../test/support/ports.js';
+import type { LoadSample, Machine } from './results.js';
 
 export { freePort, sleep };
 
@@ -62,28 +63,40 @@ export interface Child {
 const live = new Set<Child>();
 
 /**
- * Spawns `node [nodeArgs] script [args]` with its output in `logFile` (never inherited: the table stays readable).
- * With `ipc`, the child gets an IPC channel (process.send) for the memory probe.
+ * Spawns `node [nodeArgs] script [args]` with stdout and stderr appended straight to `logFile`, as a deployed bot
+ * logs to a file or a log driver: no pipe through this process (whose event loop also runs the fakes), and the
+ * table stays readable. With `ipc`, the child gets an IPC channel (process.send) for the memory probe.
+ * With `captureStdout`, stdout comes back through `stdout()` instead (the load generator's JSON result).
  */
 export function startNode(
   script: string,
-  opts: { env?: Record<string, string>; nodeArgs?: string[]; args?: string[]; logFile: string; ipc?: boolean; cwd?: string },
-): Child {
-  const log = createWriteStream(opts.logFile);
+  opts: { env?: Record<string, string>; nodeArgs?: string[]; args?: string[]; logFile: string; ipc?: boolean; cwd?: string; captureStdout?: boolean },
+): Child & { stdout(): string } {
+  const fd = openSync(opts.logFile, 'a');
   const spawnedAt = performance.now();
-  const proc = spawn(process.execPath, [...(opts.nodeArgs ?? []), script, ...(opts.args ?? [])], {
-    cwd: opts.cwd ?? ROOT,
-    env: { PATH: process.env.PATH ?? '', ...opts.env },
-    stdio: opts.ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
-  });
-  proc.stdout?.pipe(log);
-  proc.stderr?.pipe(log);
+  const stdio: ('ignore' | 'pipe' | 'ipc' | number)[] = ['ignore', opts.captureStdout ? 'pipe' : fd, fd];
+  if (opts.ipc) stdio.push('ipc');
+  let proc: ChildProcess;
+  try {
+    proc = spawn(process.execPath, [...(opts.nodeArgs ?? []), script, ...(opts.args ?? [])], {
+      cwd: opts.cwd ?? ROOT,
+      env: { PATH: process.env.PATH ?? '', ...opts.env },
+      stdio,
+    });
+  } finally {
+    // The child has its own copy of the descriptor.
+    closeSync(fd);
+  }
+  let out = '';
+  proc.stdout?.setEncoding('utf8');
+  proc.stdout?.on('data', (chunk: string) => (out += chunk));
   const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
-  const child: Child = {
+  const child = {
     proc,
     pid: proc.pid ?? -1,
     spawnedAt,
     exited,
+    stdout: () => out,
     async stop() {
       if (proc.exitCode === null && proc.signalCode === null) {
         proc.kill('SIGTERM');
@@ -179,56 +192,70 @@ export async function bounded<T>(promise: Promise<T>, timeoutMs: number, what: s
 }
 
 // ---------------------------------------------------------------------------------------------
-// Statistics and output
+// The machine
 
-export function percentile(values: readonly number[], p: number): number {
-  if (values.length === 0) return NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[rank]!;
+export function machine(): Machine {
+  return {
+    cpus: availableParallelism(),
+    cpuModel: cpus()[0]?.model.trim() ?? 'unknown',
+    memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
+    node: process.version,
+    platform: `${platform()} ${release()}`,
+  };
 }
 
-export function median(values: readonly number[]): number {
-  return percentile(values, 50);
+/** The measured commit: short hash, and whether the work tree had uncommitted changes. */
+export function measuredCommit(): { commit: string; dirty: boolean } {
+  try {
+    const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
+    const status = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: ROOT, encoding: 'utf8' }).trim();
+    return { commit, dirty: status.length > 0 };
+  } catch {
+    return { commit: 'unknown', dirty: true };
+  }
 }
 
-export function round(value: number, digits = 0): number {
-  const f = 10 ** digits;
-  return Math.round(value * f) / f;
+/** Samples the 1-minute load average every `everyMs` until stopped (and once at each end). */
+export function sampleLoad(everyMs = 5_000): { stop(): LoadSample[] } {
+  const started = performance.now();
+  const samples: LoadSample[] = [];
+  const take = () => samples.push({ atS: Math.round((performance.now() - started) / 100) / 10, load1: Math.round((loadavg()[0] ?? Number.NaN) * 100) / 100 });
+  take();
+  const timer = setInterval(take, everyMs);
+  timer.unref();
+  return {
+    stop() {
+      clearInterval(timer);
+      take();
+      return samples;
+    },
+  };
 }
 
-/** One line of the results table. `ratio` = value / reference (lower is better unless noted). */
-export interface Row {
-  figure: string;
-  metric: string;
-  value: string;
-  reference?: string;
-  ratio?: string;
-  target?: string;
-  ok?: boolean;
+/** Runs `bot` and `reference` `repetitions` times, alternating which goes first, so neither always gets the calmer machine. */
+export async function interleaved<A, R>(repetitions: number, bot: (i: number) => Promise<A>, reference: (i: number) => Promise<R>): Promise<{ bot: A[]; reference: R[] }> {
+  const out: { bot: A[]; reference: R[] } = { bot: [], reference: [] };
+  for (let i = 0; i < repetitions; i++) {
+    if (i % 2 === 0) {
+      out.bot.push(await bot(i));
+      out.reference.push(await reference(i));
+    } else {
+      out.reference.push(await reference(i));
+      out.bot.push(await bot(i));
+    }
+  }
+  return out;
 }
 
-export function fmt(value: number, unit = '', digits = 0): string {
-  if (!Number.isFinite(value)) return 'n/a';
-  return `${value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })}${unit ? ` ${unit}` : ''}`;
-}
-
-export function ratio(value: number, reference: number, digits = 2): string {
-  if (!Number.isFinite(value) || !Number.isFinite(reference) || reference === 0) return 'n/a';
-  return `${(value / reference).toFixed(digits)}×`;
-}
-
-/** A row comparing a measured number with its reference: both formatted alike, and their ratio. */
-export function comparison(figure: string, metric: string, value: number, reference: number, unit = '', digits = 0): Row {
-  return { figure, metric, value: fmt(value, unit, digits), reference: fmt(reference, unit, digits), ratio: ratio(value, reference) };
-}
-
-export function printTable(rows: readonly Row[]): string {
-  const header = ['figure', 'metric', 'anilink', 'reference', 'ratio', 'target'];
-  const body = rows.map((r) => [r.figure, r.metric, r.value, r.reference ?? '', r.ratio ?? '', r.target ? `${r.target}${r.ok === undefined ? '' : r.ok ? ' ✔' : ' ✘'}` : '']);
-  const widths = header.map((h, i) => Math.max(h.length, ...body.map((line) => line[i]!.length)));
-  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
-  return [line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...body.map(line)].join('\n');
+/** utime + stime of a process in ms, from /proc (Linux); NaN elsewhere. */
+export async function processCpuMs(pid: number): Promise<number> {
+  try {
+    const { readFile } = await import('node:fs/promises');
+    const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // clock ticks; USER_HZ is 100 on Linux
+  } catch {
+    return Number.NaN;
+  }
 }
 
 /** Reads VmRSS/VmHWM of a process from /proc (Linux), in bytes. */

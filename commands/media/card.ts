@@ -152,7 +152,8 @@ export function renderMediaCard(view: ServerView, perspective: CardPerspective, 
   };
 }
 
-function titleEmbed(t: Translator, media: MediaCardMedia, titleLanguage: string | undefined): EmbedBuilder {
+/** The card's first embed, in `t`'s language: the title, its details and cover. */
+export function titleEmbed(t: Translator, media: MediaCardMedia, titleLanguage: string | undefined): EmbedBuilder {
   const title = displayTitle(media.title, titleLanguage);
   const embed = new EmbedBuilder().setColor(coverColor(media.coverImage?.color) ?? ANILIST_BLUE).setTitle(truncate(title, 256));
   if (media.siteUrl) embed.setURL(media.siteUrl);
@@ -261,7 +262,7 @@ export async function handleMediaCardButton(context: CommandContext<MessageCompo
     const request = { guildId: viewGuildId(interaction), mediaId: id.mediaId, requesterId: presser.discordUserId };
     const before = await deps.serverViews.load(request);
     if (before.media.isAdult === true && !isNsfwChannel(interaction)) throw new UserFacingError(ADULT_REFUSED);
-    const notice = await applyPress(deps, presser, id, before.media);
+    const notice = await applyCardPress(deps, presser, id, before.media);
     const after = await deps.serverViews.load(request);
     const cardLanguage = id.locale ? deps.i18n.forLocale(id.locale) : t;
     const perspective = { command: id.command, viewerId: id.viewerId, viewer: deps.links.member(id.viewerId), notInServer: placeOf(interaction) === 'foreign-server' };
@@ -276,7 +277,12 @@ export async function handleMediaCardButton(context: CommandContext<MessageCompo
   return true;
 }
 
-async function applyPress(deps: CommandDeps, presser: UsableMember, id: CardButtonId, media: MediaCardMedia): Promise<{ text: Message; changed: boolean }> {
+/**
+ * Applies a card action to the presser's own list (decided on a fresh read of their entry) and says what happened,
+ * for the presser alone, as a message to render in their language. Other cards with the same actions (/random's
+ * "Start watching") reuse it.
+ */
+export async function applyCardPress(deps: CommandDeps, presser: UsableMember, id: CardButtonId, media: MediaCardMedia): Promise<{ text: Message; changed: boolean }> {
   const context = { key: presser.discordUserId, token: presser.token() };
   // Decided on a fresh read of the presser's own entry (private ones included): a cached card may be minutes old,
   // and a press must never overwrite what they changed elsewhere or demote a finished title to Planning.
@@ -322,7 +328,8 @@ async function applyPress(deps: CommandDeps, presser: UsableMember, id: CardButt
   return { text: msg('card.saved', { title, onList: onList(saved) }), changed: true };
 }
 
-async function reportPrivately(interaction: MessageComponentInteraction, error: unknown, log: Logger, t: Translator): Promise<void> {
+/** A failure after the press was acknowledged with deferUpdate: told to the presser alone, in `t`'s language; the card stays. */
+export async function reportPrivately(interaction: MessageComponentInteraction, error: unknown, log: Logger, t: Translator): Promise<void> {
   if (error instanceof UserFacingError) log.info({ reason: error.message }, 'card button refused');
   else log.error({ err: error }, 'card button failed');
   const content = error instanceof UserFacingError ? error.render(t) : t.render(UNEXPECTED_ERROR_MESSAGE);

@@ -59,6 +59,8 @@ export interface ServerViewRequest {
 export interface ServerViews {
   /** The title and, in a server, its members' entries: from the cache while fresh, otherwise from AniList. */
   load(request: ServerViewRequest): Promise<ServerView>;
+  /** The view `load` would answer from its cache right now, or undefined: never an AniList request. */
+  peek(request: ServerViewRequest): Promise<ServerView | undefined>;
   /** After the bot itself saved a member's entry: cached views show the new entry (or drop it if private). */
   recordWrite(member: LinkSummary, mediaId: number, saved: ServerEntry): void;
   /** After a /privacy change: views that asked about the member, or are of their servers, are fetched again. */
@@ -126,11 +128,16 @@ export function createServerViews(services: Pick<CommandServices, 'anilist' | 'm
     }
   }
 
-  function cachedOrFetch(key: string, request: ServerViewRequest, members: readonly ServerMember[]): Promise<CachedView> {
+  function freshCached(key: string, members: readonly ServerMember[]): CachedView | undefined {
     const cached = views.get(key);
     // A member seen here since the view was fetched makes it stale too: they would be missing from it otherwise.
     const complete = cached !== undefined && members.every(({ member }) => cached.asked.has(member.anilistUserId));
-    if (cached && complete && clock().getTime() - cached.fetchedAt < ttlMs) return Promise.resolve(cached);
+    return cached && complete && clock().getTime() - cached.fetchedAt < ttlMs ? cached : undefined;
+  }
+
+  function cachedOrFetch(key: string, request: ServerViewRequest, members: readonly ServerMember[]): Promise<CachedView> {
+    const cached = freshCached(key, members);
+    if (cached) return Promise.resolve(cached);
     const pending = loading.get(key);
     if (pending) return pending;
     const load = fetchView(request, members).then(
@@ -157,18 +164,30 @@ export function createServerViews(services: Pick<CommandServices, 'anilist' | 'm
     return { member, entry: cached.entry, scoreFormat: cached.entry.user?.mediaListOptions?.scoreFormat ?? toScoreFormat(member.scoreFormat) };
   }
 
+  function membersAsked(request: ServerViewRequest): { members: ServerMember[]; capped: boolean } {
+    const recorded = request.guildId === null ? [] : membership.linkedMembers(request.guildId, { limit: maxMembers + 1 });
+    // Hidden members are not even asked about: AniList never learns they are in this server.
+    return { members: recorded.slice(0, maxMembers).filter(({ member }) => member.serverViews !== 'hidden'), capped: recorded.length > maxMembers };
+  }
+
+  async function shown(view: CachedView, request: ServerViewRequest, members: readonly ServerMember[], capped: boolean): Promise<ServerView> {
+    const withEntry = members.filter((member) => visibleRow(view, member) !== undefined);
+    const present = request.guildId === null ? [] : await membership.stillPresent(request.guildId, withEntry, tuning.presence);
+    const rows = present.map((member) => visibleRow(view, member)).filter((row): row is ServerViewRow => row !== undefined);
+    return { media: view.media, guildId: request.guildId, rows: sortRows(rows), capped, maxMembers };
+  }
+
   return {
     async load(request) {
-      const key = keyOf(request.guildId, request.mediaId);
-      const recorded = request.guildId === null ? [] : membership.linkedMembers(request.guildId, { limit: maxMembers + 1 });
-      const capped = recorded.length > maxMembers;
-      // Hidden members are not even asked about: AniList never learns they are in this server.
-      const members = recorded.slice(0, maxMembers).filter(({ member }) => member.serverViews !== 'hidden');
-      const view = await cachedOrFetch(key, request, members);
-      const withEntry = members.filter((member) => visibleRow(view, member) !== undefined);
-      const present = request.guildId === null ? [] : await membership.stillPresent(request.guildId, withEntry, tuning.presence);
-      const rows = present.map((member) => visibleRow(view, member)).filter((row): row is ServerViewRow => row !== undefined);
-      return { media: view.media, guildId: request.guildId, rows: sortRows(rows), capped, maxMembers };
+      const { members, capped } = membersAsked(request);
+      const view = await cachedOrFetch(keyOf(request.guildId, request.mediaId), request, members);
+      return shown(view, request, members, capped);
+    },
+
+    async peek(request) {
+      const { members, capped } = membersAsked(request);
+      const view = freshCached(keyOf(request.guildId, request.mediaId), members);
+      return view === undefined ? undefined : shown(view, request, members, capped);
     },
 
     recordWrite(member, mediaId, saved) {

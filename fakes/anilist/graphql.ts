@@ -6,6 +6,7 @@ import {
   GraphQLIncludeDirective,
   GraphQLObjectType,
   GraphQLSkipDirective,
+  GraphQLUnionType,
   Kind,
   NoUnusedVariablesRule,
   buildSchema,
@@ -30,6 +31,8 @@ import type { FakeAniListStore } from './store.js';
 import type {
   FakeMedia,
   FakeMediaListEntry,
+  FakeNotification,
+  FakeNotificationType,
   FakeUser,
   FuzzyDate,
   MediaListStatus,
@@ -392,6 +395,30 @@ function statisticsFor(ctx: GqlContext, user: FakeUser, type: MediaType): Record
   };
 }
 
+/** How many of the user's entries of `type` are in each status (PLANNING included, as on AniList's stats page). */
+function statusStatisticsFor(ctx: GqlContext, user: FakeUser, type: MediaType): Record<string, unknown>[] {
+  const entries = ctx.store.entriesOf(user.id, type);
+  return STATUS_ORDER.flatMap((status) => {
+    const inStatus = entries.filter((e) => e.status === status);
+    if (inStatus.length === 0) return [];
+    const scored = inStatus.filter((e) => e.scoreRaw > 0).map((e) => e.scoreRaw);
+    let minutes = 0;
+    let chapters = 0;
+    for (const e of inStatus) {
+      if (type === 'ANIME') minutes += e.progress * (ctx.store.getMedia(e.mediaId)?.duration ?? 0);
+      else chapters += e.progress;
+    }
+    return [{
+      status,
+      count: inStatus.length,
+      meanScore: scored.length ? Math.round((scored.reduce((a, b) => a + b, 0) / scored.length) * 100) / 100 : 0,
+      minutesWatched: minutes,
+      chaptersRead: chapters,
+      mediaIds: inStatus.map((e) => e.mediaId),
+    }];
+  });
+}
+
 // ----- MediaListCollection grouping ---------------------------------------------
 
 const STATUS_ORDER: MediaListStatus[] = ['CURRENT', 'REPEATING', 'COMPLETED', 'PAUSED', 'DROPPED', 'PLANNING'];
@@ -478,6 +505,55 @@ function paginate<T>(src: PageSource, all: T[]): T[] {
     hasNextPage: !beyondLimit && start + src.perPage < all.length && (src.page + 1) * src.perPage <= 5000,
   };
   return items;
+}
+
+// ----- notifications ---------------------------------------------------------------
+
+/** The GraphQL object type of each NotificationType, and AniList's text around the names. */
+const NOTIFICATION_SHAPES: Record<FakeNotificationType, { typeName: string; context?: string; contexts?: string[] }> = {
+  AIRING: { typeName: 'AiringNotification', contexts: ['Episode ', ' of ', ' aired.'] },
+  FOLLOWING: { typeName: 'FollowingNotification', context: ' started following you.' },
+  ACTIVITY_MESSAGE: { typeName: 'ActivityMessageNotification', context: ' sent you a message.' },
+  ACTIVITY_MENTION: { typeName: 'ActivityMentionNotification', context: ' mentioned you in their activity.' },
+  ACTIVITY_REPLY: { typeName: 'ActivityReplyNotification', context: ' replied to your activity.' },
+  ACTIVITY_REPLY_SUBSCRIBED: { typeName: 'ActivityReplySubscribedNotification', context: " replied to activity you're subscribed to." },
+  ACTIVITY_LIKE: { typeName: 'ActivityLikeNotification', context: ' liked your activity.' },
+  ACTIVITY_REPLY_LIKE: { typeName: 'ActivityReplyLikeNotification', context: ' liked your activity reply.' },
+  THREAD_COMMENT_MENTION: { typeName: 'ThreadCommentMentionNotification', context: ' mentioned you, in the forum thread ' },
+  THREAD_COMMENT_REPLY: { typeName: 'ThreadCommentReplyNotification', context: ' replied to your comment, in the forum thread ' },
+  THREAD_SUBSCRIBED: { typeName: 'ThreadCommentSubscribedNotification', context: ' commented in your subscribed forum thread ' },
+  THREAD_COMMENT_LIKE: { typeName: 'ThreadCommentLikeNotification', context: ' liked your comment, in the forum thread ' },
+  THREAD_LIKE: { typeName: 'ThreadLikeNotification', context: ' liked your forum thread, ' },
+  RELATED_MEDIA_ADDITION: { typeName: 'RelatedMediaAdditionNotification', context: ' was recently added to the site.' },
+  MEDIA_DATA_CHANGE: { typeName: 'MediaDataChangeNotification', context: ' received site data changes.' },
+  MEDIA_MERGE: { typeName: 'MediaMergeNotification', context: ' were merged into ' },
+  MEDIA_DELETION: { typeName: 'MediaDeletionNotification', context: ' was deleted from the site.' },
+  MEDIA_SUBMISSION_UPDATE: { typeName: 'MediaSubmissionUpdateNotification', contexts: ['Your submission ', ' was ', '.'] },
+  STAFF_SUBMISSION_UPDATE: { typeName: 'StaffSubmissionUpdateNotification', contexts: ['Your submission ', ' was ', '.'] },
+  CHARACTER_SUBMISSION_UPDATE: { typeName: 'CharacterSubmissionUpdateNotification', contexts: ['Your submission ', ' was ', '.'] },
+};
+
+/** A stored notification as its GraphQL object: ids the schema requires, related media and users looked up. */
+function notificationView(ctx: GqlContext, n: FakeNotification): Record<string, unknown> {
+  const shape = NOTIFICATION_SHAPES[n.type];
+  return {
+    ...n,
+    context: n.context ?? shape.context ?? null,
+    contexts: n.contexts ?? shape.contexts ?? null,
+    animeId: n.mediaId ?? 0,
+    mediaId: n.mediaId ?? 0,
+    episode: n.episode ?? 0,
+    userId: n.userId ?? 0,
+    activityId: n.activityId ?? 0,
+    threadId: n.threadId ?? 0,
+    commentId: n.commentId ?? 0,
+    media: n.mediaId === undefined ? null : (ctx.store.getMedia(n.mediaId) ?? null),
+    user: n.userId === undefined ? null : (ctx.store.getUser(n.userId) ?? null),
+    activity: null,
+    message: null,
+    thread: null,
+    comment: null,
+  };
 }
 
 // ----- mutations ------------------------------------------------------------------
@@ -634,6 +710,8 @@ function attachResolvers(schema: GraphQLSchema): void {
         hasNextChunk,
       };
     },
+    // AniList answers a fixed list of about twenty names; the fake's is every genre its media carry.
+    GenreCollection: (_s, _a, ctx) => [...new Set([...ctx.store.media.values()].flatMap((m) => m.genres))].sort(),
     Page: (_s, args) => {
       const page = Math.max(1, int(args.page) ?? 1);
       const perPage = Math.min(50, Math.max(1, int(args.perPage) ?? 50));
@@ -667,6 +745,19 @@ function attachResolvers(schema: GraphQLSchema): void {
       }
       const entries = filterEntries(ctx, candidates, args).sort(entrySorter(ctx, sortArg(args.sort)));
       return paginate(src as PageSource, entries);
+    },
+    notifications: (src, args, ctx) => {
+      // Only the token owner's own inbox; without a token AniList answers "Unauthorized.".
+      const viewer = requireViewer(ctx);
+      const type = str(args.type);
+      const typeIn = arr<string>(args.type_in);
+      const all = ctx.store
+        .notificationsOf(viewer.id)
+        .filter((n) => (type === undefined || n.type === type) && (typeIn === undefined || typeIn.includes(n.type)));
+      const page = paginate(src as PageSource, all);
+      // Reading notifications marks them read on anilist.co unless the caller says otherwise.
+      if (bool(args.resetNotificationCount) !== false) ctx.store.markNotificationsRead(viewer.id);
+      return page.map((n) => notificationView(ctx, n));
     },
     users: (src, args, ctx) => {
       const id = int(args.id);
@@ -705,14 +796,18 @@ function attachResolvers(schema: GraphQLSchema): void {
       };
     },
     statistics: (u, _a, ctx) => ({
-      anime: statisticsFor(ctx, u as FakeUser, 'ANIME'),
-      manga: statisticsFor(ctx, u as FakeUser, 'MANGA'),
+      anime: { ...statisticsFor(ctx, u as FakeUser, 'ANIME'), statuses: statusStatisticsFor(ctx, u as FakeUser, 'ANIME') },
+      manga: { ...statisticsFor(ctx, u as FakeUser, 'MANGA'), statuses: statusStatisticsFor(ctx, u as FakeUser, 'MANGA') },
     }),
-    unreadNotificationCount: (u, _a, ctx) => (ctx.viewer?.id === (u as FakeUser).id ? 0 : null),
+    unreadNotificationCount: (u, _a, ctx) => (ctx.viewer?.id === (u as FakeUser).id ? ctx.store.unreadNotificationCount(ctx.viewer.id) : null),
     isFollowing: () => false,
     isFollower: () => false,
     isBlocked: () => false,
   });
+
+  const notificationUnion = schema.getType('NotificationUnion');
+  if (!(notificationUnion instanceof GraphQLUnionType)) throw new Error('fake-anilist: NotificationUnion is not a union');
+  notificationUnion.resolveType = (value) => NOTIFICATION_SHAPES[(value as FakeNotification).type].typeName;
 
   setResolvers(schema, 'Media', {
     siteUrl: (m) => `https://anilist.co/${(m as FakeMedia).type.toLowerCase()}/${(m as FakeMedia).id}`,

@@ -12,7 +12,7 @@ import type { Reply } from './oauth.js';
 import { SEED_USERS, defaultSeed } from './seed.js';
 import { FakeAniListStore } from './store.js';
 import { TokenService } from './tokens.js';
-import type { FakeAniListOptions, FakeAniListStats, FakeFailure, FakeOAuthClient, LoggedRequest } from './types.js';
+import type { FakeAniListOptions, FakeAniListStats, FakeFailure, FakeNotification, FakeOAuthClient, LoggedRequest, NewFakeNotification } from './types.js';
 
 export * from './types.js';
 export * from './seed.js';
@@ -51,6 +51,13 @@ export interface FakeAniList {
   issueToken(userId: number, opts?: { lifetimeSeconds?: number; clientId?: string }): string;
   revokeToken(token: string): void;
   revokeAllTokens(userId: number): void;
+  /**
+   * Puts a notification in a user's inbox, stamped with the fake's clock and the next id (ids grow with time).
+   * `Page.notifications` answers it newest first, filtered by `type`/`type_in`, 50 per page at most.
+   */
+  pushNotification(recipientId: number, notification: NewFakeNotification): FakeNotification;
+  /** The user's unread count on anilist.co: reading notifications resets it unless `resetNotificationCount: false`. */
+  unreadNotificationCount(userId: number): number;
   /** Queue a failure for the next `times` (default 1; Infinity = until clearFailures) GraphQL requests. */
   inject(failure: FakeFailure, opts?: { times?: number }): void;
   clearFailures(): void;
@@ -535,6 +542,11 @@ export async function startFakeAniList(options: FakeAniListOptions = {}): Promis
     revokeAllTokens(userId) {
       for (const rec of store.tokens.values()) if (rec.userId === userId) rec.revoked = true;
     },
+    pushNotification(recipientId, notification) {
+      if (!store.getUser(recipientId)) throw new Error(`fake-anilist: unknown user ${recipientId}`);
+      return store.addNotification(recipientId, notification, Math.floor(now() / 1000));
+    },
+    unreadNotificationCount: (userId) => store.unreadNotificationCount(userId),
     inject(failure, opts = {}) {
       failures.push({ failure, remaining: opts.times ?? 1 });
     },

@@ -25,6 +25,13 @@ export const SEED_USERS = {
   erin: { id: 710005, name: 'ErinPrivate', scoreFormat: 'POINT_10', titleLanguage: 'ENGLISH' },
   /** POINT_10, ROMAJI titles, empty lists. */
   frank: { id: 710006, name: 'FrankEmpty', scoreFormat: 'POINT_10', titleLanguage: 'ROMAJI' },
+  /**
+   * POINT_10, ENGLISH titles. Taste partner of hank (/compare, /random): 12 anime both scored, favourites the other
+   * lacks or plans, Planning lists that overlap (with genres, lengths, an unreleased, an adult and a private title).
+   */
+  gina: { id: 710007, name: 'GinaTaste', scoreFormat: 'POINT_10', titleLanguage: 'ENGLISH' },
+  /** POINT_5, ROMAJI titles. Taste partner of gina; one private COMPLETED entry gina also scored. */
+  hank: { id: 710008, name: 'HankTaste', scoreFormat: 'POINT_5', titleLanguage: 'ROMAJI' },
 } as const satisfies Record<string, { id: number; name: string; scoreFormat: ScoreFormat; titleLanguage: TitleLanguage }>;
 
 export type SeedUserKey = keyof typeof SEED_USERS;
@@ -295,6 +302,73 @@ const ENTRY_SPECS: Record<SeedUserKey, EntrySpec[]> = {
     ['hunter', 'PAUSED', 80, 390],
   ],
   frank: [],
+  // Added after bob's generated entries (TASTE_ENTRY_SPECS), so the ids and dates of everyone else stay as they were.
+  gina: [],
+  hank: [],
+};
+
+/**
+ * gina (POINT_10: raw/10) and hank (POINT_5: raw/20). Both scored the first 12 anime; on 0–100:
+ *   gina 100 90 80 90 70 80 60 90 50 40 30 60
+ *   hank 100 80 100 100 60 80 80 40 60 40 80 60
+ * Filler ids: 3001+i, episodes 1 when i % 5 === 0 (a movie), else 12 + (i % 3) × 12; all Comedy.
+ */
+const TASTE_ENTRY_SPECS: Partial<Record<SeedUserKey, EntrySpec[]>> = {
+  gina: [
+    ['frieren', 'COMPLETED', 100, 28],
+    ['aot', 'COMPLETED', 90, 25],
+    ['yourName', 'COMPLETED', 80, 1],
+    ['cowboyBebop', 'COMPLETED', 90, 26],
+    ['madoka', 'COMPLETED', 70, 12],
+    ['spiritedAway', 'COMPLETED', 80, 1],
+    ['mushishi', 'COMPLETED', 60, 26],
+    ['bocchi', 'COMPLETED', 90, 12],
+    ['hoshizora', 'COMPLETED', 50, 12],
+    ['himitsuGarden', 'COMPLETED', 40, 12],
+    ['kagebousha', 'DROPPED', 30, 2],
+    ['ovaShort', 'COMPLETED', 60, 1],
+    // Favourites hank has under Planning (longTitle) or not at all (fillers 3001, 3002).
+    ['longTitle', 'COMPLETED', 90, 12],
+    [3001, 'COMPLETED', 80, 1],
+    [3002, 'COMPLETED', 100, 24],
+    // hank's entry for 3007 is private: no pair with it may ever be counted.
+    [3007, 'COMPLETED', 100, 24],
+    ['adultAnimeB', 'COMPLETED', 100, 3],
+    ['nastyTitle', 'PLANNING', 0, 0],
+    ['onaSeries', 'PLANNING', 0, 0],
+    ['upcoming', 'PLANNING', 0, 0],
+    ['adultAnimeA', 'PLANNING', 0, 0],
+    [3004, 'PLANNING', 0, 0],
+    [3005, 'PLANNING', 0, 0],
+    ['apothecary', 'PLANNING', 0, 0],
+    [3008, 'PLANNING', 0, 0, { private: true }],
+  ],
+  hank: [
+    ['frieren', 'COMPLETED', 100, 28],
+    ['aot', 'COMPLETED', 80, 25],
+    ['yourName', 'COMPLETED', 100, 1],
+    ['cowboyBebop', 'COMPLETED', 100, 26],
+    ['madoka', 'COMPLETED', 60, 12],
+    ['spiritedAway', 'COMPLETED', 80, 1],
+    ['mushishi', 'CURRENT', 80, 20],
+    ['bocchi', 'COMPLETED', 40, 12],
+    ['hoshizora', 'COMPLETED', 60, 12],
+    ['himitsuGarden', 'DROPPED', 40, 4],
+    ['kagebousha', 'COMPLETED', 80, 6],
+    ['ovaShort', 'COMPLETED', 60, 1],
+    // Favourites gina has under Planning (nastyTitle) or not at all (filler 3003).
+    ['nastyTitle', 'COMPLETED', 100, 13],
+    [3003, 'COMPLETED', 80, 36],
+    [3007, 'COMPLETED', 20, 24, { private: true }],
+    ['adultAnimeB', 'COMPLETED', 20, 3],
+    ['longTitle', 'PLANNING', 0, 0],
+    ['onaSeries', 'PLANNING', 0, 0],
+    ['adultAnimeA', 'PLANNING', 0, 0],
+    [3005, 'PLANNING', 0, 0],
+    [3006, 'PLANNING', 0, 0],
+    ['apothecary', 'PLANNING', 0, 0],
+    [3008, 'PLANNING', 0, 0],
+  ],
 };
 
 function buildEntries(media: FakeMedia[]): FakeMediaListEntry[] {
@@ -350,6 +424,9 @@ function buildEntries(media: FakeMedia[]): FakeMediaListEntry[] {
     if (m.type === 'MANGA') extra.progressVolumes = m.volumes ?? 3;
     push(SEED_USERS.bob.id, m.id, status, raw, progress, extra);
   });
+  for (const [key, specs] of Object.entries(TASTE_ENTRY_SPECS) as [SeedUserKey, EntrySpec[]][]) {
+    for (const [mk, status, raw, progress, extra] of specs) push(SEED_USERS[key].id, typeof mk === 'number' ? mk : SEED_MEDIA[mk].id, status, raw, progress, extra);
+  }
   return entries;
 }
 
@@ -363,6 +440,8 @@ export function defaultSeed(): FakeAniListSeed {
     user('dave', {}),
     user('erin', { private: true }),
     user('frank', {}),
+    user('gina', {}),
+    user('hank', {}),
   ];
   return { users, media, entries: buildEntries(media) };
 }

@@ -1,4 +1,4 @@
-import type { FakeAniListSeed, FakeMedia, FakeMediaListEntry, FakeUser, MediaType } from './types.js';
+import type { FakeAniListSeed, FakeMedia, FakeMediaListEntry, FakeNotification, FakeUser, MediaType, NewFakeNotification } from './types.js';
 
 export interface StoredAuthCode {
   code: string;
@@ -33,6 +33,11 @@ export class FakeAniListStore {
   /** Issued access tokens by JWT id. */
   readonly tokens = new Map<string, StoredToken>();
   nextEntryId: number;
+  /** Every user's notifications, by id. */
+  readonly notifications = new Map<number, FakeNotification>();
+  nextNotificationId = 3_000_001;
+  /** Per user: the newest notification id when their unread count was last reset (reading with resetNotificationCount). */
+  readonly notificationsReadUpTo = new Map<number, number>();
 
   constructor(seed: FakeAniListSeed) {
     for (const u of seed.users) this.users.set(u.id, structuredClone(u));
@@ -106,5 +111,28 @@ export class FakeAniListStore {
 
   deleteEntry(id: number): boolean {
     return this.entries.delete(id);
+  }
+
+  /** Puts a notification in `recipientId`'s inbox with the next id. */
+  addNotification(recipientId: number, notification: NewFakeNotification, nowSeconds = Math.floor(Date.now() / 1000)): FakeNotification {
+    const stored: FakeNotification = { ...notification, createdAt: notification.createdAt ?? nowSeconds, id: this.nextNotificationId++, recipientId };
+    this.notifications.set(stored.id, stored);
+    return stored;
+  }
+
+  /** A user's notifications, newest first (the only order AniList offers). */
+  notificationsOf(userId: number): FakeNotification[] {
+    return [...this.notifications.values()].filter((n) => n.recipientId === userId).sort((a, b) => b.id - a.id);
+  }
+
+  /** What anilist.co shows on the bell: notifications newer than the last reset. */
+  unreadNotificationCount(userId: number): number {
+    const readUpTo = this.notificationsReadUpTo.get(userId) ?? 0;
+    return this.notificationsOf(userId).filter((n) => n.id > readUpTo).length;
+  }
+
+  markNotificationsRead(userId: number): void {
+    const newest = this.notificationsOf(userId)[0];
+    if (newest) this.notificationsReadUpTo.set(userId, newest.id);
   }
 }

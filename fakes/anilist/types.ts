@@ -111,6 +111,58 @@ export interface FakeMediaListEntry {
   updatedAt: number;
 }
 
+/** AniList's NotificationType values. */
+export type FakeNotificationType =
+  | 'ACTIVITY_MESSAGE'
+  | 'ACTIVITY_REPLY'
+  | 'FOLLOWING'
+  | 'ACTIVITY_MENTION'
+  | 'THREAD_COMMENT_MENTION'
+  | 'THREAD_SUBSCRIBED'
+  | 'THREAD_COMMENT_REPLY'
+  | 'AIRING'
+  | 'ACTIVITY_LIKE'
+  | 'ACTIVITY_REPLY_LIKE'
+  | 'THREAD_LIKE'
+  | 'THREAD_COMMENT_LIKE'
+  | 'ACTIVITY_REPLY_SUBSCRIBED'
+  | 'RELATED_MEDIA_ADDITION'
+  | 'MEDIA_DATA_CHANGE'
+  | 'MEDIA_MERGE'
+  | 'MEDIA_DELETION'
+  | 'MEDIA_SUBMISSION_UPDATE'
+  | 'STAFF_SUBMISSION_UPDATE'
+  | 'CHARACTER_SUBMISSION_UPDATE';
+
+/** A notification in one user's inbox. Ids grow with time, as AniList's do. */
+export interface FakeNotification {
+  id: number;
+  /** Whose inbox it is in. */
+  recipientId: number;
+  type: FakeNotificationType;
+  /** unix seconds */
+  createdAt: number;
+  /** The anime that aired (AIRING) or the media the notification is about. */
+  mediaId?: number;
+  /** AIRING: the episode that aired. */
+  episode?: number;
+  /** The other user: who followed, liked, replied or mentioned. */
+  userId?: number;
+  activityId?: number;
+  threadId?: number;
+  commentId?: number;
+  /** AniList's text around the names; a realistic default per type when omitted. */
+  context?: string;
+  contexts?: string[];
+  reason?: string;
+  deletedMediaTitle?: string;
+  deletedMediaTitles?: string[];
+  status?: string;
+}
+
+/** What a test pushes: the id and time are assigned (ids keep growing, the time is the fake's clock). */
+export type NewFakeNotification = Omit<FakeNotification, 'id' | 'recipientId' | 'createdAt'> & { createdAt?: number };
+
 export interface FakeAniListSeed {
   users: FakeUser[];
   media: FakeMedia[];

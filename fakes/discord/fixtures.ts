@@ -121,8 +121,9 @@ export const DEFAULT_BOT_PERMISSIONS = (BigInt(DEFAULT_EVERYONE_PERMISSIONS) | P
 export interface FakeChannelSpec {
   id?: string;
   name: string;
-  /** Channel type; default 0 (GUILD_TEXT). */
+  /** Channel type; default 0 (GUILD_TEXT). 11/12 (public/private thread) need `parent`. */
   type?: number;
+  /** Ignored for threads: Discord gives threads no flag of their own, they follow their parent. */
   nsfw?: boolean;
   topic?: string | null;
   /**
@@ -130,7 +131,12 @@ export interface FakeChannelSpec {
    * e.g. without Send Messages. Sent as a member overwrite for the bot, and enforced on REST.
    */
   botPermissions?: string;
+  /** Name of the parent channel in the same guild (a thread's channel, or a channel's category). */
+  parent?: string;
 }
+
+/** Public, private and announcement threads. */
+export const THREAD_CHANNEL_TYPES: readonly number[] = [10, 11, 12];
 
 export interface FakeRoleSpec {
   id?: string;
@@ -165,6 +171,8 @@ export interface GuildChannel {
   rate_limit_per_user: number;
   parent_id: string | null;
   flags: number;
+  /** Threads only: the member who started it. */
+  owner_id?: string;
 }
 
 export interface Role {
@@ -243,6 +251,18 @@ export function buildGuild(spec: FakeGuildSpec, index: number, botUserId: string
       flags: 0,
     }),
   );
+  channelSpecs.forEach((c, i) => {
+    if (c.parent === undefined) return;
+    const parent = channels.find((p) => p.name === c.parent && !THREAD_CHANNEL_TYPES.includes(p.type));
+    if (!parent) throw new Error(`fake-discord: channel ${c.name} names an unknown parent ${c.parent}`);
+    channels[i]!.parent_id = parent.id;
+  });
+  for (const ch of channels) {
+    if (!THREAD_CHANNEL_TYPES.includes(ch.type)) continue;
+    if (ch.parent_id === null) throw new Error(`fake-discord: thread ${ch.name} needs a parent`);
+    ch.nsfw = false;
+    ch.owner_id = fakeUsers.carol.id;
+  }
   const botRoleId = snowflake(nowMs);
   const roles: Role[] = [
     role(id, '@everyone', everyonePermissions, 0),
@@ -305,6 +325,22 @@ export function memberObject(
   return m;
 }
 
+/**
+ * A channel as Discord shows it in an interaction payload and on GET /channels/{id}. Threads have no `nsfw`,
+ * `topic`, `position` or permission overwrites of their own; they carry their parent and thread metadata instead.
+ */
+export function channelPayload(ch: GuildChannel): Record<string, unknown> {
+  if (!THREAD_CHANNEL_TYPES.includes(ch.type)) return { ...clone(ch) };
+  const { nsfw: _nsfw, topic: _topic, position: _position, permission_overwrites: _overwrites, ...thread } = clone(ch);
+  return {
+    ...thread,
+    member_count: 1,
+    message_count: 0,
+    total_message_sent: 0,
+    thread_metadata: { archived: false, auto_archive_duration: 1440, archive_timestamp: '2024-01-01T00:00:00.000000+00:00', locked: false, create_timestamp: '2024-01-01T00:00:00.000000+00:00' },
+  };
+}
+
 export function guildCreatePayload(g: GuildState, botUser: FakeUser): Record<string, unknown> {
   return {
     id: g.id,
@@ -349,8 +385,8 @@ export function guildCreatePayload(g: GuildState, botUser: FakeUser): Record<str
     member_count: 5,
     voice_states: [],
     members: [memberObject(botUser, { roles: [g.botRoleId], joinedAt: g.joinedAt })],
-    channels: g.channels.map(({ guild_id: _omit, ...rest }) => rest),
-    threads: [],
+    channels: g.channels.filter((c) => !THREAD_CHANNEL_TYPES.includes(c.type)).map(({ guild_id: _omit, ...rest }) => rest),
+    threads: g.channels.filter((c) => THREAD_CHANNEL_TYPES.includes(c.type)).map(channelPayload),
     presences: [],
     stage_instances: [],
     guild_scheduled_events: [],

@@ -38,6 +38,30 @@ const SESSION_ENDING_CLOSE_CODES = new Set([1000, 1001, 4004, 4007, 4009, 4010, 
 /** Privileged intents: GuildMembers, GuildPresences, MessageContent. */
 export const PRIVILEGED_INTENTS = (1 << 1) | (1 << 8) | (1 << 15);
 const ALL_INTENTS = (1 << 26) - 1;
+const GUILDS_INTENT = 1 << 0;
+
+/** Dispatches Discord sends only to sessions that identified with the Guilds intent. */
+const GUILDS_INTENT_EVENTS = new Set([
+  'GUILD_CREATE',
+  'GUILD_UPDATE',
+  'GUILD_DELETE',
+  'GUILD_ROLE_CREATE',
+  'GUILD_ROLE_UPDATE',
+  'GUILD_ROLE_DELETE',
+  'CHANNEL_CREATE',
+  'CHANNEL_UPDATE',
+  'CHANNEL_DELETE',
+  'CHANNEL_PINS_UPDATE',
+  'THREAD_CREATE',
+  'THREAD_UPDATE',
+  'THREAD_DELETE',
+  'THREAD_LIST_SYNC',
+  'THREAD_MEMBER_UPDATE',
+  'THREAD_MEMBERS_UPDATE',
+  'STAGE_INSTANCE_CREATE',
+  'STAGE_INSTANCE_UPDATE',
+  'STAGE_INSTANCE_DELETE',
+]);
 
 export interface GatewaySessionInfo {
   sessionId: string;
@@ -341,7 +365,7 @@ export class FakeGateway {
       _trace: ['["fake-gateway",{"micros":0}]'],
     });
     this.readyCount++;
-    if ((intents & 1) !== 0) {
+    if ((intents & GUILDS_INTENT) !== 0) {
       for (const g of guilds) this.dispatchTo(session, 'GUILD_CREATE', guildCreatePayload(g, this.cfg.botUser));
     }
   }
@@ -411,9 +435,12 @@ export class FakeGateway {
     );
   }
 
-  /** Dispatch an event to the shard(s) responsible for `guildId` (null → shard 0). Returns the number of sessions. */
+  /**
+   * Dispatch an event to the shard(s) responsible for `guildId` (null → shard 0), skipping guild and channel events
+   * for sessions without the Guilds intent, as Discord does. Returns the number of sessions reached.
+   */
   dispatch(t: string, d: unknown, guildId: string | null): number {
-    const targets = this.sessionsFor(guildId);
+    const targets = this.sessionsFor(guildId).filter((s) => !GUILDS_INTENT_EVENTS.has(t) || (s.intents & GUILDS_INTENT) !== 0);
     for (const s of targets) this.dispatchTo(s, t, d);
     return targets.length;
   }

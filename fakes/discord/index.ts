@@ -16,6 +16,7 @@ import {
   botChannelPermissions,
   botMemberOverwrite,
   buildGuild,
+  channelPayload,
   clone,
   DEFAULT_APPLICATION_ID,
   defaultBotUser,
@@ -33,6 +34,16 @@ import { matchTemplate, parseBody, readRaw, sendJson, type UploadedFile } from '
 import { checkCommand, checkCommandList, checkMessagePayload, MessageFlag, OptionType, type MessageContext } from './limits.js';
 import { DailyCommandCreates, FakeRateLimiter, type RateLimitHit } from './rate-limits.js';
 import { createFakeDiscordOAuth, type FakeDiscordOAuth } from './oauth.js';
+import {
+  CONNECTION_ROUTE,
+  METADATA_ROUTE,
+  ROLE_CONNECTIONS_SCOPE,
+  RoleConnectionError,
+  createFakeRoleConnections,
+  type FakeRoleConnections,
+  type RoleConnectionReply,
+  type RoleConnectionRouteContext,
+} from './role-connections.js';
 
 export { OptionType };
 export { AVAILABLE_LOCALES } from './limits.js';
@@ -74,6 +85,7 @@ export type * from './types.js';
 export type { FieldError, DiscordErrorTree } from './schema.js';
 export type { GatewaySessionInfo } from './gateway.js';
 export { DEFAULT_DISCORD_CLIENT_SECRET, type FakeDiscordOAuth, type FakeDiscordOAuthOptions, type OAuthGrantRecord } from './oauth.js';
+export { MetadataType, type FakeRoleConnection, type FakeRoleConnections, type RoleConnectionMetadataRecord, type RoleConnectionWrite } from './role-connections.js';
 
 /** Interaction tokens (and their webhooks) live 15 minutes. */
 export const INTERACTION_TOKEN_LIFETIME_MS = 15 * 60 * 1000;
@@ -147,12 +159,16 @@ interface RouteContext {
   body: unknown;
   files: UploadedFile[];
   record: RecordedRequest;
+  /** The user of the Bearer token, on routes that take one. */
+  bearerUserId?: string | undefined;
 }
 
 interface Route {
   method: string;
   template: string;
   auth: boolean;
+  /** The route takes a user's Bearer token with this OAuth2 scope instead of the bot token. */
+  bearerScope?: string;
   handler: (ctx: RouteContext) => { status: number; body?: unknown };
 }
 
@@ -250,6 +266,8 @@ export interface FakeDiscord {
   onChange(listener: () => void): () => void;
   /** OAuth2: the authorize page, the token endpoint and `/users/@me` with a Bearer token (./oauth.ts). */
   readonly oauth: FakeDiscordOAuth;
+  /** Linked roles: the registered metadata and each user's role connection (./role-connections.ts). */
+  readonly roleConnections: FakeRoleConnections;
   close(): Promise<void>;
 }
 
@@ -321,6 +339,8 @@ export async function startFakeDiscord(options: StartFakeDiscordOptions = {}): P
     origin: () => `http://${base()}`,
     options: options.oauth ?? {},
   });
+
+  const roleConnections = createFakeRoleConnections({ applicationId, now, onChange: () => notifier.notify() });
 
   const privileged = options.privilegedIntents ?? 0;
   const appFlags =
@@ -933,9 +953,30 @@ export async function startFakeDiscord(options: StartFakeDiscordOptions = {}): P
   }
 
   // ------------------------------------------------------------------------------------------
+  // Linked roles
+
+  function roleConnectionRoute(handler: (ctx: RoleConnectionRouteContext) => RoleConnectionReply): (ctx: RouteContext) => { status: number; body?: unknown } {
+    return (ctx) => {
+      try {
+        return handler(ctx);
+      } catch (error) {
+        if (!(error instanceof RoleConnectionError)) throw error;
+        const failure = error.failure;
+        if (failure.kind === 'invalid') throw violation(ctx, failure.route, failure.source, failure.errors);
+        throw new HttpError(failure.status, failure.body);
+      }
+    };
+  }
+
+  // ------------------------------------------------------------------------------------------
   // Routes
 
   const routes: Route[] = [
+    { method: 'GET', template: METADATA_ROUTE, auth: true, handler: roleConnectionRoute(roleConnections.getMetadata) },
+    { method: 'PUT', template: METADATA_ROUTE, auth: true, handler: roleConnectionRoute(roleConnections.putMetadata) },
+    { method: 'GET', template: CONNECTION_ROUTE, auth: false, bearerScope: ROLE_CONNECTIONS_SCOPE, handler: roleConnectionRoute(roleConnections.getConnection) },
+    { method: 'PUT', template: CONNECTION_ROUTE, auth: false, bearerScope: ROLE_CONNECTIONS_SCOPE, handler: roleConnectionRoute(roleConnections.putConnection) },
+    { method: 'DELETE', template: CONNECTION_ROUTE, auth: false, bearerScope: ROLE_CONNECTIONS_SCOPE, handler: roleConnectionRoute(roleConnections.deleteConnection) },
     { method: 'GET', template: '/gateway', auth: false, handler: () => ({ status: 200, body: { url: `ws://${base()}/gateway` } }) },
     {
       method: 'GET',
@@ -1013,9 +1054,13 @@ export async function startFakeDiscord(options: StartFakeDiscordOptions = {}): P
       auth: true,
       handler: (ctx) => {
         const id = ctx.params.channel_id ?? '';
-        const c = findGuildChannel(id) ?? findDmChannel(id);
+        const guildChannel = findGuildChannel(id);
+        if (guildChannel) {
+          if ((botChannelPermissions(findGuild(guildChannel.guild_id)!, guildChannel, botUser.id) & Perm.ViewChannel) === 0n) throw missingAccess();
+          return { status: 200, body: channelPayload(guildChannel) };
+        }
+        const c = findDmChannel(id);
         if (!c) throw new HttpError(404, { message: 'Unknown Channel', code: 10003 });
-        if ('guild_id' in c && (botChannelPermissions(findGuild(c.guild_id)!, c, botUser.id) & Perm.ViewChannel) === 0n) throw missingAccess();
         return { status: 200, body: clone(c) };
       },
     },
@@ -1171,6 +1216,15 @@ export async function startFakeDiscord(options: StartFakeDiscordOptions = {}): P
         return;
       }
     }
+    let bearerUserId: string | undefined;
+    if (matched.route.bearerScope !== undefined) {
+      const checked = oauth.bearer(req.headers.authorization, matched.route.bearerScope);
+      if ('status' in checked) {
+        finish(checked.status, checked.body);
+        return;
+      }
+      bearerUserId = checked.userId;
+    }
     const limit = rateLimiter.check(method, matched.route.template, matched.params, {
       interactionEndpoint: isInteractionEndpoint(matched.route.template, matched.params, applicationId),
     });
@@ -1190,7 +1244,7 @@ export async function startFakeDiscord(options: StartFakeDiscordOptions = {}): P
       return;
     }
     try {
-      const out = matched.route.handler({ params: matched.params, query: url.searchParams, body: parsed.json, files: parsed.files, record });
+      const out = matched.route.handler({ params: matched.params, query: url.searchParams, body: parsed.json, files: parsed.files, record, bearerUserId });
       finish(out.status, out.body);
     } catch (e) {
       if (e instanceof HttpError) finish(e.status, e.body);
@@ -1239,7 +1293,7 @@ export async function startFakeDiscord(options: StartFakeDiscordOptions = {}): P
     else ch = guild.channels.find((c) => c.type === 0 && !c.nsfw) ?? guild.channels[0];
     if (!ch) throw new Error(`fake-discord: no matching channel in guild ${guild.id}`);
     const appPerms = opts.appPermissions ?? botChannelPermissions(guild, ch, botUser.id).toString();
-    return { guild, channel: { ...clone(ch), permissions: appPerms }, channelId: ch.id, context: 0 };
+    return { guild, channel: { ...channelPayload(ch), permissions: appPerms }, channelId: ch.id, context: 0 };
   }
 
   function newInteraction(
@@ -1764,6 +1818,7 @@ export async function startFakeDiscord(options: StartFakeDiscordOptions = {}): P
     },
     onChange: (listener) => notifier.subscribe(listener),
     oauth: oauth.api,
+    roleConnections: roleConnections.api,
     clearRecords() {
       requests.length = 0;
       unknownRoutes.length = 0;

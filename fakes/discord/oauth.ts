@@ -7,6 +7,7 @@
  *   POST /api/v10/oauth2/token   (form-encoded; client id + secret in the body or HTTP Basic)
  *        grant_type=authorization_code (code, redirect_uri exactly as authorized) or refresh_token
  *   GET  /api/v10/users/@me  with `Authorization: Bearer <access token>` (scope identify)
+ * and checks the Bearer token of other routes (`bearer`, e.g. the role connection's, scope role_connections.write).
  *
  * Codes are single-use and expire; a code used twice also revokes the tokens it gave (RFC 6749 §4.1.2). Scopes are
  * checked against the ones Discord's OpenAPI description names, and the user object `/users/@me` answers with is
@@ -65,7 +66,17 @@ export interface FakeDiscordOAuth {
   approve(authorizeUrl: string): Promise<string>;
   /** Same, pressing Cancel. Resolves to the redirect URI with error=access_denied. */
   deny(authorizeUrl: string): Promise<string>;
+  /** Lets every access token of the user expire now (their refresh tokens still work). */
+  expireAccessTokens(userId: string): void;
+  /**
+   * The user removes the application under User Settings → Authorized Apps: every access and refresh token they
+   * gave it stops working, and the next authorize shows the consent page again.
+   */
+  deauthorize(userId: string): void;
 }
+
+/** Who a Bearer token belongs to, or the error Discord answers a request with it. */
+export type BearerCheck = { userId: string; scopes: readonly string[] } | { status: number; body: Record<string, unknown> };
 
 interface PendingConsent {
   userId: string;
@@ -114,6 +125,8 @@ export interface FakeDiscordOAuthHandler {
    * fake's request log (undefined for the browser's authorize page, which is not the bot's traffic).
    */
   handle(request: OAuthRequest): { reply: FakeOAuthReply; route: string | undefined; body: unknown } | undefined;
+  /** Checks `Authorization: Bearer <access token>` for a route that needs `scope`. */
+  bearer(authorization: string | undefined, scope: string): BearerCheck;
 }
 
 function escapeHtml(text: string): string {
@@ -303,12 +316,21 @@ export function createFakeDiscordOAuth(deps: FakeDiscordOAuthDeps): FakeDiscordO
   }
 
   // ------------------------------------------------------------------------------------------
-  // GET /users/@me with a Bearer token
+  // Bearer tokens: GET /users/@me, and the check other routes use
+
+  function bearer(authorization: string | undefined, scope: string): BearerCheck {
+    const unauthorized = { status: 401, body: { message: '401: Unauthorized', code: 0 } };
+    if (authorization === undefined || !authorization.toLowerCase().startsWith('bearer ')) return unauthorized;
+    const issued = accessTokens.get(authorization.slice('bearer '.length).trim());
+    if (!issued || issued.revoked || issued.expiresAt <= now()) return unauthorized;
+    if (!issued.scopes.includes(scope)) return { status: 403, body: { message: 'Missing Access', code: 50001 } };
+    return { userId: issued.userId, scopes: issued.scopes };
+  }
 
   function currentUser(authorization: string): FakeOAuthReply {
-    const issued = accessTokens.get(authorization.slice('bearer '.length).trim());
-    if (!issued || issued.revoked || issued.expiresAt <= now()) return json(401, { message: '401: Unauthorized', code: 0 });
-    if (!issued.scopes.includes('identify')) return json(403, { message: 'Missing Access', code: 50001 });
+    const checked = bearer(authorization, 'identify');
+    if ('status' in checked) return json(checked.status, checked.body);
+    const issued = checked;
     const user = deps.users.get(issued.userId);
     if (!user) return json(401, { message: '401: Unauthorized', code: 0 });
     const body: Record<string, unknown> = {
@@ -370,6 +392,7 @@ export function createFakeDiscordOAuth(deps: FakeDiscordOAuthDeps): FakeDiscordO
 
   return {
     handle,
+    bearer,
     api: {
       get oauthUrl() {
         return `${deps.origin()}/oauth2`;
@@ -384,6 +407,13 @@ export function createFakeDiscordOAuth(deps: FakeDiscordOAuthDeps): FakeDiscordO
       forgetApprovals: (userId) => void approvals.delete(userId),
       approve: (url) => press(url, 'approve'),
       deny: (url) => press(url, 'deny'),
+      expireAccessTokens(userId) {
+        for (const issued of accessTokens.values()) if (issued.userId === userId) issued.expiresAt = Math.min(issued.expiresAt, now());
+      },
+      deauthorize(userId) {
+        for (const issued of [...accessTokens.values(), ...refreshTokens.values()]) if (issued.userId === userId) issued.revoked = true;
+        approvals.delete(userId);
+      },
     },
   };
 }

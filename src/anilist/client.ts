@@ -7,21 +7,25 @@ import { createLoadingCache } from './cache.js';
 import { AniListError, toAniListError } from './errors.js';
 import {
   DeleteMediaListEntryDocument,
+  GenreCollectionDocument,
   MediaByIdDocument,
   MediaCardDocument,
   OwnMediaListEntryDocument,
+  NotificationsDocument,
   SaveMediaListEntryDocument,
   SearchMediaDocument,
   UserMediaListDocument,
   UserProfileDocument,
   ViewerDocument,
+  ViewerStatisticsDocument,
   type MediaListStatus,
   type MediaType,
+  type NotificationType,
   type SaveMediaListEntryMutationVariables,
 } from './generated/graphql.js';
 import { createMediaListAccumulator, type UserMediaList } from './media-list.js';
 import type { Lane, RateLimiter } from './rate-limiter.js';
-import type { MediaCardMedia, MediaDetails, MediaSearchResult, SavedMediaListEntry, ServerEntry, UserProfile, Viewer } from './types.js';
+import type { AniListNotification, MediaCardMedia, MediaDetails, MediaSearchResult, RoleConnectionStatistics, SavedMediaListEntry, ServerEntry, UserProfile, Viewer } from './types.js';
 
 export interface AniListClientOptions {
   /** https://graphql.anilist.co in production; a local fake in tests. */
@@ -36,9 +40,20 @@ export interface AniListClientOptions {
   readonly limiter: RateLimiter;
   readonly logger: Logger;
   readonly fetch?: typeof fetch;
-  /** Lifetime of cached public data and of per-user lists. */
+  /** Lifetime of cached public data, and how old a list `userMediaList` answers by default may be. */
   readonly cacheTtlMs?: number;
   readonly cacheMaxEntries?: number;
+  /**
+   * How long a member's list is kept at most, for reads that accept an older one (`maxAgeMs`: a taste comparison,
+   * a random pick); reads without it still get a list at most `cacheTtlMs` old. Default 10 minutes.
+   */
+  readonly listCacheTtlMs?: number;
+  /** List entries all cached lists may hold together (the size bound: one list can be thousands of entries). */
+  readonly listCacheMaxEntries?: number;
+  /** How long AniList's genre names are kept (default a day: they change a few times a decade). */
+  readonly genreCacheTtlMs?: number;
+  /** Milliseconds from any fixed point, for the caches' ages (tests); performance.now() by default. */
+  readonly now?: () => number;
   /**
    * Most entries one list load may collect. Each 500 entries costs a request out of a shared
    * 30/minute budget, so the default stops well below AniList's own 11,000 cap; with
@@ -63,6 +78,12 @@ export interface CallContext {
 
 export interface AuthenticatedCallContext extends CallContext {
   readonly token: string;
+}
+
+/** How a read of a member's list may be served from the cache. */
+export interface ListReadOptions {
+  /** The oldest cached list this read accepts (at most the client's `listCacheTtlMs`); `cacheTtlMs` when omitted. */
+  readonly maxAgeMs?: number | undefined;
 }
 
 export interface UserMediaListQueryInput {
@@ -100,6 +121,21 @@ export interface MediaCardData {
   readonly requests: number;
 }
 
+export interface NotificationsPageInput {
+  /** 1-based; page 1 holds the newest notifications. */
+  readonly page: number;
+  /** 1–50 (AniList's maximum per page). */
+  readonly perPage: number;
+  /** Only these types; undefined for every type. */
+  readonly types?: readonly NotificationType[] | undefined;
+}
+
+export interface NotificationsPage {
+  /** Newest first, as AniList orders them. */
+  readonly notifications: readonly AniListNotification[];
+  readonly hasNextPage: boolean;
+}
+
 export interface DeleteMediaListEntryInput {
   /** The list-entry id (MediaListEntry.id), not the media id. */
   readonly entryId: number;
@@ -110,13 +146,17 @@ export interface DeleteMediaListEntryInput {
 export interface AniListClient {
   /** The token's owner. Needs a token: AniList answers Viewer only for authenticated calls. */
   viewer(context: AuthenticatedCallContext): Promise<Viewer>;
+  /** The token owner's statistics for their linked roles (never cached: each call is a fresh reading). */
+  viewerStatistics(context: AuthenticatedCallContext): Promise<RoleConnectionStatistics>;
   userProfile(userId: number, context: CallContext): Promise<UserProfile>;
   /** A profile by AniList user name; a private or unknown user is `notFound`. */
   userProfileByName(name: string, context: CallContext): Promise<UserProfile>;
-  /** Every chunk of the list, de-duplicated, newest first; cached per user for a short time. */
-  userMediaList(input: UserMediaListQueryInput, context: CallContext): Promise<UserMediaList>;
+  /** Every chunk of the list, de-duplicated, newest first; cached per user (and per token) for a short time. */
+  userMediaList(input: UserMediaListQueryInput, context: CallContext, options?: ListReadOptions): Promise<UserMediaList>;
   /** The list `userMediaList` would answer from its cache right now, or undefined: never a request. */
-  peekUserMediaList(input: UserMediaListQueryInput, context: CallContext): UserMediaList | undefined;
+  peekUserMediaList(input: UserMediaListQueryInput, context: CallContext, options?: ListReadOptions): UserMediaList | undefined;
+  /** AniList's genre names (`GenreCollection`), the same for everyone: at most one successful request a day. */
+  genres(context: CallContext): Promise<readonly string[]>;
   mediaById(id: number, context: CallContext): Promise<MediaDetails>;
   searchMedia(input: SearchMediaInput, context: CallContext): Promise<readonly MediaSearchResult[]>;
   /**
@@ -129,6 +169,8 @@ export interface AniListClient {
   /** Creates or updates the token owner's entry, then drops that owner's cached lists. */
   saveMediaListEntry(input: SaveMediaListEntryInput, context: AuthenticatedCallContext): Promise<SavedMediaListEntry>;
   deleteMediaListEntry(input: DeleteMediaListEntryInput, context: AuthenticatedCallContext): Promise<boolean>;
+  /** One page of the token owner's notifications, newest first. Never resets their unread count; never cached. */
+  notifications(input: NotificationsPageInput, context: AuthenticatedCallContext): Promise<NotificationsPage>;
   /** Drop cached lists of one AniList user (after a write made elsewhere). */
   invalidateUserList(userId: number): void;
   /** Any typed document through the same headers, limiter, timeout and error mapping; never cached. */
@@ -147,6 +189,7 @@ const MAX_SEARCH_PER_PAGE = 25;
 const MEMBERS_PER_PAGE = 50;
 // Page aliases per MediaCard request (the document declares four).
 const PAGES_PER_REQUEST = 4;
+const MAX_NOTIFICATIONS_PER_PAGE = 50;
 
 export function createAniListClient(options: AniListClientOptions): AniListClient {
   const { endpoint, userAgent, referer, limiter, logger } = options;
@@ -154,6 +197,8 @@ export function createAniListClient(options: AniListClientOptions): AniListClien
   const cacheTtlMs = options.cacheTtlMs ?? 60_000;
   const cacheMaxEntries = options.cacheMaxEntries ?? 500;
   const maxListEntries = Math.min(Math.max(1, options.maxListEntries ?? 2_000), ANILIST_LIST_CAP);
+  const listCacheTtlMs = Math.max(cacheTtlMs, options.listCacheTtlMs ?? 10 * 60_000);
+  const now = options.now;
 
   const graphql = new GraphQLClient(endpoint, {
     method: 'POST',
@@ -161,16 +206,23 @@ export function createAniListClient(options: AniListClientOptions): AniListClien
   });
 
   // Only data that looks the same to every member is shared: token-less media and searches.
-  const publicMedia = createLoadingCache<MediaDetails>({ maxEntries: cacheMaxEntries, ttlMs: cacheTtlMs });
+  const publicMedia = createLoadingCache<MediaDetails>({ maxEntries: cacheMaxEntries, ttlMs: cacheTtlMs, now });
   const searches = createLoadingCache<{ results: readonly MediaSearchResult[] }>({
     maxEntries: cacheMaxEntries,
     ttlMs: cacheTtlMs,
+    now,
   });
-  // Lists can be big, so fewer of them; keyed by who asked too, because an owner's token reveals private entries.
+  // Lists can be big, so fewer of them, and bounded by their entries too; keyed by who asked as well, because an
+  // owner's token reveals private entries. Kept up to listCacheTtlMs for the readers that accept an older list.
   const lists = createLoadingCache<UserMediaList>({
     maxEntries: Math.max(1, Math.ceil(cacheMaxEntries / 10)),
-    ttlMs: cacheTtlMs,
+    ttlMs: listCacheTtlMs,
+    maxSize: Math.max(1, options.listCacheMaxEntries ?? 50_000),
+    sizeOf: (list) => list.entries.length + 1,
+    now,
   });
+  const defaultListRead = { maxAgeMs: cacheTtlMs };
+  const genreNames = createLoadingCache<{ names: readonly string[] }>({ maxEntries: 1, ttlMs: options.genreCacheTtlMs ?? 24 * 60 * 60_000, now });
 
   const printed = new WeakMap<DocumentNode, { query: string; operation: string }>();
   function describe(document: DocumentNode): { query: string; operation: string } {
@@ -256,6 +308,12 @@ export function createAniListClient(options: AniListClientOptions): AniListClien
     return data.Viewer;
   }
 
+  async function viewerStatistics(context: AuthenticatedCallContext): Promise<RoleConnectionStatistics> {
+    const data = await execute(ViewerStatisticsDocument, {}, context);
+    if (data.Viewer === null) throw new AniListError('invalidToken');
+    return data.Viewer;
+  }
+
   async function userProfile(userId: number, context: CallContext): Promise<UserProfile> {
     const data = await execute(UserProfileDocument, { id: userId }, context);
     if (data.User === null) throw new AniListError('notFound');
@@ -318,7 +376,7 @@ export function createAniListClient(options: AniListClientOptions): AniListClien
     return `${input.userId}|${input.type}|${input.status ?? '*'}|${scope}`;
   }
 
-  function userMediaList(input: UserMediaListQueryInput, context: CallContext): Promise<UserMediaList> {
+  function userMediaList(input: UserMediaListQueryInput, context: CallContext, readOptions: ListReadOptions = defaultListRead): Promise<UserMediaList> {
     return lists.get(listCacheKey(input, context.token), async () => {
       const accumulator = createMediaListAccumulator(maxListEntries);
       const maxChunks = Math.ceil(ANILIST_LIST_CAP / PER_CHUNK) + 1;
@@ -336,11 +394,20 @@ export function createAniListClient(options: AniListClientOptions): AniListClien
         if (!hasMore || !wantMore) break;
       }
       return accumulator.result(hasMore);
-    });
+    }, readOptions);
   }
 
-  function peekUserMediaList(input: UserMediaListQueryInput, context: CallContext): UserMediaList | undefined {
-    return lists.peek(listCacheKey(input, context.token));
+  function peekUserMediaList(input: UserMediaListQueryInput, context: CallContext, readOptions: ListReadOptions = defaultListRead): UserMediaList | undefined {
+    return lists.peek(listCacheKey(input, context.token), readOptions);
+  }
+
+  async function genres(context: CallContext): Promise<readonly string[]> {
+    const loaded = await genreNames.get('genres', async () => {
+      // Without a token: the same answer for everyone.
+      const data = await execute(GenreCollectionDocument, {}, { key: context.key, lane: context.lane });
+      return { names: (data.GenreCollection ?? []).filter((name): name is string => typeof name === 'string' && name !== '') };
+    });
+    return loaded.names;
   }
 
   async function mediaById(id: number, context: CallContext): Promise<MediaDetails> {
@@ -403,18 +470,34 @@ export function createAniListClient(options: AniListClientOptions): AniListClien
     }
   }
 
+  async function notifications(input: NotificationsPageInput, context: AuthenticatedCallContext): Promise<NotificationsPage> {
+    const perPage = Math.min(Math.max(1, Math.trunc(input.perPage)), MAX_NOTIFICATIONS_PER_PAGE);
+    const data = await execute(
+      NotificationsDocument,
+      { page: Math.max(1, Math.trunc(input.page)), perPage, types: input.types === undefined ? null : [...input.types] },
+      context,
+    );
+    return {
+      notifications: (data.Page?.notifications ?? []).filter((notification): notification is AniListNotification => notification !== null),
+      hasNextPage: data.Page?.pageInfo?.hasNextPage === true,
+    };
+  }
+
   return {
     viewer,
+    viewerStatistics,
     userProfile,
     userProfileByName,
     userMediaList,
     peekUserMediaList,
+    genres,
     mediaById,
     searchMedia,
     mediaCard,
     ownMediaListEntry,
     saveMediaListEntry,
     deleteMediaListEntry,
+    notifications,
     invalidateUserList,
     execute,
   };

@@ -3,7 +3,9 @@
 import type {
   MediaByIdQuery,
   MediaCardQuery,
+  RoleConnectionStatisticsFragment,
   ServerEntryFragment,
+  NotificationsQuery,
   SaveMediaListEntryMutation,
   SearchMediaQuery,
   UserMediaListQuery,
@@ -17,6 +19,7 @@ export type {
   MediaStatus,
   MediaListStatus,
   MediaType,
+  NotificationType,
   SaveMediaListEntryMutationVariables,
   ScoreFormat,
   UserTitleLanguage,
@@ -37,3 +40,9 @@ export type SavedMediaListEntry = NonNullable<SaveMediaListEntryMutation['SaveMe
 export type MediaCardMedia = NonNullable<MediaCardQuery['Media']>;
 /** One member's entry for a title, as a server view shows it. */
 export type ServerEntry = ServerEntryFragment;
+
+/** What a member's linked roles are computed from: their statistics and account age (the Viewer, or the owner of a saved entry). */
+export type RoleConnectionStatistics = RoleConnectionStatisticsFragment;
+
+/** One of the token owner's notifications, discriminated by `__typename`. */
+export type AniListNotification = NonNullable<NonNullable<NonNullable<NotificationsQuery['Page']>['notifications']>[number]>;

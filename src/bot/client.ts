@@ -1,4 +1,6 @@
-import { Client, GatewayIntentBits, Options } from 'discord.js';
+import { Client, Options } from 'discord.js';
+import type { Logger } from '../logger.js';
+import { createThreadParentLookup, trackInteractionChannels, type ThreadParentLookup } from './interaction-channel.js';
 
 export interface DiscordClientOptions {
   apiUrl: string;
@@ -8,15 +10,26 @@ export interface DiscordClientOptions {
    * reads those variables (an admin's own `SHARDS=` setting is our option, not discord.js's).
    */
   managedShard?: boolean;
+  /** Tells whether a thread's parent channel is NSFW. Default: createThreadParentLookup over this client's REST. */
+  threadParents?: ThreadParentLookup;
+  /** For the default thread parent lookup's warnings. */
+  logger?: Logger;
 }
 
 /**
- * Slash-command interactions arrive over the gateway whatever the intents, and carry the member, channel and
- * app permissions in their payload, so the bot asks only for Guilds and keeps almost nothing in memory.
+ * No gateway intent at all. Slash commands, autocomplete and component interactions reach the bot whatever the
+ * intents, and each payload carries what the commands need: the user and member, resolved users of USER options,
+ * `app_permissions`, `guild_id`, `locale`, and the channel with its `nsfw` flag (read by interaction-channel.ts).
+ * Without the Guilds intent Discord sends no GUILD_CREATE, READY lists the guilds as unavailable and discord.js is
+ * ready at once; memory no longer grows with the guilds' channels, roles and members.
+ *
+ * What is left per guild is discord.js's stub for each unavailable guild from READY (its guild cache cannot be
+ * trimmed: discord.js warns that doing so "is unsupported and breaks functionality"). The caches below are those an
+ * interaction could still fill (the invoking user and member); they keep only the bot's own entries.
  */
-export function createDiscordClient({ apiUrl, managedShard = false }: DiscordClientOptions): Client {
-  return new Client({
-    intents: [GatewayIntentBits.Guilds],
+export function createDiscordClient({ apiUrl, managedShard = false, threadParents, logger }: DiscordClientOptions): Client {
+  const client = new Client({
+    intents: [],
     rest: { api: apiUrl },
     ...(managedShard ? {} : { shards: [0], shardCount: 1 }),
     makeCache: Options.cacheWithLimits({
@@ -47,4 +60,8 @@ export function createDiscordClient({ apiUrl, managedShard = false }: DiscordCli
     allowedMentions: { parse: [], repliedUser: false },
     failIfNotExists: false,
   });
+  trackInteractionChannels(client, {
+    threadParents: threadParents ?? createThreadParentLookup({ rest: client.rest, logger: logger?.child({ component: 'thread-parents' }) }),
+  });
+  return client;
 }

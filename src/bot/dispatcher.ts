@@ -13,6 +13,7 @@ import { placeOf } from '../../commands/where.js';
 import { msg, type Translator } from '../i18n/index.js';
 import { UNEXPECTED_ERROR_MESSAGE, UserFacingError } from '../user-facing-error.js';
 import type { Logger } from '../logger.js';
+import { settleInteractionChannel } from './interaction-channel.js';
 
 export const UNKNOWN_COMMAND_MESSAGE = msg('common.unknownCommand');
 export const STALE_COMPONENT_MESSAGE = msg('common.staleComponent');
@@ -33,6 +34,15 @@ export interface DispatcherDeps {
    * Must be cheap and synchronous; a failure is logged and the interaction goes on.
    */
   onGuildInteraction?: ((guildId: string, discordUserId: string) => void) | undefined;
+  /** What a member must be told the next time they run a command, shown privately after its answer. */
+  notices?: MemberNotices | undefined;
+}
+
+/** Messages owed to members (e.g. "I could not DM you your notifications"), each shown once. */
+export interface MemberNotices {
+  pendingFor(discordUserId: string): string | undefined;
+  /** The notice reached the member. */
+  delivered(discordUserId: string): void;
 }
 
 export interface InteractionObservation {
@@ -59,7 +69,7 @@ export type InteractionDispatcher = (interaction: Interaction) => Promise<void>;
  * Routes every interaction to its command and is the one error boundary: whatever a handler throws, the member
  * gets an ephemeral message and the process keeps running.
  */
-export function createInteractionDispatcher({ commands, deps, logger, observer, onGuildInteraction }: DispatcherDeps): InteractionDispatcher {
+export function createInteractionDispatcher({ commands, deps, logger, observer, onGuildInteraction, notices }: DispatcherDeps): InteractionDispatcher {
   const registry = createRegistry(commands);
 
   return async function dispatch(interaction) {
@@ -92,6 +102,9 @@ export function createInteractionDispatcher({ commands, deps, logger, observer, 
       }
     }
     try {
+      // A thread's NSFW flag is its parent's, looked up over REST on the first interaction there; handlers read it
+      // synchronously (commands/channel-nsfw.ts), so it is settled here. Everywhere else this resolves at once.
+      await settleInteractionChannel(interaction);
       if (interaction.isChatInputCommand()) {
         await runChatInput(registry, interaction, { deps, log, t });
       } else if (interaction.isUserContextMenuCommand()) {
@@ -120,6 +133,7 @@ export function createInteractionDispatcher({ commands, deps, logger, observer, 
       }
       observe(userFacing ? 'user_error' : 'error');
     }
+    if (notices && interaction.isChatInputCommand()) await showNotice(interaction, notices, log);
   };
 }
 
@@ -144,6 +158,19 @@ function createRegistry(commands: readonly Command[]): Registry {
     }
   }
   return { chatInput, user, names: new Set(commands.map((command) => command.definition.name)) };
+}
+
+/** After the command's own answer, so the notice never delays or replaces it. */
+async function showNotice(interaction: ChatInputCommandInteraction, notices: MemberNotices, log: Logger): Promise<void> {
+  try {
+    const notice = notices.pendingFor(interaction.user.id);
+    if (notice === undefined || !(interaction.replied || interaction.deferred)) return;
+    await interaction.followUp({ content: notice, flags: MessageFlags.Ephemeral });
+    notices.delivered(interaction.user.id);
+  } catch (error) {
+    // Shown next time instead.
+    log.warn({ err: error }, 'could not show the member a pending notice');
+  }
 }
 
 function interactionType(interaction: Interaction): InteractionObservation['type'] | undefined {

@@ -2,13 +2,13 @@ import { Events, type Client, type REST } from 'discord.js';
 import type { Logger } from '../logger.js';
 import { createDiscordClient } from './client.js';
 import type { InteractionDispatcher } from './dispatcher.js';
-import { gatewayStatus } from './gateway-status.js';
+import { trackGateway, type GatewayState } from './gateway-status.js';
 
 /**
  * The bot's connection to Discord, in one of two shapes: one discord.js client in this process (below), or the
  * sharding manager that runs one client per shard process (src/sharding/manager.ts).
  */
-export interface Gateway {
+export interface Gateway extends GatewayState {
   /** Discord REST with the bot token once started: DMs, command registration, webhook edits. */
   readonly rest: REST;
   /**
@@ -18,8 +18,6 @@ export interface Gateway {
   start(dispatch: InteractionDispatcher): Promise<{ applicationId: string }>;
   /** Disconnects; safe before start and twice. */
   stop(): Promise<void>;
-  /** For /healthz and logs, e.g. "ready" or "2/2 shards ready"; never waits. */
-  status(): string;
 }
 
 export interface ClientGatewayOptions {
@@ -33,7 +31,9 @@ export interface ClientGatewayOptions {
 /** One discord.js client: the whole bot in one process, or one shard process of a sharded bot. */
 export function createClientGateway(options: ClientGatewayOptions): Gateway & { readonly client: Client } {
   const { logger } = options;
-  const client = createDiscordClient({ apiUrl: options.apiUrl, managedShard: options.managedShard ?? false });
+  const client = createDiscordClient({ apiUrl: options.apiUrl, managedShard: options.managedShard ?? false, logger });
+  // Before login: it counts the guilds of READY.
+  const state = trackGateway(client);
   logGatewayEvents(client, logger);
   let stopped = false;
 
@@ -47,7 +47,7 @@ export function createClientGateway(options: ClientGatewayOptions): Gateway & { 
       await client.login(options.token);
       const readyClient = await ready;
       logger.info(
-        { user: readyClient.user.tag, applicationId: readyClient.application.id, shards: client.shard?.ids, guilds: readyClient.guilds.cache.size },
+        { user: readyClient.user.tag, applicationId: readyClient.application.id, shards: client.shard?.ids, guilds: state.guilds() },
         'connected to Discord',
       );
       return { applicationId: readyClient.application.id };
@@ -57,7 +57,9 @@ export function createClientGateway(options: ClientGatewayOptions): Gateway & { 
       stopped = true;
       await client.destroy();
     },
-    status: () => gatewayStatus(client),
+    status: () => state.status(),
+    ready: () => state.ready(),
+    guilds: () => state.guilds(),
   };
 }
 

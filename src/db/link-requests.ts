@@ -1,15 +1,24 @@
-import { and, eq, gt, isNotNull, lte } from 'drizzle-orm';
+import { and, eq, gt, isNotNull, lte, sql } from 'drizzle-orm';
 import type { Db } from './database.js';
 import { linkRequests, type LinkRequestRow } from './schema.js';
 
 export type LinkRequest = LinkRequestRow;
-export type NewLinkRequest = Omit<LinkRequestRow, 'id' | 'stateHash' | 'browserBindingHash' | 'discordStateHash' | 'discordVerifiedAt' | 'discordLocale'> & {
+export type NewLinkRequest = Omit<LinkRequestRow, 'id' | 'stateHash' | 'browserBindingHash' | 'discordStateHash' | 'discordVerifiedAt' | 'sealedDiscordGrant' | 'discordLocale'> & {
+  discordLocale?: string | null | undefined;
+};
+/** A request whose member already signed in with Discord (from the linked-roles page): it waits for AniList only. */
+export type NewVerifiedLinkRequest = Omit<LinkRequestRow, 'id' | 'pageIdHash' | 'sealedInteractionToken' | 'discordStateHash' | 'discordLocale'> & {
+  stateHash: string;
+  browserBindingHash: string;
+  discordVerifiedAt: Date;
   discordLocale?: string | null | undefined;
 };
 
 export interface LinkRequestsRepository {
   /** Adds a request and drops the member's older ones, so only the newest /link button works. */
   replaceForUser(request: NewLinkRequest): void;
+  /** Same, for a member who signed in with Discord on the linked-roles page: no start page, no /link reply. */
+  replaceForUserVerified(request: NewVerifiedLinkRequest): void;
   findActiveByPageIdHash(pageIdHash: string, now: Date): LinkRequest | undefined;
   /**
    * A visit of the start page: a fresh Discord state and browser binding, and the sign-in starts over (any earlier
@@ -22,10 +31,11 @@ export interface LinkRequestsRepository {
    */
   consumeDiscordState(discordStateHash: string, accept: (request: LinkRequest) => boolean): { request: LinkRequest; consumed: boolean } | undefined;
   /**
-   * Records the Discord verification and the AniList state, only while the request is still the one that browser
-   * signed in for (a later visit of the start page changed the binding). Returns whether it was recorded.
+   * Records the Discord verification, the sealed Discord tokens (when kept) and the AniList state, only while the
+   * request is still the one that browser signed in for (a later visit of the start page changed the binding).
+   * Returns whether it was recorded.
    */
-  attachAniListState(id: number, browserBindingHash: string, stateHash: string, verifiedAt: Date): boolean;
+  attachAniListState(id: number, browserBindingHash: string, stateHash: string, verifiedAt: Date, sealedDiscordGrant: string | null): boolean;
   /**
    * Finds a Discord-verified request by its AniList state and, only if `accept` approves it (e.g. the browser
    * binding matches and it has not expired), deletes it, in one transaction: two callbacks racing for one state
@@ -40,11 +50,24 @@ export interface LinkRequestsRepository {
 }
 
 export function createLinkRequestsRepository(db: Db): LinkRequestsRepository {
+  // Anyone can call /oauth/callback with a made-up state: the lookup that rejects it is prepared once, and an unknown
+  // state is answered without opening a transaction (built and compiled per call it was most of that path's CPU).
+  const byStateHash = db
+    .select()
+    .from(linkRequests)
+    .where(and(eq(linkRequests.stateHash, sql.placeholder('stateHash')), isNotNull(linkRequests.discordVerifiedAt)))
+    .prepare();
   return {
     replaceForUser(request) {
       db.transaction((tx) => {
         tx.delete(linkRequests).where(eq(linkRequests.discordUserId, request.discordUserId)).run();
         tx.insert(linkRequests).values(request).run();
+      });
+    },
+    replaceForUserVerified(request) {
+      db.transaction((tx) => {
+        tx.delete(linkRequests).where(eq(linkRequests.discordUserId, request.discordUserId)).run();
+        tx.insert(linkRequests).values({ ...request, pageIdHash: null, sealedInteractionToken: null }).run();
       });
     },
     findActiveByPageIdHash: (pageIdHash, now) =>
@@ -55,7 +78,7 @@ export function createLinkRequestsRepository(db: Db): LinkRequestsRepository {
         .get(),
     startSignIn(id, discordStateHash, browserBindingHash) {
       db.update(linkRequests)
-        .set({ discordStateHash, browserBindingHash, stateHash: null, discordVerifiedAt: null })
+        .set({ discordStateHash, browserBindingHash, stateHash: null, discordVerifiedAt: null, sealedDiscordGrant: null })
         .where(eq(linkRequests.id, id))
         .run();
     },
@@ -72,19 +95,17 @@ export function createLinkRequestsRepository(db: Db): LinkRequestsRepository {
           .get();
         return cleared ? { request, consumed: true } : undefined;
       }),
-    attachAniListState: (id, browserBindingHash, stateHash, verifiedAt) =>
+    attachAniListState: (id, browserBindingHash, stateHash, verifiedAt, sealedDiscordGrant) =>
       db
         .update(linkRequests)
-        .set({ stateHash, discordVerifiedAt: verifiedAt })
+        .set({ stateHash, discordVerifiedAt: verifiedAt, sealedDiscordGrant })
         .where(and(eq(linkRequests.id, id), eq(linkRequests.browserBindingHash, browserBindingHash)))
         .run().changes > 0,
-    consumeByStateHash: (stateHash, accept) =>
-      db.transaction((tx) => {
-        const request = tx
-          .select()
-          .from(linkRequests)
-          .where(and(eq(linkRequests.stateHash, stateHash), isNotNull(linkRequests.discordVerifiedAt)))
-          .get();
+    consumeByStateHash: (stateHash, accept) => {
+      if (!byStateHash.get({ stateHash })) return undefined;
+      return db.transaction((tx) => {
+        // Read again inside the transaction: the request may have been consumed in between.
+        const request = byStateHash.get({ stateHash });
         if (!request) return undefined;
         if (!accept(request)) return { request, consumed: false };
         // Conditional on the state still being there, so even a second process cannot consume it twice.
@@ -94,7 +115,8 @@ export function createLinkRequestsRepository(db: Db): LinkRequestsRepository {
           .returning({ id: linkRequests.id })
           .get();
         return deleted ? { request, consumed: true } : undefined;
-      }),
+      });
+    },
     delete(id) {
       db.delete(linkRequests).where(eq(linkRequests.id, id)).run();
     },

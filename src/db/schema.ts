@@ -8,12 +8,16 @@ import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlit
  *
  * The member goes through two sign-ins: Discord (state `discordStateHash`), which proves they are the Discord user
  * the request was made for and sets `discordVerifiedAt`, then AniList (state `stateHash`, only issued after that).
+ *
+ * A request can also start from the linked-roles verification page (`/linked-role`, see `linkedRoleSignIns`): the
+ * member signed in with Discord first, so it is created already verified, without a start page (`pageIdHash`) or a
+ * /link reply to edit (`sealedInteractionToken`).
  */
 export const linkRequests = sqliteTable(
   'link_requests',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
-    pageIdHash: text('page_id_hash').notNull().unique(),
+    pageIdHash: text('page_id_hash').unique(),
     /** The Discord sign-in's state; cleared when used. */
     discordStateHash: text('discord_state_hash').unique(),
     /** When the member proved with Discord to be `discordUserId`; the AniList state exists only after that. */
@@ -26,7 +30,12 @@ export const linkRequests = sqliteTable(
     discordDisplayName: text('discord_display_name').notNull(),
     discordAvatarUrl: text('discord_avatar_url').notNull(),
     applicationId: text('application_id').notNull(),
-    sealedInteractionToken: text('sealed_interaction_token').notNull(),
+    sealedInteractionToken: text('sealed_interaction_token'),
+    /**
+     * The Discord tokens of the member's sign-in (scope role_connections.write), sealed, until the link is saved and
+     * they move to `roleConnections`.
+     */
+    sealedDiscordGrant: text('sealed_discord_grant'),
     /** The member's Discord client language when they ran /link (the interaction's `locale`): the reply's language. */
     discordLocale: text('discord_locale'),
     createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
@@ -36,6 +45,53 @@ export const linkRequests = sqliteTable(
     index('link_requests_discord_user_idx').on(table.discordUserId),
     index('link_requests_expires_idx').on(table.expiresAt),
   ],
+);
+
+/**
+ * A visit of the linked-roles verification page (`/linked-role`), where Discord sends members from its Linked Roles
+ * menu: who the member is comes from the Discord sign-in itself, so all there is before it is the state, bound to
+ * the visiting browser. Both are stored as SHA-256 hashes; the state works once, for a few minutes.
+ */
+export const linkedRoleSignIns = sqliteTable(
+  'linked_role_sign_ins',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    stateHash: text('state_hash').notNull().unique(),
+    browserBindingHash: text('browser_binding_hash').notNull(),
+    createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+    expiresAt: integer('expires_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (table) => [index('linked_role_sign_ins_expires_idx').on(table.expiresAt)],
+);
+
+/**
+ * A member's role connection: the Discord tokens (scope role_connections.write) that let the bot write their linked
+ * roles' numbers, sealed like AniList tokens, and what was last written. Kept apart from `linkedAccounts` (no
+ * cascade) so that a connection whose link is gone (moved to another Discord account) can still be cleared with its
+ * own tokens before they are forgotten.
+ */
+export const roleConnections = sqliteTable(
+  'role_connections',
+  {
+    discordUserId: text('discord_user_id').primaryKey(),
+    /** The application the tokens were issued to, whose role connection they write. */
+    applicationId: text('application_id').notNull(),
+    /** Access and refresh token, sealed together. */
+    sealedGrant: text('sealed_grant').notNull(),
+    accessTokenExpiresAt: integer('access_token_expires_at', { mode: 'timestamp_ms' }).notNull(),
+    /** The connection last accepted by Discord (JSON of platform_username and metadata); null until then. */
+    pushedValues: text('pushed_values'),
+    pushedAt: integer('pushed_at', { mode: 'timestamp_ms' }),
+    /** When the numbers were last read (AniList, or an /update's answer); the daily refresh takes the oldest first. */
+    checkedAt: integer('checked_at', { mode: 'timestamp_ms' }),
+    /** Set when Discord refused the refresh token: nothing is written until the member verifies again. */
+    staleAt: integer('stale_at', { mode: 'timestamp_ms' }),
+    /** 'sent', or 'undeliverable' when Discord refused the DM telling them: never sent twice for one staleness. */
+    staleNotice: text('stale_notice', { enum: ['sent', 'undeliverable'] }),
+    createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+    updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (table) => [index('role_connections_checked_idx').on(table.checkedAt)],
 );
 
 /** One AniList account per Discord user and one Discord user per AniList account. */
@@ -103,6 +159,51 @@ export const guildMembers = sqliteTable(
   ],
 );
 
+/**
+ * A member's `/notifications` opt-in and where their AniList inbox was read up to. A row exists only while they are
+ * opted in; it goes with their link (`/unlink`, or the AniList account moving to another Discord user).
+ *
+ * Delivery is at most once and never silently lost: `cursor` is the id of the last notification delivered by DM
+ * and moves forward in the same statement that records the delivery, after the DM was accepted; a crash in between
+ * repeats that one message, never skips one. Before the first delivery `since` (the opt-in) keeps older
+ * notifications out.
+ */
+export const notificationSubscriptions = sqliteTable(
+  'notification_subscriptions',
+  {
+    discordUserId: text('discord_user_id')
+      .primaryKey()
+      .references(() => linkedAccounts.discordUserId, { onDelete: 'cascade' }),
+    /** The AniList account `cursor` belongs to: a re-link to another account starts again from that moment. */
+    anilistUserId: integer('anilist_user_id').notNull(),
+    types: text('types', { enum: ['all', 'airing', 'airing_related', 'activity'] }).notNull(),
+    /**
+     * Bumped whenever the subscription starts over (other types, another AniList account): a poll that began
+     * before records nothing into the new one.
+     */
+    generation: integer('generation').notNull().default(0),
+    /** Only notifications created at or after this count (opt-in, or a change of types). */
+    since: integer('since', { mode: 'timestamp_ms' }).notNull(),
+    /** The id of the last notification delivered; null until the first delivery (or the first poll). */
+    cursor: integer('cursor'),
+    nextPollAt: integer('next_poll_at', { mode: 'timestamp_ms' }).notNull(),
+    /** The last poll AniList answered. */
+    lastPolledAt: integer('last_polled_at', { mode: 'timestamp_ms' }),
+    lastDeliveredAt: integer('last_delivered_at', { mode: 'timestamp_ms' }),
+    deliveredCount: integer('delivered_count').notNull().default(0),
+    /** Discord refused a DM (closed DMs, no shared server): polling waits until the member opts in again. */
+    dmClosedAt: integer('dm_closed_at', { mode: 'timestamp_ms' }),
+    /** The member has not been told about the closed DMs yet; the next command they run tells them. */
+    dmClosedNoticePending: integer('dm_closed_notice_pending', { mode: 'boolean' }).notNull().default(false),
+    createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+    updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (table) => [index('notification_subscriptions_next_poll_idx').on(table.nextPollAt)],
+);
+
 export type LinkRequestRow = typeof linkRequests.$inferSelect;
 export type LinkedAccountRow = typeof linkedAccounts.$inferSelect;
 export type GuildMemberRow = typeof guildMembers.$inferSelect;
+export type LinkedRoleSignInRow = typeof linkedRoleSignIns.$inferSelect;
+export type RoleConnectionRow = typeof roleConnections.$inferSelect;
+export type NotificationSubscriptionRow = typeof notificationSubscriptions.$inferSelect;

@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
 import type { CommandDefinition, UserCommandDefinition } from '../../commands/command.js';
 import type { LinkedAccount } from '../db/linked-accounts.js';
+import type { NotificationBackgroundState } from '../db/notification-subscriptions.js';
 
 /** One line of the doctor's report. `fix` says what to do when `ok` is false, or when `warning` is set. */
 export interface CheckResult {
@@ -419,6 +420,36 @@ export async function checkPublicUrl({
   }
 }
 
+export const LINKED_ROLES_URL_CHECK = 'Linked roles verification URL';
+
+/**
+ * `/linked-role` through PUBLIC_URL, where Discord sends members from a server's Linked Roles menu: the admin pastes
+ * it in the developer portal, so the check prints it and proves it leads to the Discord sign-in.
+ */
+export async function checkLinkedRolesUrl({
+  publicUrl,
+  fetch: fetchImpl = fetch,
+  timeoutMs = DEFAULT_TIMEOUT_MS,
+}: {
+  publicUrl: string;
+  fetch?: Fetch;
+  timeoutMs?: number;
+}): Promise<CheckResult> {
+  const url = `${publicUrl}/linked-role`;
+  const paste = `paste exactly ${url} as the Linked Roles Verification URL (developer portal → General Information)`;
+  try {
+    const response = await fetchImpl(url, { redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
+    const body = await response.text();
+    if (response.status === 200 && /<a class="button" href="[^"]*\/authorize\?/.test(body)) return pass(LINKED_ROLES_URL_CHECK, `${paste}; it answers with the Discord sign-in`);
+    if (response.status === 502 || response.status === 503) {
+      return fail(LINKED_ROLES_URL_CHECK, `${url} answers HTTP ${response.status}: the bot is not connected to Discord yet`, 'wait until the bot logs "connected to Discord", or set DISCORD_CLIENT_ID; then run the doctor again');
+    }
+    return fail(LINKED_ROLES_URL_CHECK, `${url} answered HTTP ${response.status}, not anilink's verification page`, `point PUBLIC_URL (and the reverse proxy) at the bot's HOST:PORT; then ${paste}`);
+  } catch (error) {
+    return fail(LINKED_ROLES_URL_CHECK, `${url} is unreachable: ${describeFetchError(error)}`, 'the bot must be running for this check (npm start, or docker start); then check the Public URL line');
+  }
+}
+
 /**
  * Whether requests reach the bot from a reverse proxy it does not trust (this check's own /healthz request included):
  * then every member behind that proxy shares the proxy's address and one failure budget.
@@ -460,4 +491,63 @@ export function checkEncryptionKey({
       'restore the TOKEN_ENCRYPTION_KEY the bot used before (from your backups); with a new key every member must run /link again',
     );
   }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Background work: notification polls
+
+export const NOTIFICATIONS_CHECK = 'Notifications';
+/** Members must hear about a new episode within half an hour, however busy the bot is. */
+export const MAX_POLL_AGE_MS = 30 * 60_000;
+
+/** "45 s", "3 min", "2 h 5 min". */
+export function formatDuration(ms: number): string {
+  const seconds = Math.max(0, Math.round(ms / 1000));
+  if (seconds < 60) return `${seconds} s`;
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 60) return `${minutes} min`;
+  return `${Math.floor(minutes / 60)} h${minutes % 60 === 0 ? '' : ` ${minutes % 60} min`}`;
+}
+
+/**
+ * The notification polls as the database records them: how many members opted in, how long the least recently
+ * polled one has waited (the bot's schedule is one poll per NOTIFICATION_POLL_SECONDS, stretched under load), and
+ * ✗ past 30 minutes, which means the bot is not running or the background budget cannot keep up.
+ */
+export function checkNotificationPolls({
+  state,
+  now,
+  pollSeconds,
+  backgroundShare,
+}: {
+  state: NotificationBackgroundState;
+  now: Date;
+  pollSeconds: number;
+  backgroundShare: number;
+}): CheckResult {
+  if (state.optedIn === 0) return pass(NOTIFICATIONS_CHECK, 'no member has opted in to notification DMs (/notifications)');
+  const members = `${state.optedIn} member${state.optedIn === 1 ? '' : 's'} opted in`;
+  const paused = [
+    state.pausedForToken > 0 ? `${state.pausedForToken} paused until they link again` : '',
+    state.pausedForDms > 0 ? `${state.pausedForDms} paused until they open their DMs` : '',
+  ].filter(Boolean);
+  const pausedText = paused.length > 0 ? `; ${paused.join(', ')}` : '';
+  if (backgroundShare <= 0) {
+    return fail(
+      NOTIFICATIONS_CHECK,
+      `${members}, but ANILIST_BACKGROUND_SHARE=0 leaves background work no budget: nobody is polled`,
+      'set ANILIST_BACKGROUND_SHARE above 0 (default 0.5; members\' commands still come first)',
+    );
+  }
+  if (state.active === 0 || state.oldestPollAt === undefined) return pass(NOTIFICATIONS_CHECK, `${members}, none polled right now${pausedText}`);
+  const age = now.getTime() - state.oldestPollAt.getTime();
+  const detail = `${members}, oldest poll ${formatDuration(age)} ago (interval ${formatDuration(pollSeconds * 1000)})${pausedText}`;
+  if (age <= MAX_POLL_AGE_MS) return pass(NOTIFICATIONS_CHECK, detail);
+  return fail(
+    NOTIFICATIONS_CHECK,
+    `${detail}: members wait more than ${formatDuration(MAX_POLL_AGE_MS)} for their notifications`,
+    'the bot polls only while it runs: start it if it is stopped (npm start). If it runs, check its logs for AniList errors; ' +
+      `if there are none, ${state.active} members need more AniList budget than background work gets: raise ANILIST_BACKGROUND_SHARE ` +
+      '(anilink_notifications_poll_lag_seconds on /metrics shows how far behind the polls are)',
+  );
 }

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { createLinkedAccountsRepository, type LinkedAccount } from '../db/linked-accounts.js';
+import { createNotificationSubscriptionsRepository } from '../db/notification-subscriptions.js';
 import * as schema from '../db/schema.js';
 import {
   ANILIST_CREDENTIALS_CHECK,
@@ -10,6 +11,8 @@ import {
   DISCORD_REDIRECT_URI_CHECK,
   DISCORD_TOKEN_CHECK,
   ENCRYPTION_KEY_CHECK,
+  LINKED_ROLES_URL_CHECK,
+  NOTIFICATIONS_CHECK,
   PUBLIC_URL_CHECK,
   REDIRECT_URI_CHECK,
   REVERSE_PROXY_CHECK,
@@ -20,6 +23,8 @@ import {
   checkDiscordClient,
   checkDiscordToken,
   checkEncryptionKey,
+  checkLinkedRolesUrl,
+  checkNotificationPolls,
   checkPublicUrl,
   checkReverseProxy,
   discordRedirectUriNotice,
@@ -39,10 +44,11 @@ export interface DoctorConfig {
     readonly guildId: string | undefined;
     readonly oauth: { readonly clientId: string | undefined; readonly clientSecret: string; readonly redirectUri: string };
   };
-  readonly anilist: { readonly clientId: string; readonly clientSecret: string; readonly oauthUrl: string };
+  readonly anilist: { readonly clientId: string; readonly clientSecret: string; readonly oauthUrl: string; readonly backgroundShare: number };
   readonly http: { readonly publicUrl: string; readonly redirectUri: string; readonly trustProxy: { readonly addresses: readonly string[] } | undefined };
   readonly databasePath: string;
   readonly tokenEncryptionKey: Buffer;
+  readonly notifications: { readonly pollSeconds: number };
 }
 
 export interface DoctorDeps {
@@ -55,6 +61,8 @@ export interface DoctorDeps {
   userAgent: string;
   fetch?: Fetch;
   timeoutMs?: number;
+  /** Now, for how long ago the last polls were (default: the system clock). */
+  clock?: () => Date;
 }
 
 const ALL_CHECKS = [
@@ -67,7 +75,9 @@ const ALL_CHECKS = [
   REDIRECT_URI_CHECK,
   PUBLIC_URL_CHECK,
   REVERSE_PROXY_CHECK,
+  LINKED_ROLES_URL_CHECK,
   ENCRYPTION_KEY_CHECK,
+  NOTIFICATIONS_CHECK,
 ];
 
 /** Every check in order. Never throws: whatever goes wrong becomes a ✗ line. */
@@ -117,8 +127,34 @@ export async function runDoctor(deps: DoctorDeps): Promise<CheckResult[]> {
     discordRedirectUriNotice(config.discord.oauth.redirectUri),
   );
   results.push(anilist, redirectUriNotice(config.http.redirectUri), publicUrl.result, checkReverseProxy(publicUrl.proxy, config.http.trustProxy));
-  results.push(database.ok ? keyCheck(config, deps) : { name: ENCRYPTION_KEY_CHECK, ok: false, detail: 'not checked: the database is not usable yet', fix: 'fix the Database line first' });
+  results.push(
+    publicUrl.result.ok
+      ? await checkLinkedRolesUrl({ publicUrl: config.http.publicUrl, ...net })
+      : { name: LINKED_ROLES_URL_CHECK, ok: false, detail: `not checked; once reachable, paste exactly ${config.http.publicUrl}/linked-role as the Linked Roles Verification URL (developer portal → General Information)`, fix: 'fix the Public URL line first' },
+  );
+  const notReadable = (name: string): CheckResult => ({ name, ok: false, detail: 'not checked: the database is not usable yet', fix: 'fix the Database line first' });
+  results.push(database.ok ? keyCheck(config, deps) : notReadable(ENCRYPTION_KEY_CHECK));
+  results.push(database.ok ? notificationsCheck(config, (deps.clock ?? (() => new Date()))()) : notReadable(NOTIFICATIONS_CHECK));
   return results;
+}
+
+function withDatabase<T>(path: string, read: (db: ReturnType<typeof drizzle<typeof schema>>) => T): T {
+  const sqlite = new Database(path, { fileMustExist: true });
+  try {
+    sqlite.pragma('busy_timeout = 3000');
+    return read(drizzle(sqlite, { schema }));
+  } finally {
+    sqlite.close();
+  }
+}
+
+function notificationsCheck(config: DoctorConfig, now: Date): CheckResult {
+  try {
+    const state = withDatabase(config.databasePath, (db) => createNotificationSubscriptionsRepository(db).backgroundState(now));
+    return checkNotificationPolls({ state, now, pollSeconds: config.notifications.pollSeconds, backgroundShare: config.anilist.backgroundShare });
+  } catch (error) {
+    return { name: NOTIFICATIONS_CHECK, ok: false, detail: `cannot read the notification polls: ${(error as Error).message}`, fix: 'check the Database line above' };
+  }
 }
 
 function keyCheck(config: DoctorConfig, deps: DoctorDeps): CheckResult {

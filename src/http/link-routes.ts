@@ -1,9 +1,11 @@
 import type { CookieSerializeOptions } from '@fastify/cookie';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { RoleConnectionStatistics } from '../anilist/index.js';
 import type { Translations, Translator } from '../i18n/index.js';
 import type { Logger } from '../logger.js';
-import { LinkFailure, UNPROVEN_FAILURES, type LinkFailureKind, type LinkService } from '../linking/index.js';
-import { failurePage, resultPage, startPage, type FailureKind, type ResultPageView } from './pages.js';
+import { LinkFailure, UNPROVEN_FAILURES, type LinkFailureKind, type LinkService, type RoleConnectionGrant } from '../linking/index.js';
+import type { ConnectOutcome, LinkedRoles } from '../roles/index.js';
+import { failurePage, resultPage, startPage, verificationPage, type FailureKind, type ResultPageView } from './pages.js';
 
 /**
  * Counts one failed request against its sender's address; resolves to the seconds until that address may fail
@@ -13,6 +15,8 @@ export type FailureBudget = (request: FastifyRequest) => Promise<number | undefi
 
 export interface LinkRoutesOptions {
   links: LinkService;
+  /** Writes the role connection of a member who just signed in (and clears the one of a member whose link moved). */
+  linkedRoles: Pick<LinkedRoles, 'connect' | 'disconnect'>;
   /** Cookies get `Secure` and the `__Host-` prefix when the public URL is https. */
   secureCookies: boolean;
   failureBudget: FailureBudget;
@@ -22,6 +26,8 @@ export interface LinkRoutesOptions {
 }
 
 const RESULT_COOKIE_MAX_AGE_S = 5 * 60;
+/** Each visit of the linked-roles page stores a sign-in: a generous limit per address, far above a member's need. */
+const VERIFICATION_VISITS_PER_MINUTE = 20;
 
 /** The translator for a request's Accept-Language; the page says which language it is in, and that it varies. */
 export function pageLanguage(i18n: Translations, reply: FastifyReply): Translator {
@@ -52,7 +58,7 @@ export function sendFailure(reply: FastifyReply, i18n: Translations, kind: Failu
  * the sender's address. So junk from one address never blocks a member elsewhere, nor a member holding a live link.
  */
 export function linkRoutes(app: FastifyInstance, options: LinkRoutesOptions, done: (error?: Error) => void): void {
-  const { links, secureCookies, logger, failureBudget, i18n } = options;
+  const { links, linkedRoles, secureCookies, logger, failureBudget, i18n } = options;
   const prefix = secureCookies ? '__Host-' : '';
   const bindingCookie = `${prefix}anilink_link`;
   const resultCookie = `${prefix}anilink_result`;
@@ -77,6 +83,9 @@ export function linkRoutes(app: FastifyInstance, options: LinkRoutesOptions, don
         { reason: error.message },
         'Discord rejected the OAuth2 client: check DISCORD_CLIENT_SECRET (and DISCORD_CLIENT_ID if set), and that PUBLIC_URL + /oauth/discord/callback is listed under OAuth2 → Redirects in the Discord developer portal',
       );
+    } else if (error.kind === 'expired') {
+      // Unknown, used or expired ids and states: what anyone can send by the thousand, so not worth a line at info.
+      logger.debug({ kind: error.kind, reason: error.message }, 'link attempt failed');
     } else {
       logger.info({ kind: error.kind, reason: error.message }, 'link attempt failed');
     }
@@ -105,6 +114,43 @@ export function linkRoutes(app: FastifyInstance, options: LinkRoutesOptions, don
       );
   });
 
+  /**
+   * The linked-roles verification URL (developer portal → General Information → Linked Roles Verification URL):
+   * Discord sends members here from a server's Linked Roles menu or a role's requirements.
+   */
+  app.get('/linked-role', { config: { rateLimit: { max: VERIFICATION_VISITS_PER_MINUTE, timeWindow: 60_000 } } }, async (request, reply) => {
+    reply.header('cache-control', 'no-store');
+    let start;
+    try {
+      start = links.startVerification();
+    } catch (error) {
+      if (!(error instanceof LinkFailure)) throw error;
+      logFailure(error);
+      return refuse(request, reply, error.kind);
+    }
+    return reply
+      .setCookie(bindingCookie, start.browserBinding, { ...cookieOptions, maxAge: start.secondsLeft })
+      .type('text/html; charset=utf-8')
+      .send(verificationPage(pageLanguage(i18n, reply), { signInUrl: start.signInUrl, minutesLeft: Math.max(1, Math.round(start.secondsLeft / 60)) }));
+  });
+
+  /** Writes the member's role connection; the page tells how it went, and a failure never undoes the link. */
+  async function connectRoles(discordUserId: string, grant: RoleConnectionGrant | undefined, statistics?: RoleConnectionStatistics): Promise<ConnectOutcome | undefined> {
+    if (!grant) return undefined;
+    try {
+      return await linkedRoles.connect({ discordUserId, applicationId: grant.applicationId, tokens: grant.tokens, statistics });
+    } catch (error) {
+      logger.warn({ err: error, discordUserId }, 'could not keep the role connection tokens');
+      return 'pending';
+    }
+  }
+
+  function showResult(reply: FastifyReply, view: ResultPageView, donePath: string): FastifyReply {
+    // The result travels in a signed cookie so the 303 target carries no query string to leak or replay.
+    reply.setCookie(resultCookie, JSON.stringify(view), { ...cookieOptions, maxAge: RESULT_COOKIE_MAX_AGE_S, signed: true });
+    return reply.redirect(donePath, 303);
+  }
+
   /** Failures raised before the state was consumed; any other failure spent the sign-in, and its cookie with it. */
   const keepsBinding = (kind: LinkFailureKind) => kind === 'expired' || kind === 'wrong_browser';
 
@@ -113,9 +159,26 @@ export function linkRoutes(app: FastifyInstance, options: LinkRoutesOptions, don
     const query = request.query as Record<string, unknown>;
     const browserBinding = request.cookies[bindingCookie];
     try {
-      const { anilistAuthorizeUrl } = await links.completeDiscordSignIn({ state: query.state, code: query.code, error: query.error, browserBinding });
+      const signedIn = await links.completeDiscordSignIn({ state: query.state, code: query.code, error: query.error, browserBinding });
       // Straight on to AniList: the start page already said what approving there means.
-      return reply.redirect(anilistAuthorizeUrl, 303);
+      if (signedIn.next === 'anilist') return reply.redirect(signedIn.anilistAuthorizeUrl, 303);
+      // A linked member who came from the linked-roles page: Discord was the only step.
+      reply.clearCookie(bindingCookie, cookieOptions);
+      const roles = await connectRoles(signedIn.discordUser.id, signedIn.roleConnectionGrant);
+      return showResult(
+        reply,
+        {
+          kind: 'verified',
+          anilistName: signedIn.link.anilistName,
+          anilistSiteUrl: signedIn.link.anilistSiteUrl,
+          discordDisplayName: signedIn.discordUser.displayName,
+          discordUsername: signedIn.discordUser.username,
+          moved: false,
+          replacedAniListName: undefined,
+          roles,
+        },
+        '../done',
+      );
     } catch (error) {
       if (!(error instanceof LinkFailure)) throw error;
       if (!keepsBinding(error.kind) && browserBinding !== undefined) reply.clearCookie(bindingCookie, cookieOptions);
@@ -135,18 +198,26 @@ export function linkRoutes(app: FastifyInstance, options: LinkRoutesOptions, don
     };
     try {
       const linked = await links.completeLink({ state: query.state, code: query.code, error: query.error, browserBinding });
-      const view: ResultPageView = {
-        anilistName: linked.anilist.name,
-        anilistSiteUrl: linked.anilist.siteUrl,
-        discordDisplayName: linked.discordUser.displayName,
-        discordUsername: linked.discordUser.username,
-        moved: linked.movedFromDiscordUserId !== undefined,
-        replacedAniListName: linked.replacedAniListName,
-      };
-      // The result travels in a signed cookie so the 303 target carries no query string to leak or replay.
       clearBinding();
-      reply.setCookie(resultCookie, JSON.stringify(view), { ...cookieOptions, maxAge: RESULT_COOKIE_MAX_AGE_S, signed: true });
-      return reply.redirect('done', 303);
+      const moved = linked.movedFromDiscordUserId;
+      // The AniList account is no longer theirs: their roles must stop showing its numbers.
+      if (moved !== undefined) void linkedRoles.disconnect(moved).catch((error: unknown) => logger.warn({ err: error }, 'could not clear the role connection of the member whose link moved'));
+      // The Viewer answer that identified the account carried the numbers: no AniList request of its own.
+      const roles = await connectRoles(linked.discordUser.id, linked.roleConnectionGrant, linked.anilist.statistics);
+      return showResult(
+        reply,
+        {
+          kind: 'linked',
+          anilistName: linked.anilist.name,
+          anilistSiteUrl: linked.anilist.siteUrl,
+          discordDisplayName: linked.discordUser.displayName,
+          discordUsername: linked.discordUser.username,
+          moved: moved !== undefined,
+          replacedAniListName: linked.replacedAniListName,
+          roles,
+        },
+        'done',
+      );
     } catch (error) {
       if (!(error instanceof LinkFailure)) throw error;
       if (!keepsBinding(error.kind)) clearBinding();

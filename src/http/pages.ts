@@ -1,5 +1,6 @@
 import type { MessageKey, MessageValues, TagRenderer, Translator } from '../i18n/index.js';
 import type { LinkFailureKind } from '../linking/index.js';
+import type { ConnectOutcome } from '../roles/index.js';
 import { escapeHtml, html, SafeHtml } from './html.js';
 
 /**
@@ -10,8 +11,8 @@ const stylesheet = (depth: number) => `${'../'.repeat(depth)}assets/anilink.css`
 
 const wrap = (tag: string) => (chunks: (string | SafeHtml)[]) => new SafeHtml(`<${tag}>${chunks.map(markup).join('')}</${tag}>`);
 
-/** The tags web messages may use: `<b>` for emphasis, `<code>` for a command. */
-const TAGS: Readonly<Record<string, TagRenderer<SafeHtml>>> = { b: wrap('strong'), code: wrap('code') };
+/** The tags web messages may use: `<b>` for strong emphasis, `<i>` for an example, `<code>` for a command. */
+const TAGS: Readonly<Record<string, TagRenderer<SafeHtml>>> = { b: wrap('strong'), i: wrap('em'), code: wrap('code') };
 
 function markup(part: string | SafeHtml): string {
   return part instanceof SafeHtml ? part.value : escapeHtml(part);
@@ -79,16 +80,80 @@ export function startPage(t: Translator, view: StartPageView): string {
   );
 }
 
+export interface VerificationPageView {
+  /** Discord's authorize page. */
+  signInUrl: string;
+  minutesLeft: number;
+}
+
+/** `/linked-role`, where Discord sends members from a server's Linked Roles menu. One folder deep: none. */
+export function verificationPage(t: Translator, view: VerificationPageView): string {
+  const title = t('web.verify.title');
+  return layout(
+    t,
+    title,
+    html`<h1>${title}</h1>
+<p>${say(t, 'web.verify.intro')}</p>
+<ol class="steps">
+  <li>${say(t, 'web.verify.signInStep')}</li>
+  <li>${say(t, 'web.verify.approveStep')}</li>
+</ol>
+<h2>${say(t, 'web.verify.shared')}</h2>
+<ul data-testid="shared">
+  <li>${say(t, 'web.verify.sharedName')}</li>
+  <li>${say(t, 'web.verify.sharedCompleted')}</li>
+  <li>${say(t, 'web.verify.sharedProgress')}</li>
+  <li>${say(t, 'web.verify.sharedSince')}</li>
+</ul>
+<p class="small">${say(t, 'web.verify.use')}</p>
+<p><a class="button" href="${view.signInUrl}" rel="noreferrer">${say(t, 'web.start.signIn')}</a></p>
+<p class="small">${say(t, 'web.verify.timeLeft', { minutes: view.minutesLeft })}</p>`,
+    0,
+  );
+}
+
 export interface ResultPageView {
+  /** `linked`: the member linked AniList (from /link or the linked-roles page); `verified`: already linked, Discord only. */
+  kind: 'linked' | 'verified';
   anilistName: string;
   anilistSiteUrl: string;
   discordDisplayName: string;
   discordUsername: string;
   moved: boolean;
   replacedAniListName: string | undefined;
+  /** How writing the member's role connection went; undefined when their sign-in did not allow it. */
+  roles: ConnectOutcome | undefined;
+}
+
+function rolesNote(t: Translator, view: ResultPageView): SafeHtml | '' {
+  switch (view.roles) {
+    case 'pushed':
+    case 'unchanged':
+      return html`<p data-testid="roles">${say(t, 'web.roles.pushed', { anilist: view.anilistName })}</p>`;
+    case 'pending':
+      return html`<p data-testid="roles">${say(t, 'web.roles.pending', { anilist: view.anilistName })}</p>`;
+    case 'stale':
+      return html`<p class="warning" data-testid="roles">${say(t, 'web.roles.stale')}</p>`;
+    case 'none':
+      // Only a verification can end here: the member's AniList authorization stopped working meanwhile.
+      return view.kind === 'verified' ? html`<p class="warning" data-testid="roles">${say(t, 'web.roles.revoked', { anilist: view.anilistName })}</p>` : '';
+    default:
+      return '';
+  }
 }
 
 export function resultPage(t: Translator, view: ResultPageView): string {
+  if (view.kind === 'verified') {
+    return layout(
+      t,
+      t('web.result.verifiedTitle'),
+      html`<h1>${say(t, 'web.result.verifiedHeading')}</h1>
+<p class="success" data-testid="result">${say(t, 'web.result.verified', { anilist: view.anilistName, discord: view.discordDisplayName, username: view.discordUsername })}</p>
+${rolesNote(t, view)}
+<p>${say(t, 'web.result.close')}</p>
+<p class="small"><a href="${view.anilistSiteUrl}" rel="noreferrer">${say(t, 'web.result.openProfile')}</a></p>`,
+    );
+  }
   return layout(
     t,
     t('web.result.title'),
@@ -96,6 +161,7 @@ export function resultPage(t: Translator, view: ResultPageView): string {
 <p class="success" data-testid="result">${say(t, 'web.result.linked', { anilist: view.anilistName, discord: view.discordDisplayName, username: view.discordUsername })}</p>
 ${view.replacedAniListName ? html`<p>${say(t, 'web.result.replaced', { previous: view.replacedAniListName })}</p>` : ''}
 ${view.moved ? html`<p>${say(t, 'web.result.moved')}</p>` : ''}
+${rolesNote(t, view)}
 <p>${say(t, 'web.result.next')}</p>
 <p class="small"><a href="${view.anilistSiteUrl}" rel="noreferrer">${say(t, 'web.result.openProfile')}</a></p>`,
   );

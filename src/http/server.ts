@@ -1,11 +1,13 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import cookie from '@fastify/cookie';
-import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import Fastify, { LogController, type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
+import helmet, { type HelmetOptions } from 'helmet';
 import type { Translations } from '../i18n/index.js';
 import type { Logger } from '../logger.js';
 import { registerMetricsRoute, type MetricsRouteOptions } from '../metrics/http.js';
 import type { LinkService } from '../linking/index.js';
+import type { LinkedRoles } from '../roles/index.js';
 import type { TrustedProxies } from './addresses.js';
 import { linkRoutes, sendFailure, type FailureBudget } from './link-routes.js';
 import { STYLESHEET_CSS } from './pages.js';
@@ -13,6 +15,8 @@ import { STYLESHEET_CSS } from './pages.js';
 export interface HealthStatus {
   database: 'ok' | 'error';
   gateway: string;
+  /** Guilds listed by the gateway's latest READY (trackGateway), when known. */
+  guilds?: number | undefined;
 }
 
 /** /healthz adds what the web server itself noticed. */
@@ -27,6 +31,7 @@ export interface ServerHealth extends HealthStatus {
 export interface ServerDeps {
   logger: Logger;
   links: LinkService;
+  linkedRoles: Pick<LinkedRoles, 'connect' | 'disconnect'>;
   publicUrl: string;
   /** Signs the short-lived result cookie. */
   cookieSecret: string;
@@ -45,6 +50,9 @@ export interface ServerDeps {
 export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   const options: FastifyServerOptions = {
     loggerInstance: deps.logger.child({ component: 'http' }),
+    // Every request would get a child logger of its own, built even when nothing is logged; the few lines written
+    // about a request carry its id themselves.
+    childLoggerFactory: (logger) => logger,
     // Fastify's own request log prints the full URL, including ?code=…&state=…; we log route patterns instead.
     logController: new LogController({ disableRequestLogging: true }),
     // A trust function, never a hop count (which Fastify treats as "trust nothing") or `true` (anyone picks an IP).
@@ -56,7 +64,10 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   };
   const app: FastifyInstance = Fastify(options);
 
-  await app.register(helmet, {
+  // helmet's headers depend on these options only: computed once here and added to every response as they are
+  // (@fastify/helmet rebuilt the middleware, CSP parsing included, and set each header on the raw response, per
+  // request: the largest share of the cost of a rejected callback).
+  const securityHeaders = helmetHeaders({
     contentSecurityPolicy: {
       useDefaults: false,
       directives: {
@@ -73,6 +84,10 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     referrerPolicy: { policy: 'no-referrer' },
     frameguard: { action: 'deny' },
     strictTransportSecurity: deps.publicUrl.startsWith('https:'),
+  });
+  app.addHook('onRequest', (_request, reply, done) => {
+    reply.headers(securityHeaders);
+    done();
   });
   await app.register(cookie, { secret: deps.cookieSecret });
   await app.register(rateLimit, { global: false });
@@ -102,10 +117,12 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   }
 
   app.addHook('onResponse', async (request, reply) => {
-    // A scraper calls /metrics every few seconds; its lines would drown the rest at info.
-    const level = request.routeOptions.url === '/metrics' ? 'debug' : 'info';
+    // A scraper calls /metrics every few seconds, and anyone can send rejected requests (bad or used states, unknown
+    // pages, the rate limit) by the thousand: at info their lines would drown the rest and cost more than the answer.
+    const rejected = reply.statusCode >= 400 && reply.statusCode < 500;
+    const level = rejected || request.routeOptions.url === '/metrics' ? 'debug' : 'info';
     request.log[level](
-      { method: request.method, route: request.routeOptions.url ?? '(no route)', statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+      { reqId: request.id, method: request.method, route: request.routeOptions.url ?? '(no route)', statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime) },
       'request completed',
     );
   });
@@ -118,7 +135,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
       if (waitSeconds !== undefined) return sendFailure(reply, deps.i18n, 'rate_limited', undefined, waitSeconds);
       return sendFailure(reply, deps.i18n, 'bad_request', error.statusCode);
     }
-    request.log.error({ err: error, route: request.routeOptions.url }, 'request failed');
+    request.log.error({ err: error, reqId: request.id, route: request.routeOptions.url }, 'request failed');
     return sendFailure(reply, deps.i18n, 'internal');
   });
   app.setNotFoundHandler((_request, reply) => sendFailure(reply, deps.i18n, 'not_found'));
@@ -137,6 +154,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
 
   await app.register(linkRoutes, {
     links: deps.links,
+    linkedRoles: deps.linkedRoles,
     secureCookies: deps.publicUrl.startsWith('https:'),
     failureBudget,
     logger: deps.logger.child({ component: 'link' }),
@@ -144,4 +162,24 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   });
 
   return app;
+}
+
+/**
+ * The headers helmet sets for `options`, read once by running its middleware against a response that only records
+ * them. None of the options used here depends on the request (no nonces, no per-request directives).
+ */
+export function helmetHeaders(options: Readonly<HelmetOptions>): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const recorder = {
+    setHeader(name: string, value: string | number | readonly string[]) {
+      headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
+    },
+    removeHeader(name: string) {
+      delete headers[name.toLowerCase()];
+    },
+  };
+  helmet(options)({} as IncomingMessage, recorder as unknown as ServerResponse, (error?: unknown) => {
+    if (error instanceof Error) throw error;
+  });
+  return headers;
 }

@@ -1,8 +1,9 @@
 /**
  * Discord's OAuth2 authorization code grant, for any flow that needs a member to sign in with Discord: each flow
- * names its own scopes (linking asks only `identify`; a flow that writes role connections would ask
- * `identify role_connections.write` and keep the tokens), so the client itself holds no flow's choices.
+ * names its own scopes (linking and the linked-roles page ask `identify role_connections.write` and keep the tokens
+ * for the member's role connection), so the client itself holds no flow's choices.
  */
+import { CDN } from 'discord.js';
 import { z } from 'zod';
 import { LinkFailure } from './link-failure.js';
 
@@ -31,6 +32,8 @@ export interface DiscordAccount {
   id: string;
   username: string;
   globalName: string | null;
+  /** The member's avatar (or Discord's default one), 128 px. */
+  avatarUrl: string;
 }
 
 export interface DiscordOAuth {
@@ -41,6 +44,11 @@ export interface DiscordOAuth {
   authorizeUrl(request: { clientId: string; scopes: readonly string[]; state: string }): string;
   /** Exchanges a code from the callback (form-encoded, client id and secret in the body). */
   exchangeCode(request: { clientId: string; code: string }): Promise<DiscordTokens>;
+  /**
+   * New tokens for a kept refresh token. LinkFailure 'discord_rejected' when Discord refuses it (the member removed
+   * the app, or it was used already); 'discord_unavailable' when Discord may accept it later.
+   */
+  refresh(request: { clientId: string; refreshToken: string }): Promise<DiscordTokens>;
   /** `GET /users/@me` with the member's Bearer token (scope `identify`). */
   currentUser(accessToken: string): Promise<DiscordAccount>;
 }
@@ -57,7 +65,15 @@ const userAnswer = z.object({
   id: z.string().regex(/^\d{17,20}$/),
   username: z.string(),
   global_name: z.string().nullish(),
+  avatar: z.string().nullish(),
 });
+
+const cdn = new CDN();
+
+function avatarUrlOf(id: string, avatar: string | null | undefined): string {
+  // Discord's default avatars for the new username system: (id >> 22) % 6.
+  return avatar ? cdn.avatar(id, avatar, { size: 128, extension: 'png' }) : cdn.defaultAvatar(Number((BigInt(id) >> 22n) % 6n));
+}
 
 export function createDiscordOAuth(config: DiscordOAuthConfig, fetchImpl: typeof fetch = fetch): DiscordOAuth {
   const timeout = () => AbortSignal.timeout(config.timeoutMs ?? 10_000);
@@ -71,6 +87,33 @@ export function createDiscordOAuth(config: DiscordOAuthConfig, fetchImpl: typeof
     }
     const body: unknown = await response.json().catch(() => undefined);
     return { status: response.status, body };
+  }
+
+  async function tokenRequest(clientId: string, grant: Record<string, string>, what: string): Promise<DiscordTokens> {
+    const { status, body } = await send(
+      `${config.apiUrl}/v10/oauth2/token`,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json', 'user-agent': config.userAgent },
+        body: new URLSearchParams({ ...grant, client_id: clientId, client_secret: config.clientSecret }),
+      },
+      what,
+    );
+    if (status === 200) {
+      const parsed = tokenAnswer.safeParse(body);
+      if (!parsed.success) throw new LinkFailure('discord_unavailable', `Discord answered the ${what} without a usable token`);
+      const { access_token, refresh_token, expires_in, scope } = parsed.data;
+      return { accessToken: access_token, refreshToken: refresh_token, expiresIn: expires_in, scopes: scope.split(' ').filter(Boolean) };
+    }
+    const error = typeof (body as { error?: unknown } | undefined)?.error === 'string' ? (body as { error: string }).error : undefined;
+    // A wrong secret (or client id) is `invalid_client`; a used, expired or foreign code (or refresh token), or another
+    // redirect URI than the authorize request's, is `invalid_grant`: that grant is spent.
+    if (status === 401 || error === 'invalid_client' || error === 'unauthorized_client') {
+      throw new LinkFailure('discord_misconfigured', `Discord answered ${status} ${error ?? ''}`.trim());
+    }
+    if (status === 400 && error === 'invalid_grant') throw new LinkFailure('discord_rejected', 'Discord answered invalid_grant');
+    if (status === 429 || status >= 500) throw new LinkFailure('discord_unavailable', `Discord answered ${status}`);
+    throw new LinkFailure('discord_misconfigured', `Discord answered ${status} ${error ?? ''}`.trim());
   }
 
   return {
@@ -87,38 +130,10 @@ export function createDiscordOAuth(config: DiscordOAuthConfig, fetchImpl: typeof
       return url.toString();
     },
 
-    async exchangeCode({ clientId, code }) {
-      const { status, body } = await send(
-        `${config.apiUrl}/v10/oauth2/token`,
-        {
-          method: 'POST',
-          headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json', 'user-agent': config.userAgent },
-          body: new URLSearchParams({
-            grant_type: 'authorization_code',
-            code,
-            redirect_uri: config.redirectUri,
-            client_id: clientId,
-            client_secret: config.clientSecret,
-          }),
-        },
-        'Discord token request',
-      );
-      if (status === 200) {
-        const parsed = tokenAnswer.safeParse(body);
-        if (!parsed.success) throw new LinkFailure('discord_unavailable', 'Discord answered the token request without a usable token');
-        const { access_token, refresh_token, expires_in, scope } = parsed.data;
-        return { accessToken: access_token, refreshToken: refresh_token, expiresIn: expires_in, scopes: scope.split(' ').filter(Boolean) };
-      }
-      const error = typeof (body as { error?: unknown } | undefined)?.error === 'string' ? (body as { error: string }).error : undefined;
-      // A wrong secret (or client id) is `invalid_client`; a used, expired or foreign code, or another redirect URI
-      // than the authorize request's, is `invalid_grant`: that sign-in is spent, the member starts again.
-      if (status === 401 || error === 'invalid_client' || error === 'unauthorized_client') {
-        throw new LinkFailure('discord_misconfigured', `Discord answered ${status} ${error ?? ''}`.trim());
-      }
-      if (status === 400 && error === 'invalid_grant') throw new LinkFailure('discord_rejected', 'Discord answered invalid_grant');
-      if (status === 429 || status >= 500) throw new LinkFailure('discord_unavailable', `Discord answered ${status}`);
-      throw new LinkFailure('discord_misconfigured', `Discord answered ${status} ${error ?? ''}`.trim());
-    },
+    exchangeCode: ({ clientId, code }) =>
+      tokenRequest(clientId, { grant_type: 'authorization_code', code, redirect_uri: config.redirectUri }, 'Discord token request'),
+
+    refresh: ({ clientId, refreshToken }) => tokenRequest(clientId, { grant_type: 'refresh_token', refresh_token: refreshToken }, 'Discord token refresh'),
 
     async currentUser(accessToken) {
       const { status, body } = await send(
@@ -128,7 +143,8 @@ export function createDiscordOAuth(config: DiscordOAuthConfig, fetchImpl: typeof
       );
       const parsed = userAnswer.safeParse(body);
       if (status !== 200 || !parsed.success) throw new LinkFailure('discord_unavailable', `Discord answered /users/@me with ${status}`);
-      return { id: parsed.data.id, username: parsed.data.username, globalName: parsed.data.global_name ?? null };
+      const { id, username, global_name, avatar } = parsed.data;
+      return { id, username, globalName: global_name ?? null, avatarUrl: avatarUrlOf(id, avatar) };
     },
   };
 }

@@ -25,6 +25,7 @@ export function createViewerIdentifier(anilist: AniListClient): IdentifyViewer {
       scoreFormat: viewer.mediaListOptions?.scoreFormat ?? 'POINT_100',
       titleLanguage: viewer.options?.titleLanguage ?? 'ROMAJI',
       displayAdultContent: viewer.options?.displayAdultContent ?? false,
+      statistics: viewer,
     };
   };
 }

@@ -1,6 +1,18 @@
 // The public face of the linking module. Other rooms import from here; the sealed token and the vault stay inside.
 export { createLinkService, type LinkService, type LinkServiceDeps } from './link-service.js';
-export type { AniListIdentity, CallbackInput, DiscordIdentity, IdentifyViewer, InteractionReplies, LinkCompleted, LinkFlow, StartPage } from './link-flow.js';
+export type {
+  AniListIdentity,
+  CallbackInput,
+  DiscordIdentity,
+  DiscordSignInResult,
+  IdentifyViewer,
+  InteractionReplies,
+  LinkCompleted,
+  LinkFlow,
+  RoleConnectionGrant,
+  StartPage,
+  VerificationStart,
+} from './link-flow.js';
 export {
   LINK_EXPIRED,
   RUN_LINK_FIRST,

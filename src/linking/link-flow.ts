@@ -1,12 +1,14 @@
 import { escapeMarkdown } from 'discord.js';
+import type { RoleConnectionStatistics } from '../anilist/index.js';
 import type { TokenVault } from '../crypto/vault.js';
 import type { LinkRequest, LinkRequestsRepository } from '../db/link-requests.js';
 import type { LinkedAccountsRepository } from '../db/linked-accounts.js';
+import type { LinkedRoleSignInsRepository } from '../db/linked-role-sign-ins.js';
 import type { DirectMessages } from '../expiry/direct-messages.js';
 import type { Translations } from '../i18n/index.js';
 import type { Logger } from '../logger.js';
 import { sealAccessToken } from './access-token.js';
-import type { DiscordOAuth } from './discord-oauth.js';
+import type { DiscordAccount, DiscordOAuth, DiscordTokens } from './discord-oauth.js';
 import { LinkFailure } from './link-failure.js';
 import { summarize, type LinkSummary } from './members.js';
 import { hashSecret, looksLikeSecret, newSecret, pkceChallenge, secretMatchesHash } from './secrets.js';
@@ -17,8 +19,13 @@ export const LINK_REQUEST_LIFETIME_MS = 10 * 60_000;
 const INTERACTION_EDIT_WINDOW_MS = 14.5 * 60_000;
 /** AniList tokens last a year; used only when neither `expires_in` nor the JWT says. */
 const DEFAULT_TOKEN_LIFETIME_MS = 365 * 24 * 60 * 60_000;
-/** Linking only needs to know who the member is on Discord; no Discord token is kept. */
-export const LINK_SIGN_IN_SCOPES = ['identify'] as const;
+/**
+ * Who the member is on Discord, and the right to write their role connection (linked roles), so every linked member's
+ * roles work without a second visit. The Discord tokens are kept for that only (src/roles).
+ */
+export const LINK_SIGN_IN_SCOPES = ['identify', 'role_connections.write'] as const;
+/** A visit of the linked-roles page works this long (the same as a /link page). */
+export const LINKED_ROLE_SIGN_IN_LIFETIME_MS = LINK_REQUEST_LIFETIME_MS;
 
 export interface DiscordIdentity {
   id: string;
@@ -35,6 +42,8 @@ export interface AniListIdentity {
   scoreFormat: string;
   titleLanguage: string;
   displayAdultContent: boolean;
+  /** The numbers for the member's linked roles, from the same answer. */
+  statistics: RoleConnectionStatistics;
 }
 
 /**
@@ -49,6 +58,7 @@ export interface InteractionReplies {
 
 export interface LinkFlowDeps {
   linkRequests: LinkRequestsRepository;
+  linkedRoleSignIns: LinkedRoleSignInsRepository;
   accounts: LinkedAccountsRepository;
   vault: TokenVault;
   exchangeToken: TokenExchange;
@@ -58,6 +68,11 @@ export interface LinkFlowDeps {
   discordOAuth: DiscordOAuth;
   /** DISCORD_CLIENT_ID; undefined signs in with the application the /link interaction came from. */
   discordClientId: string | undefined;
+  /**
+   * The client the linked-roles page signs in with (no interaction names one there): DISCORD_CLIENT_ID, or the
+   * application's id once connected to Discord; undefined before that.
+   */
+  verificationClientId: () => string | undefined;
   /** Tells a member that their AniList account moved to another Discord account. */
   dms: DirectMessages;
   /** Overwrites what a deletion freed, so an unlinked token does not linger in the database's files. */
@@ -78,12 +93,36 @@ export interface StartPage {
   secondsLeft: number;
 }
 
+/** The Discord tokens of a member's sign-in, for their role connection with the application they were issued to. */
+export interface RoleConnectionGrant {
+  applicationId: string;
+  tokens: DiscordTokens;
+}
+
 export interface LinkCompleted {
   discordUser: DiscordIdentity;
   anilist: AniListIdentity;
   movedFromDiscordUserId: string | undefined;
   replacedAniListName: string | undefined;
+  /** Present when the member's Discord sign-in granted role_connections.write. */
+  roleConnectionGrant: RoleConnectionGrant | undefined;
 }
+
+/** The linked-roles page's first step: Discord's authorize page, bound to this browser. */
+export interface VerificationStart {
+  signInUrl: string;
+  /** Goes into an HttpOnly cookie: Discord's callback must come back to this browser. */
+  browserBinding: string;
+  secondsLeft: number;
+}
+
+/**
+ * Where Discord's callback leads: on to AniList (linking), or, for an already linked member who came from the
+ * linked-roles page, straight to done with the tokens for their role connection.
+ */
+export type DiscordSignInResult =
+  | { next: 'anilist'; anilistAuthorizeUrl: string }
+  | { next: 'verified'; discordUser: DiscordIdentity; link: LinkSummary; roleConnectionGrant: RoleConnectionGrant };
 
 export interface CallbackInput {
   state: unknown;
@@ -104,10 +143,16 @@ export interface LinkFlow {
   };
   openStartPage(pageId: string): StartPage;
   /**
-   * Discord's callback: goes on to AniList only when the member signed in as the Discord user the link was made
-   * for; otherwise the request is burned (LinkFailure 'wrong_account') and nothing is stored.
+   * A visit of the linked-roles page: the member signs in with Discord, who tells us who they are. LinkFailure
+   * 'discord_unavailable' while the bot does not know its application yet (not connected to Discord).
    */
-  completeDiscordSignIn(input: CallbackInput): Promise<{ anilistAuthorizeUrl: string }>;
+  startVerification(): VerificationStart;
+  /**
+   * Discord's callback. From a /link page: goes on to AniList only when the member signed in as the Discord user the
+   * link was made for; otherwise the request is burned (LinkFailure 'wrong_account') and nothing is stored. From the
+   * linked-roles page: a member with a usable link is done; anyone else goes on to AniList to link.
+   */
+  completeDiscordSignIn(input: CallbackInput): Promise<DiscordSignInResult>;
   completeLink(input: CallbackInput): Promise<LinkCompleted>;
   /** Deletes the member's link and stored token; returns what the link was, if there was one. */
   unlink(discordUserId: string): LinkSummary | undefined;
@@ -115,16 +160,22 @@ export interface LinkFlow {
 }
 
 const interactionTokenContext = (discordUserId: string) => `link-request:${discordUserId}`;
+const grantContext = (discordUserId: string) => `link-request-discord-grant:${discordUserId}`;
 
 function discordIdentityOf(request: LinkRequest): DiscordIdentity {
   return { id: request.discordUserId, username: request.discordUsername, displayName: request.discordDisplayName, avatarUrl: request.discordAvatarUrl };
 }
 
+function identityOfAccount(account: DiscordAccount): DiscordIdentity {
+  return { id: account.id, username: account.username, displayName: account.globalName ?? account.username, avatarUrl: account.avatarUrl };
+}
+
 export function createLinkFlow(deps: LinkFlowDeps): LinkFlow {
   const { linkRequests, accounts, vault, clock, logger } = deps;
 
-  function editDiscordReply(applicationId: string, sealedInteractionToken: string, discordUserId: string, createdAt: Date, content: string) {
-    if (clock().getTime() - createdAt.getTime() > INTERACTION_EDIT_WINDOW_MS) return;
+  function editDiscordReply(applicationId: string, sealedInteractionToken: string | null, discordUserId: string, createdAt: Date, content: string) {
+    // A request from the linked-roles page has no /link reply to edit.
+    if (sealedInteractionToken === null || clock().getTime() - createdAt.getTime() > INTERACTION_EDIT_WINDOW_MS) return;
     let interactionToken: string;
     try {
       interactionToken = vault.open(sealedInteractionToken, interactionTokenContext(discordUserId));
@@ -143,6 +194,65 @@ export function createLinkFlow(deps: LinkFlowDeps): LinkFlow {
   }
 
   const discordClientFor = (request: LinkRequest) => deps.discordClientId ?? request.applicationId;
+
+  /** Sealed for the link request until the link is saved; only tokens that can write a role connection are kept. */
+  function sealGrant(discordUserId: string, grant: RoleConnectionGrant): string | null {
+    if (!grant.tokens.scopes.includes('role_connections.write')) return null;
+    return vault.seal(JSON.stringify(grant), grantContext(discordUserId));
+  }
+
+  function openGrant(request: LinkRequest): RoleConnectionGrant | undefined {
+    if (request.sealedDiscordGrant === null) return undefined;
+    try {
+      return JSON.parse(vault.open(request.sealedDiscordGrant, grantContext(request.discordUserId))) as RoleConnectionGrant;
+    } catch (error) {
+      logger.warn({ err: error, discordUserId: request.discordUserId }, 'could not open the Discord tokens of the link request; the role connection waits for the next verification');
+      return undefined;
+    }
+  }
+
+  /** Discord's callback for a visit of the linked-roles page (its state was not a /link page's). */
+  async function completeVerification(state: string, { code, error, browserBinding }: CallbackInput): Promise<DiscordSignInResult> {
+    const at = clock().getTime();
+    const found = deps.linkedRoleSignIns.consume(
+      hashSecret(state),
+      (candidate) => candidate.expiresAt.getTime() > at && bindingMatches(browserBinding, candidate.browserBindingHash),
+    );
+    if (!found || found.signIn.expiresAt.getTime() <= at) throw new LinkFailure('expired', 'unknown, used or expired Discord state');
+    if (!found.consumed || browserBinding === undefined) throw new LinkFailure('wrong_browser', 'browser binding cookie missing or different');
+    if (error !== undefined) throw new LinkFailure('discord_denied', 'Discord sign-in was not approved');
+    if (typeof code !== 'string' || code.length === 0 || code.length > 2048) throw new LinkFailure('discord_rejected', 'missing or malformed Discord code');
+    const clientId = deps.verificationClientId();
+    if (clientId === undefined) throw new LinkFailure('discord_unavailable', 'the application id is not known yet');
+
+    const tokens = await deps.discordOAuth.exchangeCode({ clientId, code });
+    const account = await deps.discordOAuth.currentUser(tokens.accessToken);
+    const discordUser = identityOfAccount(account);
+    const grant: RoleConnectionGrant = { applicationId: clientId, tokens };
+    const now = clock();
+    const linked = accounts.findByDiscordUserId(account.id);
+    const summary = linked && summarize(linked, now);
+    if (summary?.state === 'usable') {
+      logger.info({ discordUserId: account.id }, 'linked member verified from the linked-roles page');
+      return { next: 'verified', discordUser, link: summary, roleConnectionGrant: grant };
+    }
+    // Not linked (or the AniList authorization ran out): on to AniList, as a link request that is already verified.
+    const anilistState = newSecret();
+    linkRequests.replaceForUserVerified({
+      discordUserId: account.id,
+      discordUsername: discordUser.username,
+      discordDisplayName: discordUser.displayName,
+      discordAvatarUrl: discordUser.avatarUrl,
+      applicationId: clientId,
+      stateHash: hashSecret(anilistState),
+      browserBindingHash: found.signIn.browserBindingHash,
+      discordVerifiedAt: now,
+      sealedDiscordGrant: sealGrant(account.id, grant),
+      createdAt: now,
+      expiresAt: new Date(now.getTime() + LINK_REQUEST_LIFETIME_MS),
+    });
+    return { next: 'anilist', anilistAuthorizeUrl: anilistAuthorizeUrl(anilistState, browserBinding) };
+  }
 
   function anilistAuthorizeUrl(state: string, browserBinding: string): string {
     const url = new URL(deps.oauth.authorizeUrl);
@@ -205,14 +315,35 @@ export function createLinkFlow(deps: LinkFlowDeps): LinkFlow {
       };
     },
 
-    async completeDiscordSignIn({ state, code, error, browserBinding }) {
+    startVerification() {
+      const clientId = deps.verificationClientId();
+      if (clientId === undefined) throw new LinkFailure('discord_unavailable', 'the application id is not known yet (not connected to Discord)');
+      const now = clock();
+      const state = newSecret();
+      const browserBinding = newSecret();
+      deps.linkedRoleSignIns.create({
+        stateHash: hashSecret(state),
+        browserBindingHash: hashSecret(browserBinding),
+        createdAt: now,
+        expiresAt: new Date(now.getTime() + LINKED_ROLE_SIGN_IN_LIFETIME_MS),
+      });
+      return {
+        signInUrl: deps.discordOAuth.authorizeUrl({ clientId, scopes: LINK_SIGN_IN_SCOPES, state }),
+        browserBinding,
+        secondsLeft: Math.floor(LINKED_ROLE_SIGN_IN_LIFETIME_MS / 1000),
+      };
+    },
+
+    async completeDiscordSignIn(input) {
+      const { state, code, error, browserBinding } = input;
       if (!looksLikeSecret(state)) throw new LinkFailure('expired', 'missing or malformed Discord state');
       const at = clock().getTime();
       const found = linkRequests.consumeDiscordState(
         hashSecret(state),
         (candidate) => candidate.expiresAt.getTime() > at && bindingMatches(browserBinding, candidate.browserBindingHash),
       );
-      if (!found || found.request.expiresAt.getTime() <= at) throw new LinkFailure('expired', 'unknown, used or expired Discord state');
+      if (!found) return completeVerification(state, input);
+      if (found.request.expiresAt.getTime() <= at) throw new LinkFailure('expired', 'unknown, used or expired Discord state');
       if (!found.consumed || browserBinding === undefined) throw new LinkFailure('wrong_browser', 'browser binding cookie missing or different');
       const request = found.request;
       if (error !== undefined) {
@@ -221,7 +352,7 @@ export function createLinkFlow(deps: LinkFlowDeps): LinkFlow {
       }
       if (typeof code !== 'string' || code.length === 0 || code.length > 2048) throw new LinkFailure('discord_rejected', 'missing or malformed Discord code');
 
-      // The Discord tokens prove who is signing in; linking keeps neither.
+      // The Discord tokens prove who is signing in; they are kept only to write the member's role connection.
       const tokens = await deps.discordOAuth.exchangeCode({ clientId: discordClientFor(request), code });
       const account = await deps.discordOAuth.currentUser(tokens.accessToken);
       if (account.id !== request.discordUserId) {
@@ -230,10 +361,11 @@ export function createLinkFlow(deps: LinkFlowDeps): LinkFlow {
         throw new LinkFailure('wrong_account', 'signed in with another Discord account than the link was made for');
       }
       const anilistState = newSecret();
-      if (!linkRequests.attachAniListState(request.id, request.browserBindingHash!, hashSecret(anilistState), clock())) {
+      const sealedGrant = sealGrant(request.discordUserId, { applicationId: discordClientFor(request), tokens });
+      if (!linkRequests.attachAniListState(request.id, request.browserBindingHash!, hashSecret(anilistState), clock(), sealedGrant)) {
         throw new LinkFailure('expired', 'the start page was opened again meanwhile');
       }
-      return { anilistAuthorizeUrl: anilistAuthorizeUrl(anilistState, browserBinding) };
+      return { next: 'anilist', anilistAuthorizeUrl: anilistAuthorizeUrl(anilistState, browserBinding) };
     },
 
     async completeLink({ state, code, error, browserBinding }) {
@@ -288,7 +420,7 @@ export function createLinkFlow(deps: LinkFlowDeps): LinkFlow {
         request.createdAt,
         deps.i18n.forDiscord(request.discordLocale)('link.completed', { name: escapeMarkdown(anilist.name) }),
       );
-      return { discordUser: discordIdentityOf(request), anilist, movedFromDiscordUserId: saved.movedFromDiscordUserId, replacedAniListName: saved.replacedAniListName };
+      return { discordUser: discordIdentityOf(request), anilist, ...saved, roleConnectionGrant: openGrant(request) };
     },
 
     unlink(discordUserId) {
@@ -306,6 +438,6 @@ export function createLinkFlow(deps: LinkFlowDeps): LinkFlow {
       return account && summarize(account, clock());
     },
 
-    purgeExpiredRequests: () => linkRequests.purgeExpired(clock()),
+    purgeExpiredRequests: () => linkRequests.purgeExpired(clock()) + deps.linkedRoleSignIns.purgeExpired(clock()),
   };
 }

@@ -11,12 +11,27 @@ export interface InteractionObservation {
 }
 
 export type ReminderOutcome = 'sent' | 'undeliverable' | 'failed';
+export type NotificationPollOutcome = 'ok' | 'failed' | 'token_rejected';
+export type NotificationDmOutcome = 'sent' | 'undeliverable' | 'failed';
+
+/** The notification polls as the database sees them. */
+export interface NotificationPollsState {
+  readonly active: number;
+  readonly pausedForToken: number;
+  readonly pausedForDms: number;
+  /** Since when the oldest due poll of an active member should have run; 0 when none is overdue. */
+  readonly lagSeconds: number;
+}
 
 export interface MetricsSources {
   /** Read at every scrape (a COUNT on the SQLite file). */
   linkedMembers?: () => { total: number; tokenRejected: number };
   /** The shared AniList limiter's own counters, read at every scrape. */
   limiterStats?: () => RateLimiterStats;
+  /** The gateway connection (src/bot/gateway-status.ts trackGateway), read at every scrape. */
+  gateway?: () => { ready: boolean; guilds: number | undefined };
+  /** Members' notification polls, read at every scrape (one query on the SQLite file). */
+  notificationPolls?: () => NotificationPollsState;
   clock?: () => number;
   /** Node.js process metrics (CPU, memory, event loop lag, GC). Default true. */
   processMetrics?: boolean;
@@ -31,6 +46,9 @@ export interface Metrics {
   observeLimiter(limiter: RateLimiter): RateLimiter;
   /** Pass to the expiry reminder job. */
   reminder(outcome: ReminderOutcome): void;
+  /** Pass to the notification poller. */
+  notificationPoll(outcome: NotificationPollOutcome): void;
+  notificationDm(outcome: NotificationDmOutcome): void;
 }
 
 /** Seconds: Discord's 3 s deadline for the first response sits between buckets, as does its 15 min token life. */
@@ -82,7 +100,61 @@ export function createMetrics(sources: MetricsSources = {}): Metrics {
     registers: [registry],
   });
 
-  const { limiterStats, linkedMembers } = sources;
+  const notificationPolls = new Counter({
+    name: 'anilink_notification_polls_total',
+    help: "Polls of members' AniList notifications by outcome: ok, failed (retried at the next poll), token_rejected (paused until the member links again).",
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+  });
+  const notificationDms = new Counter({
+    name: 'anilink_notification_dms_total',
+    help: 'Notification DMs by outcome: sent, undeliverable (DMs closed; paused until the member opts in again), failed (sent again at the next poll).',
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+  });
+
+  const { limiterStats, linkedMembers, gateway, notificationPolls: pollsState } = sources;
+  if (pollsState) {
+    new Gauge({
+      name: 'anilink_notifications_poll_lag_seconds',
+      help: "How far behind schedule the notification polls are: seconds since the oldest due poll of an active member should have run (0 when none is overdue). Stays under NOTIFICATION_POLL_SECONDS while the background lane has room.",
+      registers: [registry],
+      collect() {
+        this.set(pollsState().lagSeconds);
+      },
+    });
+    new Gauge({
+      name: 'anilink_notification_members',
+      help: 'Members opted in to notification DMs by state: active (polled), paused_token (must link again), paused_dms (DMs closed; must opt in again).',
+      labelNames: ['state'] as const,
+      registers: [registry],
+      collect() {
+        const state = pollsState();
+        this.set({ state: 'active' }, state.active);
+        this.set({ state: 'paused_token' }, state.pausedForToken);
+        this.set({ state: 'paused_dms' }, state.pausedForDms);
+      },
+    });
+  }
+  if (gateway) {
+    new Gauge({
+      name: 'anilink_gateway_ready',
+      help: 'Whether the Discord gateway connection is ready (1) or not (0).',
+      registers: [registry],
+      collect() {
+        this.set(gateway().ready ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: 'anilink_gateway_guilds',
+      help: "Guilds the bot is in, as listed by the gateway's latest READY (no guild is kept in memory).",
+      registers: [registry],
+      collect() {
+        const guilds = gateway().guilds;
+        if (guilds !== undefined) this.set(guilds);
+      },
+    });
+  }
   if (limiterStats) {
     new Gauge({
       name: 'anilink_anilist_limiter_queue_length',
@@ -189,7 +261,14 @@ export function createMetrics(sources: MetricsSources = {}): Metrics {
     };
   }
 
-  return { registry, interactions, observeLimiter, reminder: (outcome) => reminders.inc({ outcome }) };
+  return {
+    registry,
+    interactions,
+    observeLimiter,
+    reminder: (outcome) => reminders.inc({ outcome }),
+    notificationPoll: (outcome) => notificationPolls.inc({ outcome }),
+    notificationDm: (outcome) => notificationDms.inc({ outcome }),
+  };
 }
 
 /** AniListError kinds as snake_case label values; `rateLimited` is AniList's 429. */

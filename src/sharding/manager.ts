@@ -150,6 +150,9 @@ export function createShardedGateway(options: ShardedGatewayOptions): Gateway {
       return { applicationId };
     },
     status: () => (plan ? `${readyShards()}/${plan.totalShards} shards ready` : 'starting shards'),
+    ready: () => plan !== undefined && readyShards() === plan.totalShards,
+    // The shards' READY guild counts stay in the shard processes.
+    guilds: () => undefined,
     async stop() {
       stopping = true;
       if (!manager) return;

@@ -359,6 +359,41 @@ describe('AniList client against a local server', () => {
     expect(received).toHaveLength(7);
   });
 
+  it('keeps lists longer for reads that accept an older one; other reads still get one at most cacheTtlMs old', async () => {
+    let nowMs = 1_000_000;
+    const aging = createAniListClient({ endpoint, userAgent: USER_AGENT, referer: REFERER, limiter, logger: pino({ level: 'silent' }), cacheTtlMs: 60_000, listCacheTtlMs: 10 * 60_000, now: () => nowMs });
+    responder = respond(200, { data: { MediaListCollection: { hasNextChunk: false, lists: [{ entries: [entry(1, 100)] }] } } });
+    const input = { userId: 42, type: 'ANIME' } as const;
+    await aging.userMediaList(input, { key: 'a' });
+    nowMs += 5 * 60_000;
+    // A comparison five minutes later reads the cached list; /list would not, and fetches it again.
+    await aging.userMediaList(input, { key: 'a' }, { maxAgeMs: 10 * 60_000 });
+    expect(received).toHaveLength(1);
+    expect(aging.peekUserMediaList(input, { key: 'a' })).toBeUndefined();
+    await aging.userMediaList(input, { key: 'a' });
+    expect(received).toHaveLength(2);
+    nowMs += 10 * 60_000 + 1;
+    await aging.userMediaList(input, { key: 'a' }, { maxAgeMs: 10 * 60_000 });
+    expect(received).toHaveLength(3);
+  });
+
+  it('asks AniList for its genres once and keeps them for a day', async () => {
+    let nowMs = 1_000_000;
+    const daily = createAniListClient({ endpoint, userAgent: USER_AGENT, referer: REFERER, limiter, logger: pino({ level: 'silent' }), now: () => nowMs });
+    responder = respond(200, { data: { GenreCollection: ['Action', null, 'Drama'] } });
+    const [a, b] = await Promise.all([daily.genres({ key: 'a' }), daily.genres({ key: 'b', token: TOKEN })]);
+    expect(a).toEqual(['Action', 'Drama']);
+    expect(b).toBe(a);
+    nowMs += 23 * 60 * 60_000;
+    await daily.genres({ key: 'c' });
+    expect(received).toHaveLength(1);
+    // Sent without a token even when the caller has one: the answer is the same for everyone.
+    expect(received[0]!.headers.authorization).toBeUndefined();
+    nowMs += 2 * 60 * 60_000;
+    await daily.genres({ key: 'c' });
+    expect(received).toHaveLength(2);
+  });
+
   it('stops at maxListEntries and says the list was truncated', async () => {
     const small = createAniListClient({
       endpoint,

@@ -49,6 +49,9 @@ const sampleVariables: Record<string, Record<string, unknown>> = {
     ),
   },
   OwnMediaListEntry: { mediaId: 1, userId: 1 },
+  GenreCollection: {},
+  ViewerStatistics: {},
+  Notifications: { page: 1, perPage: 50, types: ['AIRING', 'RELATED_MEDIA_ADDITION'] },
 };
 
 // AniList refuses queries above this (API-FACTS §5: "Max query complexity should be 500").
@@ -84,6 +87,8 @@ describe('AniList operation documents', () => {
         'DeleteMediaListEntry',
         'MediaCard',
         'OwnMediaListEntry',
+        'GenreCollection',
+        'Notifications',
       ]),
     );
   });

@@ -1,6 +1,7 @@
 /**
  * The web pages in a real headless Chromium (Debian's `chromium`, driven by playwright-core): what a member sees
- * between `/link` and the result page, on a desktop and on a phone. Screenshots land in test/artifacts/.
+ * between `/link` and the result page, and from Discord's Linked Roles menu (`/linked-role`) to done, on a desktop
+ * and on a phone. Screenshots land in test/artifacts/.
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -107,7 +108,7 @@ async function signInAndApprove(w: World, page: Page, shotPrefix: string, signIn
   await page.getByRole('link', { name: signIn }).click();
   await page.waitForURL((url) => url.href.startsWith(`${w.discord.oauth.oauthUrl}/authorize`));
   await expect.poll(() => page.locator('#authorize').isVisible()).toBe(true);
-  expect(await page.locator('#scopes').innerText()).toBe('identify');
+  expect(await page.locator('#scopes').innerText()).toBe('identify\nrole_connections.write');
   await shot(page, `${shotPrefix}-2-discord-authorize`);
   await page.locator('#authorize').click();
   // The bot's Discord callback sends the browser straight on to AniList.
@@ -211,6 +212,61 @@ describe('the linking pages in headless Chromium', () => {
 
     const edit = await handle.waitForEdit(10_000);
     expect(edit.message!.content).toBe('✅ AniList ユーザー **BobFake** とリンクしました。`/リスト`、`/更新`、`/プロフィール` が使えるようになりました。');
+    expectNoSecretsInOutput(w);
+  });
+
+  it('Linked Roles: an unlinked member verifies (Discord, then AniList), then verifies again with Discord alone; on a phone too', async () => {
+    const w = (world = await startWorld());
+    w.discord.oauth.setLoggedInUser(fakeUsers.bob.id);
+    w.anilist.setLoggedInUser(SEED_USERS.carol.id);
+    const context = await newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    recordCallbackSecrets(w, page);
+
+    // Where Discord's Linked Roles menu sends the member: the verification URL.
+    expect((await page.goto(`${w.bot.publicUrl}/linked-role`))?.status()).toBe(200);
+    await expect.poll(() => page.title()).toBe('Verify your AniList stats · anilink');
+    const text = await page.locator('main').innerText();
+    expect(text).toContain('completed at least 100 anime');
+    expect(await page.getByTestId('shared').innerText()).toContain('How many anime and manga you completed');
+    // At the site's root the stylesheet still loads.
+    expect(await cssDisplay(page, 'a.button')).toBe('inline-block');
+    await shot(page, 'linked-role-1-verification-page');
+
+    await page.getByRole('link', { name: 'Sign in with Discord' }).click();
+    await page.waitForURL((url) => url.href.startsWith(`${w.discord.oauth.oauthUrl}/authorize`));
+    await expect.poll(() => page.locator('#authorize').isVisible()).toBe(true);
+    expect(await page.locator('#scopes').innerText()).toBe('identify\nrole_connections.write');
+    await shot(page, 'linked-role-2-discord-authorize');
+    await page.locator('#authorize').click();
+    // bob is not linked yet: on to AniList.
+    await page.waitForURL((url) => url.href.startsWith(`${w.anilist.oauthUrl}/authorize`));
+    await expect.poll(() => page.locator('#approve').isVisible()).toBe(true);
+    await page.locator('#approve').click();
+    await page.waitForURL(`${w.bot.publicUrl}/oauth/done`);
+    expect(await page.getByTestId('result').innerText()).toBe('AniList user CarolFake is now linked to Discord user Bob (@bob_the_builder).');
+    expect(await page.getByTestId('roles').innerText()).toContain('Your Discord linked roles now follow the stats of AniList user CarolFake');
+    await shot(page, 'linked-role-3-linked');
+    // carol's seed: bocchi and madoka completed.
+    expect(w.discord.roleConnections.connection(fakeUsers.bob.id)).toMatchObject({ platform_name: 'AniList', platform_username: 'CarolFake', metadata: { anime_completed: '2' } });
+    expect(w.discord.roleConnections.qualifies(fakeUsers.bob.id, { anime_completed: 2 })).toBe(true);
+
+    // Again, later, on a phone: linked already, Discord (which remembers the approval) is the only stop.
+    const phone = await (await newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, colorScheme: 'dark' })).newPage();
+    recordCallbackSecrets(w, phone);
+    expect((await phone.goto(`${w.bot.publicUrl}/linked-role`))?.status()).toBe(200);
+    await expectNoHorizontalOverflow(phone, 'verification page');
+    await expectFullyVisible(phone, 'a.button', 'Sign in button');
+    await shot(phone, 'linked-role-4-phone-verification-page');
+    const anilistAuthorizations = w.anilist.requests.filter((request) => request.kind === 'oauth-authorize').length;
+    await phone.getByRole('link', { name: 'Sign in with Discord' }).click();
+    await phone.waitForURL(`${w.bot.publicUrl}/oauth/done`);
+    expect(await phone.title()).toBe('Linked roles verified · anilink');
+    expect(await phone.getByTestId('result').innerText()).toBe('AniList user CarolFake now backs the linked roles of Discord user Bob (@bob_the_builder).');
+    await expectNoHorizontalOverflow(phone, 'verified page');
+    await shot(phone, 'linked-role-5-phone-verified');
+    expect(w.anilist.requests.filter((request) => request.kind === 'oauth-authorize')).toHaveLength(anilistAuthorizations);
+    expectCleanDiscordTraffic(w);
     expectNoSecretsInOutput(w);
   });
 

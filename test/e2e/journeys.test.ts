@@ -57,8 +57,12 @@ describe('the real bot process', () => {
 
     expect(await profileEmbedTitle(w, 'alice')).toBe('AliceFake');
 
+    // Linking also wrote alice's linked-roles numbers; /unlink empties them first, so its answer comes as an edit.
+    expect(w.discord.roleConnections.connection(fakeUsers.alice.id)).toMatchObject({ platform_name: 'AniList', platform_username: 'AliceFake' });
     const unlink = w.discord.sendCommand({ name: 'unlink', user: 'alice' });
-    expect(dataOf(await unlink.waitForInitialResponse(5_000)).content).toContain('Unlinked from AniList user **AliceFake**');
+    expect((await unlink.waitForInitialResponse(5_000)).type).toBe(5);
+    expect((await unlink.waitForEdit(10_000)).message!.content).toContain('Unlinked from AniList user **AliceFake**');
+    expect(w.discord.roleConnections.connection(fakeUsers.alice.id)?.metadata).toEqual({});
 
     const after = w.discord.sendCommand({ name: 'profile', user: 'alice' });
     const answer = dataOf(await after.waitForInitialResponse(5_000));

@@ -5,7 +5,7 @@
 import { MessageFlags } from 'discord.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SEED_MEDIA, SEED_USERS } from '../../fakes/anilist/index.js';
-import type { DiscordMessage, InteractionHandle } from '../../fakes/discord/index.js';
+import { fakeUsers, type DiscordMessage, type InteractionHandle } from '../../fakes/discord/index.js';
 import { killAllBots } from './support/bot-process.js';
 import { dataOf, expectCleanTrafficThisTest, linkOverHttp, startWorld, type World } from './support/world.js';
 
@@ -130,8 +130,12 @@ describe('/list and /update against the real bot process', () => {
   it('/unlink, then /list says to link first', async () => {
     // A member of its own, so no other test loses its link.
     await linkOverHttp(world, 'carol', SEED_USERS.carol.id);
+    // Linking wrote carol's role connection: /unlink empties it with her Discord token first (a deferred answer).
     const unlink = world.discord.sendCommand({ name: 'unlink', user: 'carol' });
-    expect(dataOf(await acknowledged(unlink)).content).toContain('Unlinked from AniList user **CarolFake**');
+    const unlinked = await deferredThenEdited(unlink);
+    expect(unlinked.content).toContain('Unlinked from AniList user **CarolFake**');
+    expect(unlinked.content).toContain('Your linked roles no longer show AniList stats');
+    expect(world.discord.roleConnections.connection(fakeUsers.carol.id)?.metadata).toEqual({});
     const list = world.discord.sendCommand({ name: 'list', user: 'carol' });
     const answer = await acknowledged(list);
     expect(dataOf(answer).content).toBe(RUN_LINK_FIRST);

@@ -776,3 +776,64 @@ describe('failure injection', () => {
     expect(fake.stats().requestsDuringRetryAfter).toBe(2);
   });
 });
+
+describe('notifications', () => {
+  const inbox = `query ($page: Int, $perPage: Int, $types: [NotificationType], $reset: Boolean) {
+    Page(page: $page, perPage: $perPage) {
+      pageInfo { hasNextPage }
+      notifications(type_in: $types, resetNotificationCount: $reset) {
+        __typename
+        ... on AiringNotification { id type episode animeId contexts createdAt media { id title { userPreferred } } }
+        ... on ActivityLikeNotification { id type context userId user { name } }
+        ... on FollowingNotification { id type context user { name } }
+      }
+    }
+  }`;
+  type Inbox = { pageInfo: { hasNextPage: boolean }; notifications: { __typename: string; id: number; type: string; episode?: number; createdAt?: number; context?: string; user?: { name: string }; media?: { title: { userPreferred: string } } }[] };
+
+  it('Page.notifications: the owner only, newest first, filtered by type_in, paginated; the unread count is reset unless told not to', async () => {
+    await start();
+    const alice = SEED_USERS.alice.id;
+    const first = fake.pushNotification(alice, { type: 'AIRING', mediaId: SEED_MEDIA.frieren.id, episode: 5 });
+    clock += 60_000;
+    const like = fake.pushNotification(alice, { type: 'ACTIVITY_LIKE', userId: SEED_USERS.bob.id, activityId: 77 });
+    const follow = fake.pushNotification(alice, { type: 'FOLLOWING', userId: SEED_USERS.bob.id });
+    fake.pushNotification(SEED_USERS.bob.id, { type: 'AIRING', mediaId: SEED_MEDIA.frieren.id, episode: 6 });
+    expect(like.id).toBeGreaterThan(first.id);
+    expect(first.createdAt).toBe(Date.UTC(2026, 0, 1) / 1000);
+    const token = fake.issueToken(alice);
+
+    const all = (await gql(fake, inbox, { reset: false }, token)).body.data?.Page as Inbox;
+    expect(all.notifications.map((n) => [n.__typename, n.id])).toEqual([
+      ['FollowingNotification', follow.id],
+      ['ActivityLikeNotification', like.id],
+      ['AiringNotification', first.id],
+    ]);
+    expect(all.notifications[1]).toMatchObject({ context: ' liked your activity.', user: { name: 'BobFake' } });
+    expect(all.notifications[2]).toMatchObject({ episode: 5, media: { title: { userPreferred: expect.any(String) as string } } });
+    expect(fake.unreadNotificationCount(alice)).toBe(3);
+
+    const airing = (await gql(fake, inbox, { types: ['AIRING'], reset: false }, token)).body.data?.Page as Inbox;
+    expect(airing.notifications.map((n) => n.id)).toEqual([first.id]);
+
+    const page2 = (await gql(fake, inbox, { page: 2, perPage: 2, reset: false }, token)).body.data?.Page as Inbox;
+    expect(page2.notifications.map((n) => n.id)).toEqual([first.id]);
+    expect(page2.pageInfo.hasNextPage).toBe(false);
+    const page1 = (await gql(fake, inbox, { page: 1, perPage: 2, reset: false }, token)).body.data?.Page as Inbox;
+    expect(page1.pageInfo.hasNextPage).toBe(true);
+    expect(fake.unreadNotificationCount(alice)).toBe(3);
+
+    // AniList's own default: reading them marks them read.
+    await gql(fake, inbox, {}, token);
+    expect(fake.unreadNotificationCount(alice)).toBe(0);
+    const viewer = await gql(fake, '{ Viewer { unreadNotificationCount } }', undefined, token);
+    expect(viewer.body.data?.Viewer).toEqual({ unreadNotificationCount: 0 });
+    fake.pushNotification(alice, { type: 'FOLLOWING', userId: SEED_USERS.carol.id });
+    expect(fake.unreadNotificationCount(alice)).toBe(1);
+    expect(fake.unreadNotificationCount(SEED_USERS.bob.id)).toBe(1);
+
+    const anonymous = await gql(fake, inbox, {});
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.body.errors?.[0]?.message).toBe('Unauthorized.');
+  });
+});

@@ -153,8 +153,13 @@ describe('bot over the fake Discord gateway', () => {
     expect(JSON.stringify(card.fields)).toContain('AniList rejected the stored authorization. Run `/link`');
     expect(h.links.member(fakeUsers.alice.id)?.state).toBe('rejected');
 
+    // Linking kept alice's role connection: /unlink empties it (a Discord request, so the reply is deferred) first.
     const unlink = h.discord.sendCommand({ name: 'unlink', user: 'alice' });
-    expect(((await unlink.waitForInitialResponse()).data as { content: string }).content).toContain('Unlinked from AniList user **AliceFake**');
+    expect(await unlink.waitForInitialResponse()).toMatchObject({ type: 5, data: { flags: MessageFlags.Ephemeral } });
+    const unlinked = (await unlink.waitForEdit()).message!.content;
+    expect(unlinked).toContain('Unlinked from AniList user **AliceFake**');
+    expect(unlinked).toContain('Your linked roles no longer show AniList stats');
+    expect(h.discord.roleConnections.connection(fakeUsers.alice.id)).toEqual({ platform_name: null, platform_username: null, metadata: {} });
     expect(h.links.member(fakeUsers.alice.id)).toBeUndefined();
     const again = h.discord.sendCommand({ name: 'unlink', user: 'alice' });
     expect(((await again.waitForInitialResponse()).data as { content: string }).content).toContain('nothing to unlink');

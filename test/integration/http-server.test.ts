@@ -1,5 +1,6 @@
 import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { helmetHeaders } from '../../src/http/server.js';
 import { startLinkHarness, startOnPort, type LinkHarness } from '../support/link-harness.js';
 import { withFreePort } from '../support/ports.js';
 import { useTempDir } from '../support/temp.js';
@@ -41,6 +42,22 @@ describe('web server', () => {
     for (const secret of [code, state, pageId, 'cookievalue123']) expect(text).not.toContain(secret);
   });
 
+  it('logs rejected requests (bad states, unknown paths) at debug, answered ones at info', async () => {
+    const h = (harness = await startLinkHarness({ dir: tempDir() }));
+    expect((await h.server.inject({ method: 'GET', url: `/oauth/callback?code=x&state=${'S'.repeat(43)}` })).statusCode).toBe(400);
+    expect((await h.server.inject({ method: 'GET', url: '/wp-admin' })).statusCode).toBe(404);
+    expect((await h.server.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
+    const lines = h.logs.lines().map((line) => JSON.parse(line) as { msg: string; level: number; route?: string; statusCode?: number });
+    const debug = 20;
+    const info = 30;
+    expect(lines.filter((l) => l.msg === 'request completed').map((l) => [l.statusCode, l.level])).toEqual([
+      [400, debug],
+      [404, debug],
+      [200, info],
+    ]);
+    expect(lines.filter((l) => l.msg === 'link attempt failed').map((l) => l.level)).toEqual([debug]);
+  });
+
   it('serves the stylesheet and a readable 404 page for unknown paths, with security headers', async () => {
     const h = (harness = await startLinkHarness({ dir: tempDir() }));
     const css = await h.server.inject({ method: 'GET', url: '/assets/anilink.css' });
@@ -51,6 +68,24 @@ describe('web server', () => {
     expect(missing.body).toContain('Page not found');
     expect(missing.headers['x-frame-options']).toBe('DENY');
     expect(missing.headers['content-security-policy']).toContain("default-src 'none'");
+  });
+
+  it('sends helmet’s security headers on every answer, rejected ones included', async () => {
+    const h = (harness = await startLinkHarness({ dir: tempDir() }));
+    for (const url of ['/healthz', `/oauth/callback?code=x&state=${'S'.repeat(43)}`, '/wp-admin']) {
+      const response = await h.server.inject({ method: 'GET', url });
+      expect(response.headers, url).toMatchObject({
+        'content-security-policy': "default-src 'none';style-src 'self';img-src 'self' https://cdn.discordapp.com;script-src 'none';form-action 'none';frame-ancestors 'none';base-uri 'none'",
+        'x-frame-options': 'DENY',
+        'referrer-policy': 'no-referrer',
+        'x-content-type-options': 'nosniff',
+        'cross-origin-opener-policy': 'same-origin',
+        'cross-origin-resource-policy': 'same-origin',
+      });
+      // Plain http here: no HSTS, which only an https PUBLIC_URL turns on.
+      expect(response.headers).not.toHaveProperty('strict-transport-security');
+    }
+    expect(helmetHeaders({ strictTransportSecurity: true })['strict-transport-security']).toBe('max-age=31536000; includeSubDomains');
   });
 
   it('answers a garbled request body with the HTML error page, no parser details', async () => {

@@ -100,23 +100,27 @@ describe('linking journey over real HTTP', () => {
     expect(csp).not.toContain('unsafe-inline');
     expect(startPage.headers.get('referrer-policy')).toBe('no-referrer');
 
-    // First hop: Discord, scope identify, prompt=none, a fresh state; the redirect URI is the bot's Discord callback.
+    // First hop: Discord, scopes identify and role_connections.write, prompt=none, a fresh state; the redirect URI is
+    // the bot's Discord callback.
     const signIn = new URL(signInUrl);
     expect(`${signIn.origin}${signIn.pathname}`).toBe(`${h.discordFake.oauth.oauthUrl}/authorize`);
     expect(Object.fromEntries(signIn.searchParams)).toEqual({
       client_id: h.discordFake.applicationId,
       redirect_uri: `${h.publicUrl}/oauth/discord/callback`,
       response_type: 'code',
-      scope: 'identify',
+      scope: 'identify role_connections.write',
       state: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/) as string,
       prompt: 'none',
     });
     expect(discordCallback.headers.get('cache-control')).toBe('no-store');
-    // The Discord token proved who signed in and was dropped: the bot asked Discord once who it belongs to.
-    expect(h.discordFake.requests.map((request) => `${request.method} ${request.route ?? request.path} ${request.status}`)).toEqual([
-      'POST /oauth2/token 200',
-      'GET /users/@me 200',
-    ]);
+    // The Discord token proved who signed in (the bot asked Discord once who it belongs to) and is kept, sealed, for
+    // the member's role connection once linked.
+    const discordRequests = () => h.discordFake.requests.map((request) => `${request.method} ${request.route ?? request.path} ${request.status}`);
+    expect(discordRequests()).toEqual(['POST /oauth2/token 200', 'GET /users/@me 200']);
+    const discordTokens = h.discordFake.requests[0]!.response as { access_token: string; refresh_token: string };
+    const pendingGrant = String((h.database.sqlite.prepare('SELECT sealed_discord_grant AS grant FROM link_requests').get() as { grant: string }).grant);
+    expect(pendingGrant).toMatch(/^v1\./);
+    expect(pendingGrant).not.toContain(discordTokens.access_token);
 
     // Second hop: AniList, with a state of its own.
     const authorize = new URL(authorizeUrl);
@@ -156,6 +160,18 @@ describe('linking journey over real HTTP', () => {
     expect(h.edits).toEqual([{ applicationId: h.discordFake.applicationId, interactionToken, content: expect.stringContaining('AliceFake') as string }]);
     // The pending request is gone.
     expect(h.database.sqlite.prepare('SELECT count(*) AS n FROM link_requests').get()).toEqual({ n: 0 });
+    // Linked, the member's role connection was written with their own token, before the result page.
+    expect(discordRequests()).toEqual([
+      'POST /oauth2/token 200',
+      'GET /users/@me 200',
+      'PUT /users/@me/applications/{application_id}/role-connection 200',
+    ]);
+    expect(h.discordFake.roleConnections.connection(member.id)).toMatchObject({ platform_name: 'AniList', platform_username: 'AliceFake' });
+    expect(result.body).toContain('Your Discord linked roles now follow the stats of AniList user <strong>AliceFake</strong>');
+    const kept = h.database.sqlite.prepare('SELECT * FROM role_connections').all() as Record<string, unknown>[];
+    expect(kept).toEqual([expect.objectContaining({ discord_user_id: member.id, application_id: h.discordFake.applicationId, stale_at: null })]);
+    expect(String(kept[0]!.sealed_grant)).not.toContain(discordTokens.access_token);
+    expect(String(kept[0]!.sealed_grant)).not.toContain(discordTokens.refresh_token);
   });
 
   it('no plaintext token, code, state or secret in the database file, its WAL or the logs', async () => {
@@ -427,6 +443,10 @@ describe('linking journey over real HTTP', () => {
     expect(dm).toContain('Your AniList account **BobFake** is no longer linked to you');
     expect(dm).toContain('/link');
     expect(dm).not.toContain(otherMember.username);
+    // Their linked roles stop showing BobFake's numbers: emptied with their own token, which is then forgotten.
+    await vi.waitFor(() => expect(h.discordFake.roleConnections.connection(member.id)).toEqual({ platform_name: null, platform_username: null, metadata: {} }));
+    await vi.waitFor(() => expect(h.database.sqlite.prepare('SELECT discord_user_id AS id FROM role_connections').all()).toEqual([{ id: otherMember.id }]));
+    expect(h.discordFake.roleConnections.connection(otherMember.id)).toMatchObject({ platform_username: 'BobFake' });
     expect(h.discordFake.schemaViolations).toEqual([]);
   });
 

@@ -12,10 +12,11 @@ import { parseConfig, type ConfigError } from '../../src/config.js';
 import { openDatabase } from '../../src/db/database.js';
 import { createLinkedAccountsRepository, type LinkedAccount } from '../../src/db/linked-accounts.js';
 import { checkAniListCredentials, checkDatabase, commandLabel } from '../../src/doctor/checks.js';
+import { createNotificationSubscriptionsRepository } from '../../src/db/notification-subscriptions.js';
 import { formatReport, runDoctor, type CheckResult, type DoctorConfig, type DoctorDeps } from '../../src/doctor/run.js';
 import { createStoredTokenOpener } from '../../src/doctor/token-opener.js';
 import { migrationsFolder, projectRoot } from '../../src/paths.js';
-import { DEFAULT_CLIENT_SECRET } from '../../fakes/anilist/index.js';
+import { DEFAULT_CLIENT_SECRET, SEED_USERS } from '../../fakes/anilist/index.js';
 import { DEFAULT_DISCORD_CLIENT_SECRET, startFakeDiscord, type FakeDiscord } from '../../fakes/discord/index.js';
 import { TEST_DISCORD_TOKEN } from '../support/env.js';
 import { startLinkHarness, type LinkHarness } from '../support/link-harness.js';
@@ -53,11 +54,12 @@ async function world({ register = true, env }: { register?: boolean; env?: Recor
       guildId: undefined,
       oauth: { clientId: undefined, clientSecret: DEFAULT_DISCORD_CLIENT_SECRET, redirectUri: `${h.publicUrl}/oauth/discord/callback` },
     },
-    anilist: { clientId: h.anilistFake.clientId, clientSecret: DEFAULT_CLIENT_SECRET, oauthUrl: h.anilistFake.oauthUrl },
+    anilist: { clientId: h.anilistFake.clientId, clientSecret: DEFAULT_CLIENT_SECRET, oauthUrl: h.anilistFake.oauthUrl, backgroundShare: 0.5 },
     http: { publicUrl: h.publicUrl, redirectUri: `${h.publicUrl}/oauth/callback`, trustProxy: h.config.http.trustProxy },
     databasePath: h.databasePath,
     // The key the bot sealed its tokens with, as scripts/doctor.ts reads it from the same configuration.
     tokenEncryptionKey: h.config.tokenEncryptionKey,
+    notifications: { pollSeconds: 120 },
   };
   return {
     h,
@@ -106,13 +108,18 @@ describe('npm run doctor', () => {
       'AniList redirect URL',
       'Public URL',
       'Reverse proxy',
+      'Linked roles verification URL',
       'Encryption key',
+      'Notifications',
     ]);
     const report = formatReport(results);
     expect(report).toContain(`✓ Discord sign-in: client ${w.discord.applicationId} accepted`);
     expect(report).toContain(`✓ Discord redirect URL: add exactly ${w.h.publicUrl}/oauth/discord/callback under OAuth2 → Redirects`);
     expect(report).toContain(`✓ AniList redirect URL: paste exactly ${w.h.publicUrl}/oauth/callback as the Redirect URL`);
     expect(report).toContain('✓ Reverse proxy: TRUST_PROXY is not set; no request came with X-Forwarded-For from another address');
+    expect(report).toContain(
+      `✓ Linked roles verification URL: paste exactly ${w.h.publicUrl}/linked-role as the Linked Roles Verification URL (developer portal → General Information); it answers with the Discord sign-in`,
+    );
     expect(report).toContain(`application id ${w.discord.applicationId}`);
     expect(report).toContain('✓ Encryption key: TOKEN_ENCRYPTION_KEY opens the stored tokens');
     expect(report.trimEnd().endsWith('All checks passed.')).toBe(true);
@@ -211,7 +218,9 @@ describe('npm run doctor', () => {
     expect(results['Public URL']).toMatchObject({ ok: false, detail: expect.stringContaining('unreachable') as unknown });
     expect(results['Public URL']!.fix).toContain('the bot must be running');
     expect(results['Reverse proxy']).toMatchObject({ ok: false, detail: 'not checked', fix: 'fix the Public URL line first' });
-    expect(failedNames(Object.values(results))).toEqual(['Public URL', 'Reverse proxy']);
+    expect(results['Linked roles verification URL']).toMatchObject({ ok: false, fix: 'fix the Public URL line first' });
+    expect(results['Linked roles verification URL']!.detail).toContain(`${nowhere}/linked-role`);
+    expect(failedNames(Object.values(results))).toEqual(['Public URL', 'Reverse proxy', 'Linked roles verification URL']);
   });
 
   it('a key that cannot open the stored token: ✗, with the way out', async () => {
@@ -242,7 +251,7 @@ describe('npm run doctor', () => {
     expect(report).toContain('DISCORD_CLIENT_SECRET is required');
     expect(report).toContain('TOKEN_ENCRYPTION_KEY');
     expect(results.every((result) => !result.ok)).toBe(true);
-    expect(report).toContain('11 checks failed.');
+    expect(report).toContain('13 checks failed.');
   });
 
   it('commands not registered, or out of date: ✗ naming them, fix = commands:deploy', async () => {
@@ -266,6 +275,38 @@ describe('npm run doctor', () => {
       `registered globally but missing ${names.slice(2).join(', ')}; out of date ${names.slice(0, 2).join(', ')}`,
     );
     expect(byName(await runDoctor(w.deps({ config: { discord: { ...w.config.discord, guildId } } })))['Slash commands']!.ok).toBe(true);
+  });
+
+  it('notifications: members opted in and how long ago the least recently polled one was read; ✗ past 30 minutes, with the fix', async () => {
+    const w = await world();
+    await linkThroughAniList(w.h, '300000000000000001');
+    await linkThroughAniList(w.h, '300000000000000002', SEED_USERS.bob.id);
+    const subscriptions = createNotificationSubscriptionsRepository(w.h.database.db);
+    const now = w.h.clock.now();
+    const minutesAgo = (minutes: number) => new Date(now.getTime() - minutes * 60_000);
+    // Opted in 47 minutes ago and never polled since: the bot was down, or the budget could not keep up.
+    subscriptions.create({ discordUserId: '300000000000000001', anilistUserId: SEED_USERS.alice.id, types: 'all' }, minutesAgo(47));
+    subscriptions.create({ discordUserId: '300000000000000002', anilistUserId: SEED_USERS.bob.id, types: 'airing' }, minutesAgo(5));
+    const behind = byName(await runDoctor({ ...w.deps(), clock: () => now }))['Notifications']!;
+    expect(behind).toMatchObject({ ok: false, detail: '2 members opted in, oldest poll 47 min ago (interval 2 min): members wait more than 30 min for their notifications' });
+    expect(behind.fix).toContain('start it if it is stopped');
+    expect(behind.fix).toContain('ANILIST_BACKGROUND_SHARE');
+
+    subscriptions.reschedule('300000000000000001', minutesAgo(1), minutesAgo(3));
+    subscriptions.reschedule('300000000000000002', minutesAgo(0), minutesAgo(2));
+    expect(byName(await runDoctor({ ...w.deps(), clock: () => now }))['Notifications']).toEqual({
+      name: 'Notifications',
+      ok: true,
+      detail: '2 members opted in, oldest poll 3 min ago (interval 2 min)',
+    });
+
+    // A member who must link again is not behind schedule: they are paused, and counted as such.
+    w.h.links.member('300000000000000001')!.rejectToken();
+    expect(byName(await runDoctor({ ...w.deps(), clock: () => now }))['Notifications']!.detail).toBe(
+      '2 members opted in, oldest poll 2 min ago (interval 2 min); 1 paused until they link again',
+    );
+    const noBudget = byName(await runDoctor({ ...w.deps({ config: { anilist: { ...w.config.anilist, backgroundShare: 0 } } }), clock: () => now }))['Notifications']!;
+    expect(noBudget).toMatchObject({ ok: false, fix: expect.stringContaining('set ANILIST_BACKGROUND_SHARE above 0') as unknown });
   });
 
   it('database: missing, not migrated, or unusable', () => {
@@ -308,8 +349,9 @@ describe('npm run doctor', () => {
       });
     const green = await run({});
     expect(green.stdout).toContain('✓ Encryption key: TOKEN_ENCRYPTION_KEY is set; no member has linked yet');
-    expect(green.stdout.match(/^✓ /gm)).toHaveLength(11);
+    expect(green.stdout.match(/^✓ /gm)).toHaveLength(13);
     expect(green.stdout).toContain(`✓ Discord redirect URL: add exactly ${w.h.publicUrl}/oauth/discord/callback`);
+    expect(green.stdout).toContain('✓ Notifications: no member has opted in to notification DMs (/notifications)');
     expect(green.status).toBe(0);
 
     const broken = await run({ DISCORD_TOKEN: undefined });

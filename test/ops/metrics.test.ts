@@ -8,6 +8,7 @@ import { createAniListClient, createRateLimiter, isAniListError } from '../../sr
 import { buildServer } from '../../src/http/server.js';
 import { buildMetricsServer } from '../../src/metrics/http.js';
 import { createMetrics, type Metrics } from '../../src/metrics/metrics.js';
+import { createNotificationSubscriptionsRepository } from '../../src/db/notification-subscriptions.js';
 import { SEED_USERS, startFakeAniList } from '../../fakes/anilist/index.js';
 import { captureLogs } from '../support/log-capture.js';
 import { startBotHarness } from '../support/bot-harness.js';
@@ -135,6 +136,7 @@ describe('metrics', () => {
     const server = await buildServer({
       logger: captureLogs().logger,
       links: h.links,
+      linkedRoles: h.app.linkedRoles,
       publicUrl: h.publicUrl,
       cookieSecret: 'x'.repeat(43),
       health: () => ({ database: 'ok', gateway: 'test' }),
@@ -202,5 +204,29 @@ describe('metrics', () => {
     limiter.close();
     await expect(background).rejects.toSatisfy((e) => isAniListError(e) && e.kind === 'busy');
     expect(sample(await metrics.registry.metrics(), 'anilink_anilist_requests_total{lane="background",outcome="busy"}')).toBe(1);
+  });
+
+  it('shows how far behind the notification polls are, and who is paused, from the database', async () => {
+    // Built but not started: no poll runs, so the schedule stays exactly as written here.
+    const h = await startLinkHarness({ dir: tempDir(), env: { METRICS: 'true', METRICS_TOKEN: 'a-long-enough-metrics-token-123' } });
+    cleanups.push(() => h.close());
+    const alice = await linkThroughAniList(h, '300000000000000001', SEED_USERS.alice.id);
+    await linkThroughAniList(h, '300000000000000002', SEED_USERS.bob.id);
+    const subscriptions = createNotificationSubscriptionsRepository(h.database.db);
+    subscriptions.create({ discordUserId: '300000000000000001', anilistUserId: SEED_USERS.alice.id, types: 'all' }, new Date(h.clock.nowMs() - 300_000));
+    subscriptions.create({ discordUserId: '300000000000000002', anilistUserId: SEED_USERS.bob.id, types: 'all' }, new Date(h.clock.nowMs() + 60_000));
+    const metrics = () => h.app.metrics!.registry.metrics();
+    const lag = sample(await metrics(), 'anilink_notifications_poll_lag_seconds')!;
+    expect(lag).toBeGreaterThanOrEqual(300);
+    expect(lag).toBeLessThan(360);
+    expect(sample(await metrics(), 'anilink_notification_members{state="active"}')).toBe(2);
+
+    // A member who must link again is paused, not late.
+    alice.rejectToken();
+    const text = await metrics();
+    expect(sample(text, 'anilink_notifications_poll_lag_seconds')).toBe(0);
+    expect(sample(text, 'anilink_notification_members{state="active"}')).toBe(1);
+    expect(sample(text, 'anilink_notification_members{state="paused_token"}')).toBe(1);
+    expect(sample(text, 'anilink_notification_members{state="paused_dms"}')).toBe(0);
   });
 });

@@ -28,6 +28,8 @@ export interface LinkHarnessOptions {
   anilistFake?: Omit<FakeAniListOptions, 'redirectUri' | 'now'>;
   /** Extra AniList client options (e.g. cacheTtlMs, timeoutMs). */
   anilistClient?: AppTuning['anilistClient'];
+  /** Linked-roles knobs (e.g. a short pushDebounceMs). */
+  linkedRoles?: AppTuning['linkedRoles'];
   /** More environment for the bot's configuration (e.g. DISCORD_API_URL of a fake Discord). */
   env?: Record<string, string | undefined>;
   /** Discord REST for the bot (default: one aimed at an address nothing listens on; webhook edits are recorded). */
@@ -99,6 +101,8 @@ export async function startOnPort(options: LinkHarnessOptions, port: number): Pr
       DISCORD_API_URL: discordFake.apiUrl,
       DISCORD_OAUTH_URL: discordFake.oauth.oauthUrl,
       DISCORD_CLIENT_SECRET: DEFAULT_DISCORD_CLIENT_SECRET,
+      // Without a gateway connection (startBotHarness adds one) the linked-roles page learns its client from here.
+      DISCORD_CLIENT_ID: discordFake.applicationId,
       METRICS: 'false',
       ...options.env,
     }),
@@ -121,10 +125,16 @@ export async function startOnPort(options: LinkHarnessOptions, port: number): Pr
     rest: options.rest ?? new REST({ api: discordFake.apiUrl, retries: 0 }).setToken(TEST_DISCORD_TOKEN),
     logger: logs.logger,
     clock: clock.now,
-    gatewayStatus: () => 'test',
+    gateway: { status: () => 'test', ready: () => true, guilds: () => undefined },
     commands: options.commands,
-    tuning: { anilistClient: options.anilistClient, httpRateLimit: options.rateLimit, replies },
+    tuning: { anilistClient: options.anilistClient, httpRateLimit: options.rateLimit, replies, linkedRoles: options.linkedRoles },
   });
+  if (ownsDiscord) {
+    // What app.start does once connected (startBotHarness starts the app itself): Discord then knows the metadata
+    // keys members' role connections use. The harness's own fake starts with a clean request log.
+    await app.linkedRoles.registerMetadata(discordFake.applicationId);
+    discordFake.clearRecords();
+  }
   const server = app.server!;
   const close = async () => {
     limiter.close();

@@ -19,7 +19,7 @@ function entry(id: number, title: string, extra: Partial<MediaListEntry> = {}): 
     updatedAt: 1000 - id,
     private: false,
     hiddenFromStatusLists: false,
-    media: { id, type: 'ANIME', format: 'TV', episodes: 12, chapters: null, volumes: null, isAdult: false, siteUrl: `https://anilist.co/anime/${id}`, title: { userPreferred: title, romaji: title, english: null, native: null } },
+    media: { id, type: 'ANIME', format: 'TV', episodes: 12, chapters: null, volumes: null, isAdult: false, siteUrl: `https://anilist.co/anime/${id}`, title: { userPreferred: title, romaji: title, english: null, native: null }, status: 'FINISHED', season: null, seasonYear: null, duration: null, averageScore: null, genres: [], coverImage: null },
     ...extra,
   };
 }

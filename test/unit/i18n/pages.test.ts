@@ -46,16 +46,19 @@ describe('web pages', () => {
       expect(page).toContain('href="https://discord.example/oauth2/authorize?a=1&amp;b=2"');
     }
     const result = resultPage(i18n.forLocale('de'), {
+      kind: 'linked',
       anilistName: 'Ani<b>',
       anilistSiteUrl: 'https://anilist.co/user/Ani',
       discordDisplayName: 'Mira & Co',
       discordUsername: 'mira',
       moved: true,
       replacedAniListName: '"Old"',
+      roles: 'pushed',
     });
     expect(result).toContain('Der AniList-Benutzer <strong>Ani&lt;b&gt;</strong> ist jetzt mit dem Discord-Benutzer <strong>Mira &amp; Co</strong> (@mira) verknüpft.');
     expect(result).toContain('AniList-Benutzer &quot;Old&quot;.');
     expect(result).toContain('<code>/liste</code>');
+    expect(result).toContain('Deine verknüpften Discord-Rollen folgen jetzt den Statistiken des AniList-Benutzers <strong>Ani&lt;b&gt;</strong>.');
   });
 
   it('answers every failure in every language with its own status, and waits counted in that language', () => {
