@@ -75,7 +75,7 @@ const commandName = (command: string): Localized => (t) => t.lookup(`command.${c
  * The server whose members a card shows: the interaction's, when the bot is in it. A server where only the member
  * installed the app is like a DM: the bot knows nobody there.
  */
-function viewGuildId(interaction: Pick<RepliableInteraction, 'guildId' | 'authorizingIntegrationOwners'>): string | null {
+export function viewGuildId(interaction: Pick<RepliableInteraction, 'guildId' | 'authorizingIntegrationOwners'>): string | null {
   return placeOf(interaction) === 'server' ? interaction.guildId : null;
 }
 

@@ -11,7 +11,7 @@ import {
 import { isChatInputCommand, isUserCommand, type ChatInputCommand, type Command, type CommandDeps, type UserCommand } from '../../commands/command.js';
 import { placeOf } from '../../commands/where.js';
 import { msg, type Translator } from '../i18n/index.js';
-import { UNEXPECTED_ERROR_MESSAGE, UserFacingError } from '../user-facing-error.js';
+import { UNEXPECTED_ERROR_MESSAGE, UserFacingError, type UserFacingText } from '../user-facing-error.js';
 import type { Logger } from '../logger.js';
 import { settleInteractionChannel } from './interaction-channel.js';
 
@@ -40,7 +40,8 @@ export interface DispatcherDeps {
 
 /** Messages owed to members (e.g. "I could not DM you your notifications"), each shown once. */
 export interface MemberNotices {
-  pendingFor(discordUserId: string): string | undefined;
+  /** Said in the language of the member's interaction. */
+  pendingFor(discordUserId: string): UserFacingText | undefined;
   /** The notice reached the member. */
   delivered(discordUserId: string): void;
 }
@@ -133,7 +134,7 @@ export function createInteractionDispatcher({ commands, deps, logger, observer, 
       }
       observe(userFacing ? 'user_error' : 'error');
     }
-    if (notices && interaction.isChatInputCommand()) await showNotice(interaction, notices, log);
+    if (notices && interaction.isChatInputCommand()) await showNotice(interaction, notices, log, t);
   };
 }
 
@@ -161,11 +162,11 @@ function createRegistry(commands: readonly Command[]): Registry {
 }
 
 /** After the command's own answer, so the notice never delays or replaces it. */
-async function showNotice(interaction: ChatInputCommandInteraction, notices: MemberNotices, log: Logger): Promise<void> {
+async function showNotice(interaction: ChatInputCommandInteraction, notices: MemberNotices, log: Logger, t: Translator): Promise<void> {
   try {
     const notice = notices.pendingFor(interaction.user.id);
     if (notice === undefined || !(interaction.replied || interaction.deferred)) return;
-    await interaction.followUp({ content: notice, flags: MessageFlags.Ephemeral });
+    await interaction.followUp({ content: t.render(notice), flags: MessageFlags.Ephemeral });
     notices.delivered(interaction.user.id);
   } catch (error) {
     // Shown next time instead.

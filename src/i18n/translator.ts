@@ -104,7 +104,9 @@ export function createTranslations(catalogues: Readonly<Record<Locale, Catalogue
       return resolved;
     };
     const t = ((key: MessageKey, values?: MessageValues) => String(format(locale, key, resolve(values)))) as Translator;
-    const lists = { and: new Intl.ListFormat(locale, { type: 'conjunction' }), or: new Intl.ListFormat(locale, { type: 'disjunction' }) };
+    // The bot's English writes lists without the serial comma ("a, b and c"), as its messages do.
+    const listLocale = locale === 'en' ? 'en-GB' : locale;
+    const lists = { and: new Intl.ListFormat(listLocale, { type: 'conjunction' }), or: new Intl.ListFormat(listLocale, { type: 'disjunction' }) };
     return Object.assign(t, {
       locale,
       render: (text: Message | Localized | string) => (typeof text === 'string' ? text : typeof text === 'function' ? text(t) : t(text.key, text.values)),

@@ -248,6 +248,8 @@ export function createLinkFlow(deps: LinkFlowDeps): LinkFlow {
       browserBindingHash: found.signIn.browserBindingHash,
       discordVerifiedAt: now,
       sealedDiscordGrant: sealGrant(account.id, grant),
+      // No /link interaction here: the language Discord reports for the account is the one of the bot's DMs.
+      discordLocale: account.locale,
       createdAt: now,
       expiresAt: new Date(now.getTime() + LINK_REQUEST_LIFETIME_MS),
     });

@@ -36,6 +36,11 @@ export interface LinkSummary {
   /** When AniList stops accepting the token. */
   readonly expiresAt: Date;
   readonly serverViews: ServerViews;
+  /**
+   * The member's Discord client language at their latest /link (an interaction's `locale`, e.g. `ja`), or null when
+   * not known: the language of the DMs the bot sends them.
+   */
+  readonly discordLocale: string | null;
   /** As of when this view was read. */
   readonly state: LinkState;
 }
@@ -99,6 +104,7 @@ export function summarize(account: LinkedAccount, now: Date): LinkSummary {
     displayAdultContent: account.displayAdultContent,
     expiresAt: account.tokenExpiresAt,
     serverViews: account.serverViews ?? 'default',
+    discordLocale: account.discordLocale ?? null,
     state: linkState(account, now),
   };
 }

@@ -304,7 +304,7 @@ describe('/random', () => {
     expect(card.content).toContain('1 of 1 title (Drama)');
     expect(pickedId(card)).toBe(SEED_MEDIA.apothecary.id);
     const only = h.discord.sendButton({ customId: button(card, 'Reroll'), user: 'alice', from: handle });
-    expect((await only.waitForInitialResponse()).data).toMatchObject({ content: ONLY_TITLE, flags: MessageFlags.Ephemeral });
+    expect((await only.waitForInitialResponse()).data).toMatchObject({ content: inEnglish(ONLY_TITLE), flags: MessageFlags.Ephemeral });
     expect(h.anilistFake.graphqlRequests().filter((r) => r.operationName === 'GenreCollection')).toHaveLength(1);
 
     const short = random('alice', [{ name: 'max_episodes', value: 12 }]);
@@ -313,7 +313,7 @@ describe('/random', () => {
     expect([SEED_MEDIA.onaSeries.id, filler(4)]).toContain(pickedId(shortCard));
 
     expect(await refusal(random('alice', [{ name: 'genre', value: 'Drama' }, { name: 'max_episodes', value: 5 }]))).toBe(
-      'No title on your anime Planning list matches: already airing or aired, not 18+ (this channel is not marked NSFW), genre “Drama”, at most 5 episodes (a known number).',
+      'No title on your anime Planning list matches: already airing or aired, not 18+ (this channel is not marked NSFW), genre “Drama” and at most 5 episodes (a known number).',
     );
     expect(await refusal(random('alice', [{ name: 'genre', value: 'Cooking' }]))).toMatch(/^“Cooking” is not an AniList genre\. Pick one from the suggestions, e\.g\. /);
   });
@@ -378,7 +378,7 @@ describe('/random’s buttons', () => {
     const card = await answer(handle);
     for (const label of ['Reroll', 'Start watching']) {
       const stranger = h.discord.sendButton({ customId: button(card, label), user: 'carol', from: handle });
-      expect((await stranger.waitForInitialResponse()).data).toMatchObject({ content: NOT_YOUR_PICK, flags: MessageFlags.Ephemeral });
+      expect((await stranger.waitForInitialResponse()).data).toMatchObject({ content: inEnglish(NOT_YOUR_PICK), flags: MessageFlags.Ephemeral });
     }
     expect(pickedId(handle.currentMessage()!)).toBe(pickedId(card));
   });
@@ -388,6 +388,6 @@ describe('/random’s buttons', () => {
     const card = await answer(handle);
     h.clock.advance(61 * 60_000);
     const late = h.discord.sendButton({ customId: button(card, 'Reroll'), user: 'alice', from: handle });
-    expect((await late.waitForInitialResponse()).data).toMatchObject({ content: PICK_EXPIRED, flags: MessageFlags.Ephemeral });
+    expect((await late.waitForInitialResponse()).data).toMatchObject({ content: inEnglish(PICK_EXPIRED), flags: MessageFlags.Ephemeral });
   });
 });

@@ -222,7 +222,7 @@ describe('/notifications', { timeout: 60_000 }, () => {
     const first = await command(h, 'bob', 'profile');
     await first.handle.waitForEdit();
     const notice = await first.handle.waitForFollowUp();
-    expect(notice.content).toBe(DMS_CLOSED_NOTICE);
+    expect(notice.content).toBe(inEnglish(DMS_CLOSED_NOTICE));
     expect(notice.flags & 64).toBe(64);
     const second = await command(h, 'bob', 'link');
     expect(second.content).toContain('Link');
@@ -264,7 +264,7 @@ describe('/notifications', { timeout: 60_000 }, () => {
   it('with ANILIST_BACKGROUND_SHARE=0 there are no notifications to turn on', async () => {
     const h = await start({ ANILIST_BACKGROUND_SHARE: '0' });
     await linkMember(h, 'alice', ANILIST.alice);
-    expect(await optIn(h, 'alice')).toBe(NOTIFICATIONS_UNAVAILABLE);
+    expect(await optIn(h, 'alice')).toBe(inEnglish(NOTIFICATIONS_UNAVAILABLE));
     expect((await command(h, 'alice', 'notifications', [{ name: 'enabled', value: false }])).content).toContain('were not on');
   });
 });

@@ -79,5 +79,9 @@ describe('translators', () => {
   it('list items the way each language joins them', () => {
     expect(i18n.forLocale('en').list(['Anime', 'Manga'], 'or')).toBe('Anime or Manga');
     expect(i18n.forLocale('de').list(['A', 'B', 'C'])).toBe('A, B und C');
+    // English as the bot's messages write it: no serial comma.
+    expect(i18n.forLocale('en').list(['A', 'B', 'C'])).toBe('A, B and C');
+    expect(i18n.forLocale('en').list(['A', 'B', 'C'], 'or')).toBe('A, B or C');
+    expect(i18n.forLocale('ja').list(['A', 'B', 'C'])).toBe('A、B、C');
   });
 });
