@@ -7,7 +7,7 @@ import { MessageFlags } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SEED_MEDIA, SEED_USERS } from '../../fakes/anilist/index.js';
 import { fakeUsers, type DiscordMessage } from '../../fakes/discord/index.js';
-import { CATALOGUES, inEnglish } from '../../src/i18n/index.js';
+import { CATALOGUES, inEnglish, msg } from '../../src/i18n/index.js';
 import { RUN_LINK_FIRST } from '../../src/linking/index.js';
 import { ADULT_REFUSED } from '../../commands/media/card.js';
 import { linkMember, startBotHarness, type BotHarness } from '../support/bot-harness.js';
@@ -98,6 +98,29 @@ describe('a user install in a server without the bot', () => {
   it('answers a member who has not linked privately, as anywhere', async () => {
     const handle = h.discord.sendCommand({ name: 'update', user: 'dave', foreignGuild: ELSEWHERE, options: [{ name: 'media', value: '1001' }, { name: 'progress', value: 1 }] });
     expect((await handle.waitForInitialResponse()).data).toMatchObject({ content: inEnglish(RUN_LINK_FIRST), flags: MessageFlags.Ephemeral });
+  });
+
+  it('/random picks there without “In this server”, says why, and its Reroll redraws the card the same way', async () => {
+    const handle = h.discord.sendCommand({ name: 'random', user: 'bob', foreignGuild: ELSEWHERE, locale: 'de' });
+    expect((await handle.waitForInitialResponse()).type).toBe(5);
+    const card = (await handle.waitForEdit()).message!;
+    const lines = card.content.split('\n');
+    expect(lines[0]).toMatch(new RegExp(`^🎲 Auswahl für <@${fakeUsers.bob.id}> aus der Anime-Planning-Liste: 1 von \\d+ Titeln$`));
+    expect(lines.at(-1)).toBe(CATALOGUES.de['card.notInServer']);
+    expect(embedsOf(card)).toHaveLength(1);
+    const reroll = (card.components as { components: { label?: string; custom_id?: string }[] }[]).flatMap((row) => row.components).find((b) => b.label === 'Neu würfeln')!;
+    const press = h.discord.sendButton({ customId: reroll.custom_id!, from: handle, user: 'bob', locale: 'de' });
+    expect((await press.waitForInitialResponse()).type).toBe(7);
+    const redrawn = handle.currentMessage()!;
+    expect(redrawn.content.split('\n').at(-1)).toBe(CATALOGUES.de['card.notInServer']);
+    expect(embedsOf(redrawn)).toHaveLength(1);
+  });
+
+  it('/compare and /notifications work in the bot’s DMs and in group DMs', async () => {
+    const compare = h.discord.sendCommand({ name: 'compare', user: 'alice', dm: true, options: [{ name: 'user', value: fakeUsers.bob.id }] });
+    expect(embedsOf((await compare.waitForEdit()).message!)[0]!.title).toBe('AliceFake × BobFake · anime taste');
+    const notifications = h.discord.sendCommand({ name: 'notifications', user: 'bob', privateChannel: true, options: [{ name: 'enabled', value: false }] });
+    expect((await notifications.waitForInitialResponse()).data).toMatchObject({ content: inEnglish(msg('notifications.notOn')), flags: MessageFlags.Ephemeral });
   });
 
   it('/list works in the bot’s DMs and in group DMs too', async () => {

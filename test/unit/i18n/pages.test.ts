@@ -1,6 +1,6 @@
 /** The web pages in each language: `<html lang>`, translated copy, tags as markup, values always escaped. */
 import { describe, expect, it } from 'vitest';
-import { FAILURES, failurePage, resultPage, startPage, type FailureKind } from '../../../src/http/pages.js';
+import { FAILURES, failurePage, resultPage, startPage, verificationPage, type FailureKind, type ResultPageView } from '../../../src/http/pages.js';
 import { CATALOGUES, LOCALES, createTranslations } from '../../../src/i18n/index.js';
 
 const i18n = createTranslations();
@@ -73,5 +73,45 @@ describe('web pages', () => {
     expect(failurePage(i18n.forLocale('fr'), 'anilist_busy', 1.2).body).toContain('dans 2 secondes pour obtenir un nouveau lien.');
     expect(failurePage(i18n.forLocale('en'), 'anilist_busy', 0.4).body).toContain('in 1 second to get a fresh link.');
     expect(failurePage(i18n.forLocale('en'), 'anilist_busy').body).toContain('in a minute to get a fresh link.');
+  });
+
+  it('writes the linked-roles page in each language: what Discord gets, the example in emphasis, the time left', () => {
+    const fr = verificationPage(i18n.forLocale('fr'), { signInUrl: 'https://discord.example/oauth2/authorize?x=1&y=2', minutesLeft: 9 });
+    expect(fr).toContain('<html lang="fr">');
+    expect(fr).toContain('<h1>Vérifiez vos statistiques AniList</h1>');
+    expect(fr).toContain('par exemple <em>au moins 100 anime terminés</em>.');
+    expect(fr).toContain('<li>Combien d’anime et de manga vous avez terminés</li>');
+    expect(fr).toContain('<code>/mettre-à-jour</code>');
+    expect(fr).toContain('href="https://discord.example/oauth2/authorize?x=1&amp;y=2"');
+    expect(fr).toContain('Cette page fonctionne encore 9 minutes, dans ce navigateur uniquement.');
+    for (const locale of LOCALES) {
+      const page = verificationPage(i18n.forLocale(locale), { signInUrl: 'https://discord.example/', minutesLeft: 1 });
+      expect(page).toContain(`<h1>${CATALOGUES[locale]['web.verify.title']}</h1>`);
+      expect(page).toContain(`>${CATALOGUES[locale]['web.start.signIn']}</a>`);
+    }
+  });
+
+  it('tells a verified member, in their language, which AniList account backs their roles and how writing them went', () => {
+    const verified: ResultPageView = {
+      kind: 'verified',
+      anilistName: 'Mira<3',
+      anilistSiteUrl: 'https://anilist.co/user/Mira',
+      discordDisplayName: 'Mira',
+      discordUsername: 'mira',
+      moved: false,
+      replacedAniListName: undefined,
+      roles: 'none',
+    };
+    const es = resultPage(i18n.forLocale('es'), verified);
+    expect(es).toContain('<title>Roles vinculados verificados · anilink</title>');
+    expect(es).toContain('El usuario de AniList <strong>Mira&lt;3</strong> respalda ahora los roles vinculados del usuario de Discord <strong>Mira</strong> (@mira).');
+    expect(es).toContain('AniList ya no acepta la autorización del bot para <strong>Mira&lt;3</strong>');
+    expect(es).toContain('<code>/vincular</code>');
+    const pending = resultPage(i18n.forLocale('pt-BR'), { ...verified, roles: 'pending' });
+    expect(pending).toContain('ou o Discord está ocupado agora');
+    const stale = resultPage(i18n.forLocale('ja'), { ...verified, roles: 'stale' });
+    expect(stale).toContain('Discord がリンクロールの権限を受け付けませんでした。');
+    // A linked member with nothing to say about roles gets no roles line at all.
+    expect(resultPage(i18n.forLocale('de'), { ...verified, kind: 'linked', roles: 'none' })).not.toContain('data-testid="roles"');
   });
 });
