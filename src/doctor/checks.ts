@@ -382,21 +382,20 @@ export const PUBLIC_URL_CHECK = 'Public URL';
 
 export const REVERSE_PROXY_CHECK = 'Reverse proxy';
 
+/** A page of the bot's, asked for through PUBLIC_URL as a member's browser would. */
+interface PublicPage {
+  publicUrl: string;
+  fetch?: Fetch;
+  timeoutMs?: number;
+}
+
 /** What /healthz says about requests that came through a proxy the bot does not trust. */
 export interface ProxyObservation {
   untrustedForwardedFor: boolean;
 }
 
 /** `/healthz` through PUBLIC_URL, i.e. through DNS, the reverse proxy and TLS: what a member's browser sees. */
-export async function checkPublicUrl({
-  publicUrl,
-  fetch: fetchImpl = fetch,
-  timeoutMs = DEFAULT_TIMEOUT_MS,
-}: {
-  publicUrl: string;
-  fetch?: Fetch;
-  timeoutMs?: number;
-}): Promise<{ result: CheckResult; proxy?: ProxyObservation }> {
+export async function checkPublicUrl({ publicUrl, fetch: fetchImpl = fetch, timeoutMs = DEFAULT_TIMEOUT_MS }: PublicPage): Promise<{ result: CheckResult; proxy?: ProxyObservation }> {
   const url = `${publicUrl}/healthz`;
   const running = 'the bot must be running for this check (npm start, or docker start)';
   try {
@@ -429,15 +428,7 @@ export const LINKED_ROLES_URL_CHECK = 'Linked roles verification URL';
  * `/linked-role` through PUBLIC_URL, where Discord sends members from a server's Linked Roles menu: the admin pastes
  * it in the developer portal, so the check prints it and proves it leads to the Discord sign-in.
  */
-export async function checkLinkedRolesUrl({
-  publicUrl,
-  fetch: fetchImpl = fetch,
-  timeoutMs = DEFAULT_TIMEOUT_MS,
-}: {
-  publicUrl: string;
-  fetch?: Fetch;
-  timeoutMs?: number;
-}): Promise<CheckResult> {
+export async function checkLinkedRolesUrl({ publicUrl, fetch: fetchImpl = fetch, timeoutMs = DEFAULT_TIMEOUT_MS }: PublicPage): Promise<CheckResult> {
   const url = `${publicUrl}/linked-role`;
   const paste = `paste exactly ${url} as the Linked Roles Verification URL (developer portal → General Information)`;
   try {
