@@ -24,13 +24,14 @@ const definition = {
 } as const;
 
 export const anime = {
+  install: 'everywhere',
   definition,
 
   async execute(context) {
-    const { interaction, deps } = context;
+    const { interaction, deps, t } = context;
     const { title } = readOptions(interaction, definition);
     const nsfwAllowed = isNsfwChannel(interaction);
-    const mediaId = () => resolveTitleOption(deps, { memberId: interaction.user.id, text: title, nsfwAllowed, type: 'ANIME', command: 'anime' });
+    const mediaId = () => resolveTitleOption(deps, t, { memberId: interaction.user.id, text: title, nsfwAllowed, type: 'ANIME', command: 'anime' });
     await showMediaCard(context, { command: 'anime', mediaId, type: 'ANIME' });
   },
 

@@ -24,13 +24,14 @@ const definition = {
 } as const;
 
 export const manga = {
+  install: 'everywhere',
   definition,
 
   async execute(context) {
-    const { interaction, deps } = context;
+    const { interaction, deps, t } = context;
     const { title } = readOptions(interaction, definition);
     const nsfwAllowed = isNsfwChannel(interaction);
-    const mediaId = () => resolveTitleOption(deps, { memberId: interaction.user.id, text: title, nsfwAllowed, type: 'MANGA', command: 'manga' });
+    const mediaId = () => resolveTitleOption(deps, t, { memberId: interaction.user.id, text: title, nsfwAllowed, type: 'MANGA', command: 'manga' });
     await showMediaCard(context, { command: 'manga', mediaId, type: 'MANGA' });
   },
 

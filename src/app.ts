@@ -32,6 +32,7 @@ import { createNotificationSubscriptionsRepository } from './db/notification-sub
 import { createDirectMessages } from './expiry/direct-messages.js';
 import { createExpiryReminders, type ExpiryReminders } from './expiry/reminders.js';
 import { buildServer, type ServerDeps } from './http/server.js';
+import { createTranslations, type Translations } from './i18n/index.js';
 import { createDiscordOAuth } from './linking/discord-oauth.js';
 import { createViewerIdentifier } from './linking/identify-viewer.js';
 import { createLinkService, type InteractionReplies, type LinkService } from './linking/link-service.js';
@@ -90,6 +91,8 @@ export interface App {
   readonly linkedRoles: LinkedRoles;
   readonly dispatch: InteractionDispatcher;
   readonly commands: readonly Command[];
+  /** The message catalogues the bot speaks from. */
+  readonly i18n: Translations;
   /** The public web server (not listening yet); absent in a shard. */
   readonly server: FastifyInstance | undefined;
   /** The separate /metrics listener when METRICS_PORT is set (not listening yet). */
@@ -126,6 +129,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const isMain = (deps.process ?? 'main') === 'main';
   const commands = deps.commands ?? registry;
   const userAgent = userAgentFor(config);
+  // The message catalogues: every reply, page and command text in the member's language.
+  const i18n = createTranslations();
   const accounts = createLinkedAccountsRepository(db.db);
   const subscriptions = createNotificationSubscriptionsRepository(db.db);
 
@@ -184,6 +189,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     eraseDeleted: () => db.checkpoint(),
     clock,
     logger: logger.child({ component: 'link' }),
+    i18n,
     oauth: {
       publicUrl: config.http.publicUrl,
       authorizeUrl: `${config.anilist.oauthUrl}/authorize`,
@@ -202,6 +208,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     anilist,
     dms,
     verificationUrl: `${config.http.publicUrl}/linked-role`,
+    i18n,
     clock,
     logger: logger.child({ component: 'linked-roles' }),
     tuning: deps.tuning?.linkedRoles,
@@ -226,6 +233,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
               members: links,
               anilist,
               dms,
+              i18n,
               clock,
               logger: logger.child({ component: 'notifications' }),
               pollIntervalMs: config.notifications.pollSeconds * 1000,
@@ -257,6 +265,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       membership,
       linkedRoles,
       clock,
+      i18n,
       logger: logger.child({ component: 'commands' }),
       notifications,
       tuning: { serverViews: deps.tuning?.serverViews },
@@ -277,6 +286,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       linkedRoles,
       dispatch,
       commands,
+      i18n,
       server: undefined,
       metricsServer: undefined,
       metrics: undefined,
@@ -293,6 +303,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
           dms,
           clock,
           logger: logger.child({ component: 'expiry-reminders' }),
+          i18n,
           reminderDays: config.expiryReminderDays,
           onReminder: metrics ? (outcome) => metrics.reminder(outcome) : undefined,
         })
@@ -312,6 +323,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     trustProxy: config.http.trustProxy,
     rateLimit: deps.tuning?.httpRateLimit,
     health: () => ({ database: db.isHealthy() ? 'ok' : 'error', gateway: deps.gateway.status(), guilds: deps.gateway.guilds() }),
+    i18n,
     metrics: metricsOnPublicPort ? { registry: metrics.registry, token: config.metrics.token } : undefined,
   });
   const metricsServer =
@@ -327,6 +339,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     linkedRoles,
     dispatch,
     commands,
+    i18n,
     server,
     metricsServer,
     metrics,
@@ -348,7 +361,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       // Idempotent (a bulk overwrite of the same five records), so every start registers them.
       const metadata = linkedRoles.registerMetadata(applicationId);
       if (config.discord.registerCommands) {
-        await registerCommands(rest, commands, { applicationId, guildId: config.discord.guildId }).then(
+        await registerCommands(rest, commands, { applicationId, guildId: config.discord.guildId }, i18n).then(
           (count) => logger.info({ count, scope: config.discord.guildId ? `guild ${config.discord.guildId}` : 'global' }, 'slash commands registered'),
           (error: unknown) => logger.error({ err: error }, 'could not register slash commands; existing registrations stay in place'),
         );

@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { isChatInputCommand } from '../../commands/command.js';
 import { commands } from '../../commands/index.js';
 import { registerCommands } from '../../src/bot/register-commands.js';
+import { createTranslations } from '../../src/i18n/index.js';
 import { parseConfig, type ConfigError } from '../../src/config.js';
 import { openDatabase } from '../../src/db/database.js';
 import { createLinkedAccountsRepository, type LinkedAccount } from '../../src/db/linked-accounts.js';
@@ -45,7 +46,7 @@ async function world({ register = true, env }: { register?: boolean; env?: Recor
   cleanups.push(() => h.close());
   const discord = await startFakeDiscord({ token: TEST_DISCORD_TOKEN });
   cleanups.push(() => discord.close());
-  if (register) await registerCommands(new REST({ api: discord.apiUrl }).setToken(TEST_DISCORD_TOKEN), commands, { applicationId: discord.applicationId });
+  if (register) await registerCommands(new REST({ api: discord.apiUrl }).setToken(TEST_DISCORD_TOKEN), commands, { applicationId: discord.applicationId }, createTranslations());
   const config: DoctorConfig = {
     discord: {
       token: TEST_DISCORD_TOKEN,
@@ -266,9 +267,9 @@ describe('npm run doctor', () => {
       .filter(isChatInputCommand)
       .map((command) => ({ ...command, definition: { ...command.definition, description: `${command.definition.description}!` } }));
     expect(changed).toHaveLength(2);
-    await registerCommands(rest, changed, { applicationId: w.discord.applicationId });
+    await registerCommands(rest, changed, { applicationId: w.discord.applicationId }, createTranslations());
     const guildId = w.discord.guilds[0]!.id;
-    await registerCommands(rest, commands, { applicationId: w.discord.applicationId, guildId });
+    await registerCommands(rest, commands, { applicationId: w.discord.applicationId, guildId }, createTranslations());
     const names = commands.map((command) => commandLabel(command.definition));
     expect(byName(await runDoctor(w.deps()))['Slash commands']!.detail).toBe(
       `registered globally but missing ${names.slice(2).join(', ')}; out of date ${names.slice(0, 2).join(', ')}`,

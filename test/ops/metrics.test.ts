@@ -16,6 +16,7 @@ import { startLinkHarness } from '../support/link-harness.js';
 import { freePort } from '../support/ports.js';
 import { useTempDir } from '../support/temp.js';
 import { linkThroughAniList } from './helpers.js';
+import { createTranslations } from '../../src/i18n/index.js';
 
 const tempDir = useTempDir('anilink-metrics-');
 const cleanups: (() => Promise<unknown> | void)[] = [];
@@ -139,6 +140,7 @@ describe('metrics', () => {
       publicUrl: h.publicUrl,
       cookieSecret: 'x'.repeat(43),
       health: () => ({ database: 'ok', gateway: 'test' }),
+      i18n: createTranslations(),
       metrics: metricsOption,
     });
     cleanups.push(() => server.close());
