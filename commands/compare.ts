@@ -9,6 +9,7 @@ import type { ChatInputCommand } from './command.js';
 import { ANILIST_BLUE, displayTitle } from './format/media.js';
 import { formatScore } from './format/score.js';
 import { safeLabel, truncate } from './format/text.js';
+import { MEDIA_TYPE_OPTION } from './media/choices.js';
 import { readOptions } from './options.js';
 import { MIN_SHARED_SCORES, compareTaste, type Recommendation, type SharedScore, type TasteComparison } from './taste/affinity.js';
 import { loadTasteList, memberLabel, requireLinked, type TasteList } from './taste/lists.js';
@@ -19,16 +20,7 @@ const definition = {
   description: 'How alike your taste is to another member’s, from both AniList lists',
   options: [
     { type: ApplicationCommandOptionType.User, name: 'user', description: 'The member to compare with', required: true },
-    {
-      type: ApplicationCommandOptionType.String,
-      name: 'type',
-      description: 'Anime or manga (default: anime)',
-      required: false,
-      choices: [
-        { name: 'Anime', value: 'ANIME' },
-        { name: 'Manga', value: 'MANGA' },
-      ],
-    },
+    MEDIA_TYPE_OPTION,
   ],
 } as const;
 

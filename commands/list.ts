@@ -11,6 +11,7 @@ import { safeLabel } from './format/text.js';
 import { loadList, resolveListAccess, type ListRequest, type LoadedList } from './list-data.js';
 import { parseListCustomId, type ListIncrementId, type ListPageId } from './list-ids.js';
 import { renderListPage } from './list-view.js';
+import { MEDIA_TYPE_OPTION } from './media/choices.js';
 import { readOptions } from './options.js';
 
 export const NOT_YOUR_BUTTONS = msg('list.notYourButtons');
@@ -21,16 +22,7 @@ const definition = {
   name: 'list',
   description: "Show your AniList list, or another member's",
   options: [
-    {
-      type: ApplicationCommandOptionType.String,
-      name: 'type',
-      description: 'Anime or manga (default: anime)',
-      required: false,
-      choices: [
-        { name: 'Anime', value: 'ANIME' },
-        { name: 'Manga', value: 'MANGA' },
-      ],
-    },
+    MEDIA_TYPE_OPTION,
     {
       type: ApplicationCommandOptionType.String,
       name: 'status',

@@ -32,6 +32,7 @@ import { isNsfwChannel } from './channel-nsfw.js';
 import { customId, type ChatInputCommand, type CommandContext, type CommandDeps } from './command.js';
 import { applyCardPress, renderMediaCard, reportPrivately, titleEmbed, viewGuildId } from './media/card.js';
 import type { ServerView } from './media/server-views.js';
+import { MEDIA_TYPE_OPTION } from './media/choices.js';
 import { readOptions } from './options.js';
 import { loadTasteList, memberLabel, requireLinked } from './taste/lists.js';
 import { buildPool, type ListMedia, type PickFilters, type PoolTitle } from './taste/pool.js';
@@ -51,16 +52,7 @@ const definition = {
   name: 'random',
   description: 'Pick what to watch or read next from your Planning list, or from everyone’s you name',
   options: [
-    {
-      type: ApplicationCommandOptionType.String,
-      name: 'type',
-      description: 'Anime or manga (default: anime)',
-      required: false,
-      choices: [
-        { name: 'Anime', value: 'ANIME' },
-        { name: 'Manga', value: 'MANGA' },
-      ],
-    },
+    MEDIA_TYPE_OPTION,
     { type: ApplicationCommandOptionType.String, name: 'genre', description: 'Only this genre', required: false, autocomplete: true, max_length: GENRE_MAX },
     { type: ApplicationCommandOptionType.Integer, name: 'max_episodes', description: 'At most this many episodes (chapters for manga)', required: false, min_value: 1, max_value: 100_000 },
     { type: ApplicationCommandOptionType.User, name: 'with', description: 'Pick from titles on this member’s Planning list too', required: false },

@@ -278,15 +278,11 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     notices: notifications,
   });
 
+  // What every process serves from; the main process adds the HTTP side and the jobs.
+  const core = { links, anilist, membership, linkedRoles, dispatch, commands, i18n };
   if (!isMain) {
     return {
-      links,
-      anilist,
-      membership,
-      linkedRoles,
-      dispatch,
-      commands,
-      i18n,
+      ...core,
       server: undefined,
       metricsServer: undefined,
       metrics: undefined,
@@ -333,13 +329,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
 
   let purgeTimer: ReturnType<typeof setInterval> | undefined;
   return {
-    links,
-    anilist,
-    membership,
-    linkedRoles,
-    dispatch,
-    commands,
-    i18n,
+    ...core,
     server,
     metricsServer,
     metrics,

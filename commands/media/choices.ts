@@ -1,4 +1,4 @@
-import type { ApplicationCommandOptionChoiceData } from 'discord.js';
+import { ApplicationCommandOptionType, type ApplicationCommandOptionChoiceData } from 'discord.js';
 import type { MediaListEntry, MediaSearchResult, MediaType } from '../../src/anilist/index.js';
 import type { Translator } from '../../src/i18n/index.js';
 import { displayTitle, formatName, formatProgress, kindOf, statusLabel } from '../format/media.js';
@@ -54,3 +54,15 @@ export function mergeChoices(
   }
   return choices;
 }
+
+/** The optional `type` option of commands that work on either list (`/list`, `/compare`, `/random`); anime by default. */
+export const MEDIA_TYPE_OPTION = {
+  type: ApplicationCommandOptionType.String,
+  name: 'type',
+  description: 'Anime or manga (default: anime)',
+  required: false,
+  choices: [
+    { name: 'Anime', value: 'ANIME' },
+    { name: 'Manga', value: 'MANGA' },
+  ],
+} as const;
