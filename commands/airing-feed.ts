@@ -1,9 +1,12 @@
-import { ApplicationCommandOptionType, ApplicationCommandType, ChannelType, InteractionContextType, MessageFlags, PermissionFlagsBits } from 'discord.js';
+import { ApplicationCommandOptionType, ApplicationCommandType, ChannelType, Locale, MessageFlags, PermissionFlagsBits } from 'discord.js';
 import { AIRING_FEED_MESSAGES } from '../src/airing/index.js';
+import { localeOfDiscord } from '../src/i18n/index.js';
 import { UserFacingError } from '../src/user-facing-error.js';
 import type { ChatInputCommand } from './command.js';
 import { readSubcommand, type ResolvedChannel } from './options.js';
 
+/** What Discord reports as `guild_locale` for any server that is not a community (or kept the default). */
+const DEFAULT_GUILD_LOCALE = Locale.EnglishUS;
 const POSTABLE_CHANNELS = [ChannelType.GuildText, ChannelType.GuildAnnouncement] as const;
 
 const definition = {
@@ -12,7 +15,6 @@ const definition = {
   description: "Announce new episodes of the anime this server's linked members are watching",
   // Offered to members with Manage Server; server admins may change that, so execute() checks it again.
   default_member_permissions: String(PermissionFlagsBits.ManageGuild),
-  contexts: [InteractionContextType.Guild],
   options: [
     {
       type: ApplicationCommandOptionType.Subcommand,
@@ -33,9 +35,11 @@ function isNsfw(channel: ResolvedChannel): boolean {
 }
 
 export const airingFeed = {
+  // A server's feed: installed on a server, used in its channels (registration adds the Guild context).
+  install: 'server',
   definition,
 
-  async execute({ interaction, deps }) {
+  async execute({ interaction, deps, t }) {
     const guildId = interaction.guildId;
     if (guildId === null) throw new UserFacingError(AIRING_FEED_MESSAGES.guildOnly);
     // The member's permissions as Discord computed them for this interaction (roles and overwrites included).
@@ -44,7 +48,7 @@ export const airingFeed = {
 
     if (chosen.subcommand === 'off') {
       const stopped = deps.airingFeeds.off(guildId);
-      await interaction.reply({ content: stopped ? AIRING_FEED_MESSAGES.off(stopped.channelId) : AIRING_FEED_MESSAGES.offNone, flags: MessageFlags.Ephemeral });
+      await interaction.reply({ content: stopped ? AIRING_FEED_MESSAGES.off(t, stopped.channelId) : AIRING_FEED_MESSAGES.offNone(t), flags: MessageFlags.Ephemeral });
       return;
     }
 
@@ -55,11 +59,15 @@ export const airingFeed = {
     // Posting the announcement is the proof that the bot may post there; Discord may take a moment to answer.
     await interaction.deferReply({ flags: MessageFlags.Ephemeral });
     const channelNsfw = isNsfw(channel);
-    const outcome = await deps.airingFeeds.set({ guildId, channelId: channel.id, roleId: role?.id ?? null, channelNsfw, setBy: interaction.user.id });
+    // Posts are in the server's language: a community server's chosen one; otherwise Discord sends its default
+    // (en-US) for every server, so the admin's own language is the better guess.
+    const serverLocale = interaction.guildLocale !== null && interaction.guildLocale !== DEFAULT_GUILD_LOCALE ? interaction.guildLocale : undefined;
+    const locale = localeOfDiscord(serverLocale ?? interaction.locale);
+    const outcome = await deps.airingFeeds.set({ guildId, channelId: channel.id, roleId: role?.id ?? null, channelNsfw, setBy: interaction.user.id, locale });
     if (outcome.kind === 'refused') throw new UserFacingError(AIRING_FEED_MESSAGES.cannotPost(channel.id, outcome.reason));
     if (outcome.kind === 'unreachable') throw new UserFacingError(AIRING_FEED_MESSAGES.couldNotCheck(channel.id));
     await interaction.editReply({
-      content: AIRING_FEED_MESSAGES.set({
+      content: AIRING_FEED_MESSAGES.set(t, {
         channelId: channel.id,
         roleId: role?.id ?? null,
         channelNsfw,

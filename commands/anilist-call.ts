@@ -1,10 +1,10 @@
 import { isAniListError } from '../src/anilist/index.js';
 import type { LinkedMember } from '../src/linking/index.js';
-import { UserFacingError } from '../src/user-facing-error.js';
+import { UserFacingError, type UserFacingText } from '../src/user-facing-error.js';
 
 export interface AniListCallMessages {
   /** Replaces the generic "private or does not exist" text when the caller knows what was not found. */
-  readonly notFound?: string;
+  readonly notFound?: UserFacingText;
 }
 
 /**
@@ -19,6 +19,6 @@ export async function callAniList<T>(member: LinkedMember | undefined, call: () 
     if (error.kind === 'invalidToken') member?.rejectToken();
     if (error.kind === 'badRequest') throw error;
     if (error.kind === 'notFound' && messages.notFound !== undefined) throw new UserFacingError(messages.notFound);
-    throw new UserFacingError(error.userMessage);
+    throw new UserFacingError(error.userText);
   }
 }

@@ -4,6 +4,7 @@ import { showMemberProfile } from './profile-card.js';
 
 /** Right-click a member → Apps → "AniList profile": the same card as `/profile user:<member>`. */
 export const anilistProfileMenu = {
+  install: 'everywhere',
   definition: { type: ApplicationCommandType.User, name: 'AniList profile' },
 
   async execute(context) {

@@ -8,6 +8,7 @@ import {
   type UserContextMenuCommandInteraction,
 } from 'discord.js';
 import type { AniListClient } from '../src/anilist/index.js';
+import type { Translations, Translator } from '../src/i18n/index.js';
 import type { LinkService } from '../src/linking/index.js';
 import type { Logger } from '../src/logger.js';
 import type { LinkedRoles } from '../src/roles/index.js';
@@ -27,6 +28,8 @@ export interface CommandServices {
   /** Members' role connections: /update passes on the statistics AniList answered with, /unlink clears them. */
   linkedRoles: Pick<LinkedRoles, 'noteStatistics' | 'has' | 'disconnect'>;
   clock: () => Date;
+  /** The message catalogues; each interaction gets its member's translator (`CommandContext.t`) from them. */
+  i18n: Translations;
   logger?: Logger | undefined;
   /** Knobs of the per-bot state (tests). */
   tuning?: { serverViews?: ServerViewsTuning | undefined } | undefined;
@@ -61,7 +64,20 @@ export interface CommandContext<I> {
   deps: CommandDeps;
   /** A child logger tagged with the interaction id, command and user id. */
   log: Logger;
+  /**
+   * Everything said to the member who sent the interaction, in their Discord language (`interaction.locale`),
+   * English where a catalogue lacks a message: `t('list.empty', { … })`.
+   */
+  t: Translator;
 }
+
+/**
+ * Where members may use a command, mapped to Discord's `integration_types` and `contexts` at registration:
+ * - `everywhere`: installed on a server or on the member's own account, used in servers, the bot's DM and other
+ *   DMs and group DMs (a member who installed the app on their account can use it in a server without the bot);
+ * - `server`: installed on a server, used in its channels only (the default).
+ */
+export type CommandInstall = 'everywhere' | 'server';
 
 type DeepReadonly<T> = T extends (infer E)[] ? readonly DeepReadonly<E>[] : T extends object ? { readonly [K in keyof T]: DeepReadonly<T[K]> } : T;
 
@@ -77,6 +93,8 @@ export type UserCommandDefinition = DeepReadonly<RESTPostAPIContextMenuApplicati
 /** A slash command. Declare it with `satisfies ChatInputCommand`, so it keeps its literal definition. */
 export interface ChatInputCommand {
   definition: CommandDefinition;
+  /** Where it can be used (default `server`); see CommandInstall. */
+  install?: CommandInstall;
   execute(context: CommandContext<ChatInputCommandInteraction>): Promise<void>;
   autocomplete?(context: CommandContext<AutocompleteInteraction>): Promise<void>;
   /** Receives buttons whose custom_id starts with `${definition.name}:`. */
@@ -86,6 +104,8 @@ export interface ChatInputCommand {
 /** A user context-menu command. Declare it with `satisfies UserCommand`. */
 export interface UserCommand {
   definition: UserCommandDefinition;
+  /** Where it can be used (default `server`); see CommandInstall. */
+  install?: CommandInstall;
   execute(context: CommandContext<UserContextMenuCommandInteraction>): Promise<void>;
 }
 

@@ -1,5 +1,6 @@
-import { ApplicationCommandOptionType, ApplicationCommandType, EmbedBuilder, escapeMarkdown } from 'discord.js';
+import { ApplicationCommandOptionType, ApplicationCommandType, EmbedBuilder } from 'discord.js';
 import type { MediaListEntry, MediaType, ScoreFormat } from '../src/anilist/index.js';
+import { msg, type Translator } from '../src/i18n/index.js';
 import { RUN_LINK_FIRST } from '../src/linking/index.js';
 import { UserFacingError } from '../src/user-facing-error.js';
 import { acknowledgeWhile } from './acknowledge.js';
@@ -8,9 +9,10 @@ import type { ChatInputCommand } from './command.js';
 import { ANILIST_BLUE, displayTitle } from './format/media.js';
 import { formatScore } from './format/score.js';
 import { safeLabel, truncate } from './format/text.js';
+import { MEDIA_TYPE_OPTION } from './media/choices.js';
 import { readOptions } from './options.js';
 import { MIN_SHARED_SCORES, compareTaste, type Recommendation, type SharedScore, type TasteComparison } from './taste/affinity.js';
-import { loadTasteList, requireLinked, type TasteList } from './taste/lists.js';
+import { loadTasteList, memberLabel, requireLinked, type TasteList } from './taste/lists.js';
 
 const definition = {
   type: ApplicationCommandType.ChatInput,
@@ -18,51 +20,44 @@ const definition = {
   description: 'How alike your taste is to another member’s, from both AniList lists',
   options: [
     { type: ApplicationCommandOptionType.User, name: 'user', description: 'The member to compare with', required: true },
-    {
-      type: ApplicationCommandOptionType.String,
-      name: 'type',
-      description: 'Anime or manga (default: anime)',
-      required: false,
-      choices: [
-        { name: 'Anime', value: 'ANIME' },
-        { name: 'Manga', value: 'MANGA' },
-      ],
-    },
+    MEDIA_TYPE_OPTION,
   ],
 } as const;
 
 const TITLE_MAX = 60;
 
 export const compare = {
+  install: 'everywhere',
   definition,
 
-  async execute({ interaction, deps }) {
+  async execute({ interaction, deps, t }) {
     const options = readOptions(interaction, definition);
     const type: MediaType = options.type ?? 'ANIME';
     const other = options.user;
-    if (other.id === interaction.user.id) throw new UserFacingError('Pick another member: your taste matches your own perfectly. Try `/compare user:` with someone else.');
-    const otherName = other.displayName;
+    if (other.id === interaction.user.id) throw new UserFacingError(msg('compare.self'));
+    const otherLabel = (reader: Translator) => memberLabel(reader, other.displayName);
     // Who is not linked is known from the database alone: answered before any AniList request.
     if (!deps.links.member(interaction.user.id)) {
-      if (!deps.links.member(other.id)) throw new UserFacingError(`Neither you nor **${escapeMarkdown(otherName)}** have linked an AniList account yet. Run \`/link\` to connect yours; they can do the same.`);
+      if (!deps.links.member(other.id)) throw new UserFacingError(msg('compare.neitherLinked', { member: otherLabel }));
       throw new UserFacingError(RUN_LINK_FIRST);
     }
     const caller = deps.links.requireUsableMember(interaction.user.id);
-    const [otherMember] = requireLinked(deps, [{ id: other.id, displayName: otherName }], 'there is nothing to compare');
+    const [otherMember] = requireLinked(deps, [{ id: other.id, displayName: other.displayName }], 'compare.notLinked');
     const nsfwAllowed = isNsfwChannel(interaction);
 
+    const privateProfile = msg('compare.private', { member: otherLabel });
+
     const work = (async () => {
-      const purpose = 'their taste cannot be compared';
       const [mine, theirs] = await Promise.all([
-        loadTasteList(deps, { caller, owner: caller, type, ownerLabel: 'Your', purpose }),
-        loadTasteList(deps, { caller, owner: otherMember!, type, ownerLabel: `**${escapeMarkdown(otherName)}**`, purpose }),
+        loadTasteList(deps, { caller, owner: caller, type, privateProfile }),
+        loadTasteList(deps, { caller, owner: otherMember!, type, privateProfile }),
       ]);
       return { mine, theirs };
     })();
     const { mine, theirs } = await acknowledgeWhile(work, () => interaction.deferReply());
     const shown = (list: TasteList) => (nsfwAllowed ? list.entries : list.entries.filter((entry) => entry.media?.isAdult !== true));
     const comparison = compareTaste({ entries: shown(mine), scoreFormat: mine.scoreFormat }, { entries: shown(theirs), scoreFormat: theirs.scoreFormat });
-    await interaction.editReply({ content: '', embeds: [comparisonEmbed({ mine, theirs, type, comparison, titleLanguage: caller.titleLanguage })], allowedMentions: { parse: [] } });
+    await interaction.editReply({ content: '', embeds: [comparisonEmbed(t, { mine, theirs, type, comparison, titleLanguage: caller.titleLanguage })], allowedMentions: { parse: [] } });
   },
 } satisfies ChatInputCommand;
 
@@ -74,49 +69,51 @@ interface ComparisonView {
   readonly titleLanguage: string;
 }
 
-function comparisonEmbed(view: ComparisonView): EmbedBuilder {
+/** The comparison, in the caller's language (the answer is public; the caller asked for it). */
+function comparisonEmbed(t: Translator, view: ComparisonView): EmbedBuilder {
   const { mine, theirs, type, comparison } = view;
-  const kind = type === 'MANGA' ? 'manga' : 'anime';
   const aName = safeLabel(mine.owner.anilistName, 40);
   const bName = safeLabel(theirs.owner.anilistName, 40);
-  const embed = new EmbedBuilder().setColor(ANILIST_BLUE).setTitle(truncate(`${mine.owner.anilistName} × ${theirs.owner.anilistName} · ${kind} taste`, 256));
+  const embed = new EmbedBuilder()
+    .setColor(ANILIST_BLUE)
+    .setTitle(truncate(t('compare.title', { a: mine.owner.anilistName, b: theirs.owner.anilistName, type }), 256));
 
-  const scored = comparison.sharedScores.length;
-  const both = `${scored} ${scored === 1 ? 'title' : 'titles'} both scored`;
+  const count = comparison.sharedScores.length;
   const affinity = comparison.affinity;
   const headline =
     affinity.kind === 'score'
-      ? `Affinity **${Math.round(affinity.correlation * 100)}%** over ${both}`
+      ? t('compare.affinity', { affinity: Math.round(affinity.correlation * 100) / 100, count })
       : affinity.kind === 'tooFewShared'
-        ? `Affinity: not enough shared scores (${both}; ${MIN_SHARED_SCORES} needed)`
-        : `Affinity: cannot tell, one of you gave all ${both} the same score`;
-  embed.setDescription(`<@${mine.owner.discordUserId}> and <@${theirs.owner.discordUserId}>\n${headline}`);
+        ? t('compare.tooFewShared', { count, needed: MIN_SHARED_SCORES })
+        : t('compare.noSpread', { count });
+  embed.setDescription(`${t('compare.members', { a: `<@${mine.owner.discordUserId}>`, b: `<@${theirs.owner.discordUserId}>` })}\n${headline}`);
 
   embed.addFields(
-    { name: 'Shared titles', value: `${comparison.sharedTitles} on both lists`, inline: true },
+    { name: t('compare.field.sharedTitles'), value: t('compare.sharedTitles', { count: comparison.sharedTitles }), inline: true },
     {
-      name: 'Mean score difference',
-      value: comparison.meanDifference === undefined ? '—' : `${Math.round(comparison.meanDifference)} points out of 100`,
+      name: t('compare.field.meanDifference'),
+      value: comparison.meanDifference === undefined ? '—' : t('compare.meanDifference', { points: Math.round(comparison.meanDifference) }),
       inline: true,
     },
   );
   const scoreLine = (shared: SharedScore) =>
-    `${titleOf(shared.a.entry, view.titleLanguage)} · ${aName} ${formatScore(shared.a.entry.score, mine.scoreFormat)} · ${bName} ${formatScore(shared.b.entry.score, theirs.scoreFormat)}`;
-  if (comparison.agreements.length > 0) embed.addFields({ name: 'Agree most on', value: fieldValue(comparison.agreements.map(scoreLine)) });
-  if (comparison.disagreements.length > 0) embed.addFields({ name: 'Disagree most on', value: fieldValue(comparison.disagreements.map(scoreLine)) });
+    `${titleOf(shared.a.entry, view.titleLanguage)} · ${aName} ${formatScore(t, shared.a.entry.score, mine.scoreFormat)} · ${bName} ${formatScore(t, shared.b.entry.score, theirs.scoreFormat)}`;
+  if (comparison.agreements.length > 0) embed.addFields({ name: t('compare.field.agree'), value: fieldValue(comparison.agreements.map(scoreLine)) });
+  if (comparison.disagreements.length > 0) embed.addFields({ name: t('compare.field.disagree'), value: fieldValue(comparison.disagreements.map(scoreLine)) });
 
   const recommendationLine = (giverFormat: ScoreFormat, receiverName: string) => (recommendation: Recommendation) =>
-    `${titleOf(recommendation.from.entry, view.titleLanguage)} · ${formatScore(recommendation.from.entry.score, giverFormat)}${recommendation.planned ? ` · on ${receiverName}'s Planning list` : ''}`;
+    `${titleOf(recommendation.from.entry, view.titleLanguage)} · ${formatScore(t, recommendation.from.entry.score, giverFormat)}${recommendation.planned ? ` · ${t('compare.onPlanning', { member: receiverName })}` : ''}`;
+  const forField = (receiver: TasteList, giver: TasteList) => truncate(t('compare.field.for', { receiver: receiver.owner.anilistName, giver: giver.owner.anilistName }), 256);
   if (comparison.forA.length > 0) {
-    embed.addFields({ name: truncate(`For ${mine.owner.anilistName}, from ${theirs.owner.anilistName}'s favourites`, 256), value: fieldValue(comparison.forA.map(recommendationLine(theirs.scoreFormat, aName))) });
+    embed.addFields({ name: forField(mine, theirs), value: fieldValue(comparison.forA.map(recommendationLine(theirs.scoreFormat, aName))) });
   }
   if (comparison.forB.length > 0) {
-    embed.addFields({ name: truncate(`For ${theirs.owner.anilistName}, from ${mine.owner.anilistName}'s favourites`, 256), value: fieldValue(comparison.forB.map(recommendationLine(mine.scoreFormat, bName))) });
+    embed.addFields({ name: forField(theirs, mine), value: fieldValue(comparison.forB.map(recommendationLine(mine.scoreFormat, bName))) });
   }
 
   const truncated = [mine, theirs].filter((list) => list.truncated).map((list) => list.owner.anilistName);
-  const notes = [`Scores compared on 0–100 from each member's own format.`];
-  if (truncated.length > 0) notes.push(`Only the most recently updated entries of ${truncated.join(' and ')}'s list were read.`);
+  const notes = [t('compare.footer.scale')];
+  if (truncated.length > 0) notes.push(t('compare.footer.truncated', { members: t.list(truncated), count: truncated.length }));
   embed.setFooter({ text: truncate(notes.join(' '), 2048) });
   return embed;
 }

@@ -2,9 +2,10 @@ import { ActionRowBuilder, ApplicationCommandType, ButtonBuilder, ButtonStyle, M
 import type { ChatInputCommand } from './command.js';
 
 export const link = {
+  install: 'everywhere',
   definition: { type: ApplicationCommandType.ChatInput, name: 'link', description: 'Link your AniList account to your Discord account' },
 
-  async execute({ interaction, deps }) {
+  async execute({ interaction, deps, t }) {
     const { user } = interaction;
     const { pageUrl, currentLink } = deps.links.startLink({
       discordUser: {
@@ -15,19 +16,17 @@ export const link = {
       },
       applicationId: interaction.applicationId,
       interactionToken: interaction.token,
+      // The reply is edited in this language once the member is linked.
+      discordLocale: interaction.locale,
     });
     const lines = [
-      currentLink
-        ? `You are linked to AniList user **${escapeMarkdown(currentLink.anilistName)}**. Linking again replaces that link.`
-        : 'Connect your AniList account so I can show and update your lists.',
-      'Open the page below, check it names **your** Discord account, then continue to AniList. The link works once, for 10 minutes. Do not share it.',
+      currentLink ? t('link.alreadyLinked', { name: escapeMarkdown(currentLink.anilistName) }) : t('link.intro'),
+      t('link.instructions'),
     ];
     await interaction.reply({
       content: lines.join('\n'),
       components: [
-        new ActionRowBuilder<ButtonBuilder>().addComponents(
-          new ButtonBuilder().setStyle(ButtonStyle.Link).setLabel('Link AniList account').setURL(pageUrl),
-        ),
+        new ActionRowBuilder<ButtonBuilder>().addComponents(new ButtonBuilder().setStyle(ButtonStyle.Link).setLabel(t('link.button')).setURL(pageUrl)),
       ],
       flags: MessageFlags.Ephemeral,
     });

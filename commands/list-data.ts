@@ -1,4 +1,5 @@
 import type { MediaListEntry, MediaType, ScoreFormat } from '../src/anilist/index.js';
+import { msg, type Message } from '../src/i18n/index.js';
 import type { LinkedMember } from '../src/linking/index.js';
 import { UserFacingError } from '../src/user-facing-error.js';
 import { callAniList } from './anilist-call.js';
@@ -27,8 +28,8 @@ export interface LoadedList {
   readonly truncated: boolean;
 }
 
-export function notLinkedMessage(ownerId: string, displayName?: string): string {
-  return `${displayName ?? `<@${ownerId}>`} has not linked an AniList account, so there is no list to show.`;
+export function notLinkedMessage(ownerId: string, displayName?: string): Message {
+  return msg('list.notLinked', { member: displayName ?? `<@${ownerId}>` });
 }
 
 /**
@@ -60,7 +61,7 @@ export async function loadList(deps: CommandDeps, request: ListRequest, access: 
   const list = await callAniList(
     tokenHolder,
     () => deps.anilist.userMediaList({ userId: owner.anilistUserId, type: request.type }, { key: request.callerId, token: tokenHolder?.token() }),
-    { notFound: isOwn ? "AniList couldn't find your list. Check your AniList account still exists." : `${owner.anilistName}'s AniList profile is private, so their list cannot be shown.` },
+    { notFound: isOwn ? msg('list.ownNotFound') : msg('list.private', { owner: owner.anilistName }) },
   );
   if (list.scoreFormat) deps.links.rememberScoreFormat(owner.discordUserId, list.scoreFormat);
   const inStatus = list.entries.filter((entry) => request.status === 'ALL' || entry.status === request.status);

@@ -1,5 +1,6 @@
 import { ActionRowBuilder, ButtonBuilder, ButtonStyle, EmbedBuilder } from 'discord.js';
 import type { MediaListEntry, MediaType, ScoreFormat } from '../src/anilist/index.js';
+import type { Translator } from '../src/i18n/index.js';
 import { ANILIST_BLUE, formatProgress, statusLabel, totalUnits } from './format/media.js';
 import { formatScore } from './format/score.js';
 import { safeLabel, truncate } from './format/text.js';
@@ -43,37 +44,37 @@ export function pageCount(entryCount: number): number {
   return Math.max(1, Math.ceil(entryCount / ENTRIES_PER_PAGE));
 }
 
-export function listHeading(ownerName: string, type: MediaType, status: ListStatusFilter): string {
-  const kind = type === 'MANGA' ? 'manga' : 'anime';
-  return `${ownerName}'s ${kind} · ${status === 'ALL' ? 'all statuses' : statusLabel(status, type)}`;
+export function listHeading(t: Translator, ownerName: string, type: MediaType, status: ListStatusFilter): string {
+  return t('list.heading', { owner: ownerName, type, status: status === 'ALL' ? t('list.allStatuses') : statusLabel(t, status, type) });
 }
 
-export function renderListPage(view: ListPageView): RenderedListPage {
+/** The page in the reader's language: headings, progress, scores and buttons. */
+export function renderListPage(view: ListPageView, t: Translator): RenderedListPage {
   const pages = pageCount(view.entries.length);
   const page = Math.min(Math.max(1, view.page), pages);
   const first = (page - 1) * ENTRIES_PER_PAGE;
   const shown = view.entries.slice(first, first + ENTRIES_PER_PAGE);
 
-  const lines = shown.map((entry, index) => entryLine(entry, first + index + 1, view));
+  const lines = shown.map((entry, index) => entryLine(t, entry, first + index + 1, view));
   const embed = new EmbedBuilder()
     .setColor(ANILIST_BLUE)
-    .setTitle(truncate(listHeading(view.ownerName, view.type, view.status), 256))
+    .setTitle(truncate(listHeading(t, view.ownerName, view.type, view.status), 256))
     .setURL(`${view.ownerSiteUrl}/${view.type === 'MANGA' ? 'mangalist' : 'animelist'}`)
     .setDescription(fitDescription(lines))
-    .setFooter({ text: footerText(view, page, pages) });
+    .setFooter({ text: footerText(t, view, page, pages) });
 
   const components: ActionRowBuilder<ButtonBuilder>[] = [];
   if (view.withIncrementButtons) components.push(...incrementRows(shown, first, view, page));
-  if (pages > 1) components.push(navigationRow(view, page, pages));
+  if (pages > 1) components.push(navigationRow(t, view, page, pages));
   return { embeds: [embed], components, page, pageCount: pages };
 }
 
-function entryLine(entry: MediaListEntry, position: number, view: ListPageView): string {
+function entryLine(t: Translator, entry: MediaListEntry, position: number, view: ListPageView): string {
   const media = entry.media;
-  const title = safeLabel(media?.title?.userPreferred ?? media?.title?.romaji ?? `Media ${entry.mediaId}`, TITLE_MAX);
+  const title = safeLabel(media?.title?.userPreferred ?? media?.title?.romaji ?? t('media.untitled', { id: String(entry.mediaId) }), TITLE_MAX);
   const label = media?.siteUrl ? `[${title}](${media.siteUrl})` : title;
-  const parts = [`\`${position}.\` ${label}`, formatProgress(entry.progress, media), formatScore(entry.score, view.scoreFormat)];
-  if (view.status === 'ALL') parts.push(statusLabel(entry.status, view.type));
+  const parts = [`\`${position}.\` ${label}`, formatProgress(t, entry.progress, media), formatScore(t, entry.score, view.scoreFormat)];
+  if (view.status === 'ALL') parts.push(statusLabel(t, entry.status, view.type));
   return parts.join(' · ');
 }
 
@@ -92,10 +93,9 @@ function fitDescription(lines: readonly string[]): string {
   return kept.join('\n');
 }
 
-function footerText(view: ListPageView, page: number, pages: number): string {
-  const parts = [`Page ${page}/${pages}`, `${view.entries.length} ${view.entries.length === 1 ? 'entry' : 'entries'}`, 'recently updated first'];
-  if (view.truncated) parts.push('only the most recently updated entries are loaded');
-  return parts.join(' · ');
+function footerText(t: Translator, view: ListPageView, page: number, pages: number): string {
+  const text = t('list.footer', { page, pages, count: view.entries.length });
+  return view.truncated ? `${text} · ${t('list.truncated')}` : text;
 }
 
 function incrementRows(shown: readonly MediaListEntry[], first: number, view: ListPageView, page: number): ActionRowBuilder<ButtonBuilder>[] {
@@ -115,11 +115,11 @@ function incrementRows(shown: readonly MediaListEntry[], first: number, view: Li
   return rows;
 }
 
-function navigationRow(view: ListPageView, page: number, pages: number): ActionRowBuilder<ButtonBuilder> {
+function navigationRow(t: Translator, view: ListPageView, page: number, pages: number): ActionRowBuilder<ButtonBuilder> {
   const target = (to: number) =>
     pageCustomId({ callerId: view.callerId, ownerId: view.ownerId, type: view.type, status: view.status, page: to });
   return new ActionRowBuilder<ButtonBuilder>().addComponents(
-    new ButtonBuilder().setStyle(ButtonStyle.Primary).setLabel('◀ Previous').setCustomId(target(Math.max(0, page - 1))).setDisabled(page <= 1),
-    new ButtonBuilder().setStyle(ButtonStyle.Primary).setLabel('Next ▶').setCustomId(target(page + 1)).setDisabled(page >= pages),
+    new ButtonBuilder().setStyle(ButtonStyle.Primary).setLabel(t('list.previous')).setCustomId(target(Math.max(0, page - 1))).setDisabled(page <= 1),
+    new ButtonBuilder().setStyle(ButtonStyle.Primary).setLabel(t('list.next')).setCustomId(target(page + 1)).setDisabled(page >= pages),
   );
 }

@@ -1,35 +1,28 @@
 import { ApplicationCommandOptionType, ApplicationCommandType, MessageFlags, escapeMarkdown, type MessageComponentInteraction } from 'discord.js';
+import { msg, type Translator } from '../src/i18n/index.js';
 import type { Logger } from '../src/logger.js';
 import { UNEXPECTED_ERROR_MESSAGE, UserFacingError } from '../src/user-facing-error.js';
 import { acknowledgeWhile } from './acknowledge.js';
 import { callAniList } from './anilist-call.js';
 import { isNsfwChannel } from './channel-nsfw.js';
 import type { ChatInputCommand, CommandContext } from './command.js';
-import { LIST_STATUS_CHOICES, formatProgress, statusLabel, totalUnits, unitName } from './format/media.js';
+import { LIST_STATUS_CHOICES, formatProgress, kindOf, statusLabel, totalUnits } from './format/media.js';
 import { safeLabel } from './format/text.js';
 import { loadList, resolveListAccess, type ListRequest, type LoadedList } from './list-data.js';
 import { parseListCustomId, type ListIncrementId, type ListPageId } from './list-ids.js';
 import { renderListPage } from './list-view.js';
+import { MEDIA_TYPE_OPTION } from './media/choices.js';
 import { readOptions } from './options.js';
 
-export const NOT_YOUR_BUTTONS = 'These buttons belong to the member who ran this `/list`. Run `/list` yourself to browse.';
-export const STALE_LIST_BUTTON = 'This list is out of date. Run `/list` again for a fresh one.';
+export const NOT_YOUR_BUTTONS = msg('list.notYourButtons');
+export const STALE_LIST_BUTTON = msg('list.staleButton');
 
 const definition = {
   type: ApplicationCommandType.ChatInput,
   name: 'list',
   description: "Show your AniList list, or another member's",
   options: [
-    {
-      type: ApplicationCommandOptionType.String,
-      name: 'type',
-      description: 'Anime or manga (default: anime)',
-      required: false,
-      choices: [
-        { name: 'Anime', value: 'ANIME' },
-        { name: 'Manga', value: 'MANGA' },
-      ],
-    },
+    MEDIA_TYPE_OPTION,
     {
       type: ApplicationCommandOptionType.String,
       name: 'status',
@@ -42,9 +35,10 @@ const definition = {
 } as const;
 
 export const list = {
+  install: 'everywhere',
   definition,
 
-  async execute({ interaction, deps }) {
+  async execute({ interaction, deps, t }) {
     const options = readOptions(interaction, definition);
     const target = options.user ?? interaction.user;
     const request: ListRequest = {
@@ -58,7 +52,7 @@ export const list = {
     const access = resolveListAccess(deps, request.callerId, request.ownerId, escapeMarkdown(target.displayName));
 
     const loaded = await acknowledgeWhile(loadList(deps, request, access), () => interaction.deferReply());
-    await interaction.editReply(pageMessage(request, loaded, 1));
+    await interaction.editReply(pageMessage(t, request, loaded, 1));
   },
 
   async handleComponent(context) {
@@ -71,14 +65,17 @@ export const list = {
   },
 } satisfies ChatInputCommand;
 
-function pageMessage(request: ListRequest, loaded: LoadedList, page: number, notice?: string) {
+function pageMessage(t: Translator, request: ListRequest, loaded: LoadedList, page: number, notice?: string) {
   const isOwnCurrent = request.callerId === request.ownerId && request.status === 'CURRENT';
   if (loaded.entries.length === 0) {
-    const owner = request.callerId === request.ownerId ? 'your' : `${escapeMarkdown(loaded.owner.anilistName)}'s`;
-    const kind = request.type === 'MANGA' ? 'manga' : 'anime';
-    const where = request.status === 'ALL' ? '' : ` under “${statusLabel(request.status, request.type)}”`;
     // The same words whether or not private or 18+ entries were left out: the message is public.
-    const empty = `Nothing on ${owner} ${kind} list${where} yet.`;
+    const empty = t('list.empty', {
+      whose: request.callerId === request.ownerId ? 'own' : 'other',
+      owner: escapeMarkdown(loaded.owner.anilistName),
+      type: request.type,
+      filter: request.status === 'ALL' ? 'all' : 'one',
+      status: request.status === 'ALL' ? '' : statusLabel(t, request.status, request.type),
+    });
     return { content: [notice, empty].filter(Boolean).join('\n'), embeds: [], components: [], allowedMentions: { parse: [] } };
   }
   const rendered = renderListPage({
@@ -93,21 +90,21 @@ function pageMessage(request: ListRequest, loaded: LoadedList, page: number, not
     page,
     truncated: loaded.truncated,
     withIncrementButtons: isOwnCurrent,
-  });
-  const pageGone = page > rendered.pageCount ? `The list got shorter since; this is now its last page (${rendered.pageCount}).` : undefined;
+  }, t);
+  const pageGone = page > rendered.pageCount ? t('list.pageGone', { page: rendered.pageCount }) : undefined;
   const content = [notice, pageGone].filter(Boolean).join('\n');
   return { content, embeds: rendered.embeds, components: rendered.components, allowedMentions: { parse: [] } };
 }
 
 async function showPage(context: CommandContext<MessageComponentInteraction>, id: ListPageId): Promise<void> {
-  const { interaction, deps } = context;
+  const { interaction, deps, t } = context;
   const request: ListRequest = { ...id, nsfwAllowed: isNsfwChannel(interaction) };
   const access = resolveListAccess(deps, id.callerId, id.ownerId);
-  await updateMessage(context, async () => pageMessage(request, await loadList(deps, request, access), id.page));
+  await updateMessage(context, async () => pageMessage(t, request, await loadList(deps, request, access), id.page));
 }
 
 async function incrementProgress(context: CommandContext<MessageComponentInteraction>, id: ListIncrementId): Promise<void> {
-  const { interaction, deps } = context;
+  const { interaction, deps, t } = context;
   const request: ListRequest = { callerId: id.callerId, ownerId: id.callerId, type: id.type, status: 'CURRENT', nsfwAllowed: isNsfwChannel(interaction) };
   const access = resolveListAccess(deps, id.callerId, id.callerId);
   await updateMessage(context, async () => {
@@ -117,27 +114,20 @@ async function incrementProgress(context: CommandContext<MessageComponentInterac
     deps.anilist.invalidateUserList(owner.anilistUserId);
     const before = await loadList(deps, request, access);
     const entry = before.entries.find((candidate) => candidate.mediaId === id.mediaId);
-    if (!entry) return pageMessage(request, before, id.page, 'That title is no longer on this list, so nothing was changed.');
+    if (!entry) return pageMessage(t, request, before, id.page, t('list.goneFromList'));
     const progress = entry.progress ?? 0;
-    const title = safeLabel(entry.media?.title?.userPreferred ?? `Media ${entry.mediaId}`, 80);
-    if (progress !== id.shownProgress) {
-      return pageMessage(
-        request,
-        before,
-        id.page,
-        `**${title}** was updated elsewhere in the meantime: progress is already ${progress} on AniList, so nothing was changed. Here is the current list.`,
-      );
-    }
+    const title = safeLabel(entry.media?.title?.userPreferred ?? t('media.untitled', { id: String(entry.mediaId) }), 80);
+    if (progress !== id.shownProgress) return pageMessage(t, request, before, id.page, t('list.changedElsewhere', { title, progress: String(progress) }));
     const total = totalUnits(entry.media);
     if (total !== null && progress >= total) {
-      return pageMessage(request, before, id.page, `**${title}** is already at its last ${unitName(id.type)} (${total}).`);
+      return pageMessage(t, request, before, id.page, t('media.alreadyAtLast', { title, type: kindOf(entry.media), total: String(total) }));
     }
     const saved = await callAniList(owner, () =>
       deps.anilist.saveMediaListEntry({ mediaId: id.mediaId, progress: progress + 1 }, { key: id.callerId, token: owner.token() }),
     );
     // The client dropped the cached list on the write, so this load shows AniList's state after it.
     const after = await loadList(deps, request, access);
-    return pageMessage(request, after, id.page, `✅ **${title}**: ${formatProgress(saved.progress, saved.media ?? entry.media)}`);
+    return pageMessage(t, request, after, id.page, `✅ **${title}**: ${formatProgress(t, saved.progress, saved.media ?? entry.media)}`);
   });
 }
 
@@ -149,7 +139,7 @@ async function incrementProgress(context: CommandContext<MessageComponentInterac
  */
 async function updateMessage(
   context: CommandContext<MessageComponentInteraction>,
-  build: () => Promise<Awaited<ReturnType<typeof pageMessage>>>,
+  build: () => Promise<ReturnType<typeof pageMessage>>,
 ): Promise<void> {
   const { interaction, log } = context;
   let acknowledged = false;
@@ -162,14 +152,14 @@ async function updateMessage(
     if (acknowledged) await interaction.editReply(message);
     else await interaction.update(message);
   } catch (error) {
-    await reportPrivately(interaction, error, log);
+    await reportPrivately(interaction, error, log, context.t);
   }
 }
 
-async function reportPrivately(interaction: MessageComponentInteraction, error: unknown, log: Logger): Promise<void> {
+async function reportPrivately(interaction: MessageComponentInteraction, error: unknown, log: Logger, t: Translator): Promise<void> {
   if (error instanceof UserFacingError) log.info({ reason: error.message }, 'list button refused');
   else log.error({ err: error }, 'list button failed');
-  const content = error instanceof UserFacingError ? error.message : UNEXPECTED_ERROR_MESSAGE;
+  const content = error instanceof UserFacingError ? error.render(t) : t.render(UNEXPECTED_ERROR_MESSAGE);
   try {
     // Refused before the press was acknowledged (AniList busy): one private reply, and the list stays as it is.
     if (interaction.deferred || interaction.replied) await interaction.followUp({ content, flags: MessageFlags.Ephemeral });

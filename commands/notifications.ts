@@ -1,5 +1,6 @@
 import { ApplicationCommandOptionType, ApplicationCommandType, MessageFlags, escapeMarkdown } from 'discord.js';
 import { ANILIST_NOTIFICATIONS_URL, NOTIFICATION_TYPES_DESCRIPTION, NOTIFICATION_TYPE_CHOICES, type EnableOutcome, type NotificationTypesChoice } from '../src/notifications/index.js';
+import { msg, type Translator } from '../src/i18n/index.js';
 import { UserFacingError } from '../src/user-facing-error.js';
 import type { ChatInputCommand } from './command.js';
 import { readOptions } from './options.js';
@@ -14,46 +15,38 @@ const definition = {
   ],
 } as const;
 
-export const NOTIFICATIONS_UNAVAILABLE =
-  "This bot does not deliver AniList notifications: its admin gave background work no share of the AniList budget (ANILIST_BACKGROUND_SHARE=0).";
+export const NOTIFICATIONS_UNAVAILABLE = msg('notifications.unavailable');
 
-/** "2 minutes", "90 seconds", "1 minute". */
-function interval(seconds: number): string {
-  if (seconds % 60 === 0) return seconds === 60 ? 'minute' : `${seconds / 60} minutes`;
-  return seconds === 1 ? 'second' : `${seconds} seconds`;
+/** "every minute", "every 2 minutes", "every 90 seconds". */
+function interval(t: Translator, seconds: number): string {
+  return seconds % 60 === 0 ? t('notifications.everyMinutes', { minutes: seconds / 60 }) : t('notifications.everySeconds', { seconds });
 }
 
-function enabledText(outcome: EnableOutcome, types: NotificationTypesChoice, anilistName: string, pollSeconds: number): string {
-  const what = NOTIFICATION_TYPES_DESCRIPTION[types];
-  const account = `AniList account **${escapeMarkdown(anilistName)}**`;
+function enabledText(t: Translator, outcome: EnableOutcome, types: NotificationTypesChoice, anilistName: string, pollSeconds: number): string {
+  const values = { what: t(NOTIFICATION_TYPES_DESCRIPTION[types]), name: escapeMarkdown(anilistName) };
   switch (outcome) {
     case 'started':
-      return [
-        `Notifications on: I will DM you ${what} of your ${account} as they arrive from now on.`,
-        `I look every ${interval(pollSeconds)}, less often while the bot is busy. Earlier ones stay on AniList (<${ANILIST_NOTIFICATIONS_URL}>), and nothing is marked read there.`,
-        "Keep direct messages from this server's members open, or I cannot deliver them.",
-      ].join('\n');
+      return t('notifications.started', { ...values, interval: interval(t, pollSeconds), url: ANILIST_NOTIFICATIONS_URL });
     case 'changed':
-      return `Changed: from now on I DM you ${what} of your ${account}.`;
+      return t('notifications.changed', values);
     case 'resumed':
-      return `Notifications on again: I DM you ${what} of your ${account}, starting with the ones I could not deliver while your DMs were closed.`;
+      return t('notifications.resumed', values);
     case 'unchanged':
-      return `Your notifications are already on: I DM you ${what} of your ${account}. Run \`/notifications enabled:false\` to stop them.`;
+      return t('notifications.unchanged', values);
   }
 }
 
 export const notifications = {
+  install: 'everywhere',
   definition,
 
-  async execute({ interaction, deps }) {
+  async execute({ interaction, deps, t }) {
     const { enabled, types } = readOptions(interaction, definition);
     const userId = interaction.user.id;
     if (!enabled) {
       const removed = deps.notifications.disable(userId);
       await interaction.reply({
-        content: removed
-          ? `Notifications off: I will not DM you your AniList notifications any more. They stay on AniList: <${ANILIST_NOTIFICATIONS_URL}>`
-          : 'Your AniList notifications were not on, so there is nothing to turn off.',
+        content: removed ? t('notifications.off', { url: ANILIST_NOTIFICATIONS_URL }) : t('notifications.notOn'),
         flags: MessageFlags.Ephemeral,
       });
       return;
@@ -62,7 +55,7 @@ export const notifications = {
     const member = deps.links.requireUsableMember(userId);
     const result = deps.notifications.enable(member, types);
     await interaction.reply({
-      content: enabledText(result.outcome, result.types, member.anilistName, deps.notifications.pollSeconds),
+      content: enabledText(t, result.outcome, result.types, member.anilistName, deps.notifications.pollSeconds),
       flags: MessageFlags.Ephemeral,
     });
   },

@@ -1,6 +1,8 @@
 import { ApplicationCommandOptionType, type ChatInputCommandInteraction, type User } from 'discord.js';
+import { msg, type Localized } from '../src/i18n/index.js';
 import { UserFacingError } from '../src/user-facing-error.js';
 import type { CommandDefinition } from './command.js';
+import { choiceLabel, optionLabel } from './registration.js';
 
 type OptionDefinition = NonNullable<CommandDefinition['options']>[number];
 
@@ -44,7 +46,7 @@ type OptionsIn<D> = D extends { readonly options: readonly (infer O)[] }
  */
 export function readOptions<const D extends CommandDefinition>(interaction: Pick<ChatInputCommandInteraction, 'options'>, definition: D): OptionsOf<D> {
   const values: Record<string, unknown> = {};
-  for (const option of definition.options ?? []) values[option.name] = readOption(interaction.options, option);
+  for (const option of definition.options ?? []) values[option.name] = readOption(interaction.options, definition.name, option);
   return values as OptionsOf<D>;
 }
 
@@ -63,30 +65,32 @@ export function readSubcommand<const D extends CommandDefinition>(interaction: P
   const name = interaction.options.getSubcommand(false);
   const subcommand = (definition.options ?? []).find((option) => option.type === ApplicationCommandOptionType.Subcommand && option.name === name);
   if (!subcommand || subcommand.type !== ApplicationCommandOptionType.Subcommand) {
-    const known = (definition.options ?? []).filter((option) => option.type === ApplicationCommandOptionType.Subcommand).map((option) => `\`${option.name}\``);
-    throw new UserFacingError(`Pick one of: ${known.join(', ')}.`);
+    const known = (definition.options ?? []).filter((option) => option.type === ApplicationCommandOptionType.Subcommand).map((option) => `/${definition.name} ${option.name}`);
+    throw new UserFacingError(msg('options.pickSubcommand', { subcommands: (t) => t.list(known, 'or') }));
   }
   const values: Record<string, unknown> = {};
-  for (const option of subcommand.options ?? []) values[option.name] = readOption(interaction.options, option);
+  for (const option of subcommand.options ?? []) values[option.name] = readOption(interaction.options, definition.name, option);
   return { subcommand: subcommand.name, options: values } as SubcommandOf<D>;
 }
 
-function readOption(options: ChatInputCommandInteraction['options'], option: OptionDefinition): unknown {
+function readOption(options: ChatInputCommandInteraction['options'], commandName: string, option: OptionDefinition): unknown {
+  // Errors name the option as the member's Discord shows it.
+  const label: Localized = (t) => optionLabel(t, commandName, option.name);
   const required = 'required' in option && option.required === true;
   switch (option.type) {
     case ApplicationCommandOptionType.String: {
       const value = options.getString(option.name, required) ?? undefined;
       if (value === undefined) return undefined;
-      checkChoice(option, value);
-      checkLength(option, value);
+      checkChoice(option, value, commandName, label);
+      checkLength(option, value, label);
       return value;
     }
     case ApplicationCommandOptionType.Integer:
     case ApplicationCommandOptionType.Number: {
       const value = (option.type === ApplicationCommandOptionType.Integer ? options.getInteger(option.name, required) : options.getNumber(option.name, required)) ?? undefined;
       if (value === undefined) return undefined;
-      checkChoice(option, value);
-      checkRange(option, value);
+      checkChoice(option, value, commandName, label);
+      checkRange(option, value, label);
       return value;
     }
     case ApplicationCommandOptionType.Boolean:
@@ -102,30 +106,30 @@ function readOption(options: ChatInputCommandInteraction['options'], option: Opt
   }
 }
 
-function label(option: OptionDefinition): string {
-  return option.name.charAt(0).toUpperCase() + option.name.slice(1);
-}
-
-function checkChoice(option: OptionDefinition, value: string | number): void {
+function checkChoice(option: OptionDefinition, value: string | number, commandName: string, label: Localized): void {
   if (!('choices' in option) || option.choices === undefined) return;
-  if (option.choices.some((choice) => choice.value === value)) return;
-  throw new UserFacingError(`${label(option)} must be one of: ${option.choices.map((choice) => choice.name).join(', ')}.`);
+  const choices = option.choices;
+  if (choices.some((choice) => choice.value === value)) return;
+  const names: Localized = (t) => t.list(choices.map((choice) => choiceLabel(t, commandName, option.name, choice)), 'or');
+  throw new UserFacingError(msg('options.notOneOf', { option: label, choices: names }));
 }
 
-function checkLength(option: OptionDefinition, value: string): void {
+function checkLength(option: OptionDefinition, value: string, label: Localized): void {
   const min = 'min_length' in option ? option.min_length : undefined;
   const max = 'max_length' in option ? option.max_length : undefined;
-  if (min !== undefined && value.length < min) throw new UserFacingError(`${label(option)} must be at least ${min} characters long.`);
-  if (max !== undefined && value.length > max) throw new UserFacingError(`${label(option)} must be at most ${max} characters long.`);
+  if (min !== undefined && value.length < min) throw new UserFacingError(msg('options.tooShort', { option: label, min }));
+  if (max !== undefined && value.length > max) throw new UserFacingError(msg('options.tooLong', { option: label, max }));
 }
 
-function checkRange(option: OptionDefinition, value: number): void {
+function checkRange(option: OptionDefinition, value: number, label: Localized): void {
   const min = 'min_value' in option ? option.min_value : undefined;
   const max = 'max_value' in option ? option.max_value : undefined;
   const whole = option.type === ApplicationCommandOptionType.Integer;
   const inRange = Number.isFinite(value) && (!whole || Number.isInteger(value)) && (min === undefined || value >= min) && (max === undefined || value <= max);
   if (inRange) return;
-  const kind = whole ? 'a whole number' : 'a number';
-  const range = min !== undefined && max !== undefined ? ` from ${min} to ${max}` : min !== undefined ? ` of at least ${min}` : max !== undefined ? ` of at most ${max}` : '';
-  throw new UserFacingError(`${label(option)} must be ${kind}${range}.`);
+  const kind = whole ? 'whole' : 'any';
+  if (min !== undefined && max !== undefined) throw new UserFacingError(msg('options.numberBetween', { option: label, kind, min, max }));
+  if (min !== undefined) throw new UserFacingError(msg('options.numberAtLeast', { option: label, kind, min }));
+  if (max !== undefined) throw new UserFacingError(msg('options.numberAtMost', { option: label, kind, max }));
+  throw new UserFacingError(msg('options.number', { option: label, kind }));
 }

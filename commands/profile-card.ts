@@ -4,6 +4,7 @@
  */
 import { EmbedBuilder, MessageFlags, TimestampStyles, escapeMarkdown, time, type CommandInteraction, type User } from 'discord.js';
 import { isAniListError, type UserProfile } from '../src/anilist/index.js';
+import { msg, type Translator } from '../src/i18n/index.js';
 import { RUN_LINK_FIRST, type LinkState } from '../src/linking/index.js';
 import { UserFacingError } from '../src/user-facing-error.js';
 import { acknowledgeWhile } from './acknowledge.js';
@@ -15,18 +16,15 @@ import { safeLabel } from './format/text.js';
 /** AniList user names are letters and digits (a few older ones have `_` or `-`). */
 const ANILIST_NAME = /^[A-Za-z0-9_-]{2,50}$/;
 const PROFILE_URL = /^(?:https?:\/\/)?(?:www\.)?anilist\.co\/user\/([^/?#\s]+)\/?(?:[?#].*)?$/i;
-
-function formatMean(meanScore: number | null | undefined): string {
-  return meanScore ? meanScore.toFixed(1) : '—';
-}
+const MINUTES_PER_DAY = 1440;
 
 /** A linked member's profile card: theirs with their own token (while it works), anyone else's without. */
-export async function showMemberProfile({ interaction, deps }: CommandContext<CommandInteraction>, target: User): Promise<void> {
+export async function showMemberProfile({ interaction, deps, t }: CommandContext<CommandInteraction>, target: User): Promise<void> {
   const isSelf = target.id === interaction.user.id;
   const member = deps.links.member(target.id);
   if (!member) {
     await interaction.reply({
-      content: isSelf ? RUN_LINK_FIRST : `${escapeMarkdown(target.displayName)} has not linked an AniList account.`,
+      content: isSelf ? t.render(RUN_LINK_FIRST) : t('profile.notLinked', { member: escapeMarkdown(target.displayName) }),
       flags: MessageFlags.Ephemeral,
     });
     return;
@@ -53,15 +51,15 @@ export async function showMemberProfile({ interaction, deps }: CommandContext<Co
   const reportedFormat = user.mediaListOptions?.scoreFormat;
   if (reportedFormat) deps.links.rememberScoreFormat(member.discordUserId, reportedFormat);
 
-  const embed = profileEmbed(user, member.anilistSiteUrl).setDescription(`AniList profile of <@${target.id}>`);
+  const embed = profileEmbed(t, user, member.anilistSiteUrl).setDescription(t('profile.of', { member: `<@${target.id}>` }));
   if (isSelf) {
-    const expiry = time(member.expiresAt, TimestampStyles.LongDate);
-    const authorization: Record<LinkState, string> = {
-      rejected: 'AniList rejected the stored authorization. Run `/link` to connect again.',
-      expired: `Expired ${expiry}. Run \`/link\` to connect again.`,
-      usable: `Expires ${expiry}; run \`/link\` again before then.`,
-    };
-    embed.addFields({ name: 'Authorization', value: authorization[linkState] });
+    const date = time(member.expiresAt, TimestampStyles.LongDate);
+    const authorization = {
+      rejected: () => t('profile.authorization.rejected'),
+      expired: () => t('profile.authorization.expired', { date }),
+      usable: () => t('profile.authorization.usable', { date }),
+    } satisfies Record<LinkState, () => string>;
+    embed.addFields({ name: t('profile.authorization'), value: authorization[linkState]() });
   }
   await interaction.editReply({ embeds: [embed], allowedMentions: { parse: [] } });
 }
@@ -70,13 +68,13 @@ export async function showMemberProfile({ interaction, deps }: CommandContext<Co
  * Any AniList user's public profile by name (or by their profile's URL), linked or not: fetched without a token, so
  * it shows exactly what AniList shows anyone. Whether that account is linked to someone here is not said.
  */
-export async function showProfileByName({ interaction, deps }: CommandContext<CommandInteraction>, text: string): Promise<void> {
+export async function showProfileByName({ interaction, deps, t }: CommandContext<CommandInteraction>, text: string): Promise<void> {
   const name = aniListName(text);
   const loading = callAniList(undefined, () => deps.anilist.userProfileByName(name, { key: interaction.user.id }), {
-    notFound: `AniList has no public profile named **${safeLabel(name, 50)}** (the name is wrong, or the profile is private).`,
+    notFound: msg('profile.notFoundByName', { name: safeLabel(name, 50) }),
   });
   const user = await acknowledgeWhile(loading, () => interaction.deferReply());
-  await interaction.editReply({ embeds: [profileEmbed(user, `https://anilist.co/user/${encodeURIComponent(user.name)}`)], allowedMentions: { parse: [] } });
+  await interaction.editReply({ embeds: [profileEmbed(t, user, `https://anilist.co/user/${encodeURIComponent(user.name)}`)], allowedMentions: { parse: [] } });
 }
 
 /** A user name as typed, or taken from a pasted profile URL; checked before anything is sent to AniList. */
@@ -84,13 +82,16 @@ export function aniListName(text: string): string {
   const trimmed = text.trim();
   const fromUrl = PROFILE_URL.exec(trimmed)?.[1];
   const name = fromUrl === undefined ? trimmed.replace(/^@/, '') : decodeURIComponent(fromUrl);
-  if (!ANILIST_NAME.test(name)) {
-    throw new UserFacingError('An AniList user name is 2 to 50 letters or digits, as in their profile address `anilist.co/user/<name>`.');
-  }
+  if (!ANILIST_NAME.test(name)) throw new UserFacingError(msg('profile.badName'));
   return name;
 }
 
-function profileEmbed(user: UserProfile, fallbackUrl: string): EmbedBuilder {
+/** A mean score as AniList shows it (one decimal), or a dash when there is none. */
+function mean(t: Translator, meanScore: number | null | undefined): string {
+  return meanScore ? t.number(meanScore, { minimumFractionDigits: 1, maximumFractionDigits: 1 }) : '—';
+}
+
+function profileEmbed(t: Translator, user: UserProfile, fallbackUrl: string): EmbedBuilder {
   const anime = user.statistics?.anime;
   const manga = user.statistics?.manga;
   const embed = new EmbedBuilder()
@@ -99,13 +100,18 @@ function profileEmbed(user: UserProfile, fallbackUrl: string): EmbedBuilder {
     .setURL(user.siteUrl ?? fallbackUrl)
     .addFields(
       {
-        name: 'Anime',
-        value: `${anime?.count ?? 0} titles · mean score ${formatMean(anime?.meanScore)}\n${anime?.episodesWatched ?? 0} episodes · ${((anime?.minutesWatched ?? 0) / 1440).toFixed(1)} days`,
+        name: t('profile.anime'),
+        value: t('profile.animeStats', {
+          count: anime?.count ?? 0,
+          mean: mean(t, anime?.meanScore),
+          episodes: anime?.episodesWatched ?? 0,
+          days: (anime?.minutesWatched ?? 0) / MINUTES_PER_DAY,
+        }),
         inline: true,
       },
       {
-        name: 'Manga',
-        value: `${manga?.count ?? 0} titles · mean score ${formatMean(manga?.meanScore)}\n${manga?.chaptersRead ?? 0} chapters · ${manga?.volumesRead ?? 0} volumes`,
+        name: t('profile.manga'),
+        value: t('profile.mangaStats', { count: manga?.count ?? 0, mean: mean(t, manga?.meanScore), chapters: manga?.chaptersRead ?? 0, volumes: manga?.volumesRead ?? 0 }),
         inline: true,
       },
     );

@@ -1,10 +1,11 @@
 import { ApplicationCommandOptionType, ApplicationCommandType } from 'discord.js';
+import { msg } from '../src/i18n/index.js';
 import { UserFacingError } from '../src/user-facing-error.js';
 import type { ChatInputCommand } from './command.js';
 import { readOptions } from './options.js';
 import { showMemberProfile, showProfileByName } from './profile-card.js';
 
-export const USER_AND_NAME = 'Give either `user` (a member here) or `name` (an AniList user name), not both.';
+export const USER_AND_NAME = msg('profile.userAndName');
 
 const definition = {
   type: ApplicationCommandType.ChatInput,
@@ -23,6 +24,7 @@ const definition = {
 } as const;
 
 export const profile = {
+  install: 'everywhere',
   definition,
 
   async execute(context) {

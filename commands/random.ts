@@ -23,23 +23,26 @@ import {
   type User,
 } from 'discord.js';
 import { isAniListError, type MediaCardMedia, type MediaType } from '../src/anilist/index.js';
+import { msg, type Localized, type Translator } from '../src/i18n/index.js';
 import type { LinkSummary } from '../src/linking/index.js';
 import type { Logger } from '../src/logger.js';
 import { UserFacingError } from '../src/user-facing-error.js';
 import { acknowledgeWhile } from './acknowledge.js';
 import { isNsfwChannel } from './channel-nsfw.js';
 import { customId, type ChatInputCommand, type CommandContext, type CommandDeps } from './command.js';
-import { applyCardPress, renderMediaCard, reportPrivately, titleEmbed } from './media/card.js';
+import { applyCardPress, renderMediaCard, reportPrivately, titleEmbed, viewGuildId } from './media/card.js';
 import type { ServerView } from './media/server-views.js';
+import { MEDIA_TYPE_OPTION } from './media/choices.js';
 import { readOptions } from './options.js';
-import { joinNames, loadTasteList, requireLinked } from './taste/lists.js';
+import { loadTasteList, memberLabel, requireLinked } from './taste/lists.js';
 import { buildPool, type ListMedia, type PickFilters, type PoolTitle } from './taste/pool.js';
 import type { RandomPick } from './taste/random-picks.js';
+import { placeOf } from './where.js';
 
-export const PICK_EXPIRED = 'This pick has expired. Run `/random` again for a new one.';
-export const NOT_YOUR_PICK = 'These buttons belong to the members this pick was made for. Run `/random` yourself for your own.';
-export const STALE_RANDOM_BUTTON = 'This button is no longer active. Run `/random` again for fresh buttons.';
-export const ONLY_TITLE = 'That is the only title that matches, so there is nothing else to pick.';
+export const PICK_EXPIRED = msg('random.pickExpired');
+export const NOT_YOUR_PICK = msg('random.notYourPick');
+export const STALE_RANDOM_BUTTON = msg('random.staleButton');
+export const ONLY_TITLE = msg('random.onlyTitle');
 /** The genre option's longest value (AniList's longest genre is "Slice of Life"). */
 const GENRE_MAX = 50;
 const MAX_GENRE_CHOICES = 25;
@@ -49,16 +52,7 @@ const definition = {
   name: 'random',
   description: 'Pick what to watch or read next from your Planning list, or from everyone’s you name',
   options: [
-    {
-      type: ApplicationCommandOptionType.String,
-      name: 'type',
-      description: 'Anime or manga (default: anime)',
-      required: false,
-      choices: [
-        { name: 'Anime', value: 'ANIME' },
-        { name: 'Manga', value: 'MANGA' },
-      ],
-    },
+    MEDIA_TYPE_OPTION,
     { type: ApplicationCommandOptionType.String, name: 'genre', description: 'Only this genre', required: false, autocomplete: true, max_length: GENRE_MAX },
     { type: ApplicationCommandOptionType.Integer, name: 'max_episodes', description: 'At most this many episodes (chapters for manga)', required: false, min_value: 1, max_value: 100_000 },
     { type: ApplicationCommandOptionType.User, name: 'with', description: 'Pick from titles on this member’s Planning list too', required: false },
@@ -68,56 +62,68 @@ const definition = {
 } as const;
 
 export const random = {
+  install: 'everywhere',
   definition,
 
-  async execute({ interaction, deps, log }) {
+  async execute({ interaction, deps, log, t }) {
     const options = readOptions(interaction, definition);
     const type: MediaType = options.type ?? 'ANIME';
     const caller = deps.links.requireUsableMember(interaction.user.id);
     const namedUsers = uniqueOthers([options.with, options.with2, options.with3], interaction.user.id);
-    const named = requireLinked(deps, namedUsers.map((user) => ({ id: user.id, displayName: user.displayName })), 'I cannot see their Planning list');
-    const labelOf = new Map(namedUsers.map((user) => [user.id, `**${escapeMarkdown(user.displayName)}**`]));
+    const named = requireLinked(deps, namedUsers.map((user) => ({ id: user.id, displayName: user.displayName })), 'random.notLinked');
+    const nameOf = new Map(namedUsers.map((user) => [user.id, user.displayName]));
+    // Whose lists a refusal is about: "you", or the members as the caller named them.
+    const owner = (memberId: string, reader: Translator) => (memberId === caller.discordUserId ? reader('random.you') : memberLabel(reader, nameOf.get(memberId) ?? ''));
+    const owners = (memberIds: readonly string[]): Localized => (reader) => reader.list(memberIds.map((memberId) => owner(memberId, reader)));
     const nsfwAllowed = isNsfwChannel(interaction);
 
     const work = (async () => {
       const genre = options.genre === undefined ? undefined : await resolveGenre(deps, options.genre, caller.discordUserId);
       const filters: PickFilters = { genre, maxLength: options.max_episodes, nsfwAllowed };
       const members = [caller, ...named];
+      const memberIds = members.map((member) => member.discordUserId);
       const lists = await Promise.all(
-        members.map((owner) =>
-          loadTasteList(deps, { caller, owner, type, ownerLabel: labelOf.get(owner.discordUserId) ?? 'Your', purpose: 'I cannot see their Planning list' }),
+        members.map((member) =>
+          loadTasteList(deps, { caller, owner: member, type, privateProfile: msg('random.private', { member: (reader) => owner(member.discordUserId, reader) }) }),
         ),
       );
       const pool = buildPool(lists.map((list) => ({ memberId: list.owner.discordUserId, entries: list.entries })), filters);
-      const kind = type === 'MANGA' ? 'manga' : 'anime';
-      const whose = (memberId: string) => (memberId === caller.discordUserId ? 'your' : `${labelOf.get(memberId)}'s`);
       switch (pool.kind) {
         case 'emptyPlanning': {
-          const privateNote = pool.memberIds.includes(caller.discordUserId) && lists[0]!.privateLeftOut > 0
-            ? ' Entries you marked private on AniList are left out: the pick is shown in public.'
-            : '';
-          throw new UserFacingError(`${capitalize(joinNames(pool.memberIds.map(whose)))} ${kind} Planning ${pool.memberIds.length === 1 ? 'list is' : 'lists are'} empty, so there is nothing to pick from.${privateNote}`);
+          const empty =
+            pool.memberIds.length === 1 && pool.memberIds[0] === caller.discordUserId
+              ? msg('random.ownPlanningEmpty', { type })
+              : msg('random.planningEmpty', { owners: owners(pool.memberIds), count: pool.memberIds.length, type });
+          const privateLeftOut = pool.memberIds.includes(caller.discordUserId) && lists[0]!.privateLeftOut > 0;
+          throw new UserFacingError(privateLeftOut ? (reader) => `${reader.render(empty)} ${reader('random.privateLeftOut')}` : empty);
         }
-        case 'noMatch':
-          throw new UserFacingError(`No title on ${members.length === 1 ? `your ${kind} Planning list` : `the ${kind} Planning lists of ${joinNames(members.map((member) => labelOf.get(member.discordUserId) ?? 'you'))}`} matches: ${describeFilters(filters, type)}.`);
+        case 'noMatch': {
+          const described: Localized = (reader) => describeFilters(reader, filters, type);
+          throw new UserFacingError(
+            members.length === 1
+              ? msg('random.noMatchOwn', { type, filters: described })
+              : msg('random.noMatchGroup', { type, owners: owners(memberIds), filters: described }),
+          );
+        }
         case 'noOverlap':
-          throw new UserFacingError(`No ${kind} is on ${members.length === 2 ? 'both' : 'more than one of the'} Planning lists of ${joinNames(members.map((member) => labelOf.get(member.discordUserId) ?? 'you'))}, so there is nothing to pick together.`);
+          throw new UserFacingError(msg('random.noOverlap', { type, owners: owners(memberIds), count: members.length }));
         case 'titles':
           break;
       }
       const pick = deps.randomPicks.create({
         id: interaction.id,
         callerId: caller.discordUserId,
-        memberIds: members.map((member) => member.discordUserId),
+        memberIds,
         type,
         titles: pool.titles,
-        headline: headline({ callerId: caller.discordUserId, memberIds: members.map((member) => member.discordUserId), kind, titles: pool.titles.length, onLists: pool.onLists, filters, type }),
+        locale: t.locale,
+        headline: headline({ callerId: caller.discordUserId, memberIds, titles: pool.titles.length, onLists: pool.onLists, filters, type }),
       });
-      const view = await firstView(deps, pick.current(), interaction.guildId, caller.discordUserId, log);
+      const view = await firstView(deps, pick.current(), viewGuildId(interaction), caller.discordUserId, log);
       return { pick, view };
     })();
     const { pick, view } = await acknowledgeWhile(work, () => interaction.deferReply());
-    await interaction.editReply(renderPick(pick, pick.current(), view, deps.links.member(pick.callerId)));
+    await interaction.editReply(renderPick(t, pick, pick.current(), { view, caller: deps.links.member(pick.callerId), notInServer: isForeignServer(interaction) }));
   },
 
   async autocomplete({ interaction, deps, log }: CommandContext<AutocompleteInteraction>) {
@@ -164,7 +170,7 @@ function uniqueOthers(users: readonly (User | undefined)[], callerId: string): U
 /** AniList's spelling of a typed genre; a genre AniList does not have is refused before any list is read. */
 async function resolveGenre(deps: CommandDeps, typed: string, memberId: string): Promise<string> {
   const wanted = typed.trim();
-  if (wanted === '') throw new UserFacingError('Tell me which genre: pick one from the suggestions of the `genre` option.');
+  if (wanted === '') throw new UserFacingError(msg('random.noGenre'));
   let known: readonly string[];
   try {
     known = await deps.anilist.genres({ key: memberId });
@@ -175,30 +181,41 @@ async function resolveGenre(deps: CommandDeps, typed: string, memberId: string):
   }
   const match = known.find((name) => name.toLowerCase() === wanted.toLowerCase());
   if (match) return match;
-  const examples = known.filter((name) => name !== 'Hentai').slice(0, 6).join(', ');
-  throw new UserFacingError(`“${escapeMarkdown(wanted.slice(0, GENRE_MAX))}” is not an AniList genre. Pick one from the suggestions${examples ? `, e.g. ${examples}` : ''}.`);
+  // AniList's genre names, as AniList writes them: they are what the option takes.
+  const examples = known.filter((name) => name !== 'Hentai').slice(0, 6);
+  const genre = escapeMarkdown(wanted.slice(0, GENRE_MAX));
+  throw new UserFacingError(examples.length > 0 ? msg('random.unknownGenreExamples', { genre, examples: (t) => t.list(examples, 'or') }) : msg('random.unknownGenre', { genre }));
 }
 
-function describeFilters(filters: PickFilters, type: MediaType): string {
-  const parts = [type === 'MANGA' ? 'already published' : 'already airing or aired'];
-  if (!filters.nsfwAllowed) parts.push('not 18+ (this channel is not marked NSFW)');
-  if (filters.genre !== undefined) parts.push(`genre “${escapeMarkdown(filters.genre)}”`);
-  if (filters.maxLength !== undefined) parts.push(`at most ${filters.maxLength} ${type === 'MANGA' ? 'chapters' : 'episodes'} (a known number)`);
-  return parts.join(', ');
+/** Every condition a title had to meet, for "no title matches". */
+function describeFilters(t: Translator, filters: PickFilters, type: MediaType): string {
+  const parts = [t('random.filter.released', { type })];
+  if (!filters.nsfwAllowed) parts.push(t('random.filter.notAdult'));
+  if (filters.genre !== undefined) parts.push(t('random.filter.genre', { genre: escapeMarkdown(filters.genre) }));
+  if (filters.maxLength !== undefined) parts.push(t('random.filter.maxLength', { max: filters.maxLength, type }));
+  return t.list(parts);
 }
 
-function headline(input: { callerId: string; memberIds: readonly string[]; kind: string; titles: number; onLists: number; filters: PickFilters; type: MediaType }): string {
-  const count = `${input.titles} ${input.titles === 1 ? 'title' : 'titles'}`;
-  const filters = [
-    input.filters.genre === undefined ? undefined : escapeMarkdown(input.filters.genre),
-    input.filters.maxLength === undefined ? undefined : `≤ ${input.filters.maxLength} ${input.type === 'MANGA' ? 'chapters' : 'episodes'}`,
-  ].filter((part): part is string => part !== undefined);
-  const filtered = filters.length > 0 ? ` (${filters.join(', ')})` : '';
-  if (input.memberIds.length === 1) return `🎲 <@${input.callerId}>'s pick from their ${input.kind} Planning list: 1 of ${count}${filtered}`;
-  const group = joinNames(input.memberIds.map((id) => `<@${id}>`));
-  const lists = input.memberIds.length;
-  if (input.onLists === lists) return `🎲 For ${group}: 1 of ${count} on ${lists === 2 ? 'both' : `all ${lists}`} Planning lists${filtered}`;
-  return `🎲 For ${group}: no title is on all ${lists} Planning lists${filtered}, so this is 1 of the ${count} on ${input.onLists} of them`;
+/** The line above every card of a pick, in the language the pick was drawn in. */
+function headline(input: { callerId: string; memberIds: readonly string[]; titles: number; onLists: number; filters: PickFilters; type: MediaType }): Localized {
+  return (t) => {
+    const parts = [
+      input.filters.genre === undefined ? undefined : escapeMarkdown(input.filters.genre),
+      input.filters.maxLength === undefined ? undefined : t('random.headline.maxLength', { max: input.filters.maxLength, type: input.type }),
+    ].filter((part): part is string => part !== undefined);
+    const filtered = parts.length > 0 ? t('random.headline.filtered', { filters: t.list(parts) }) : '';
+    const count = input.titles;
+    if (input.memberIds.length === 1) return t('random.headline.own', { caller: `<@${input.callerId}>`, type: input.type, count, filtered });
+    const group = t.list(input.memberIds.map((id) => `<@${id}>`));
+    const lists = input.memberIds.length;
+    if (input.onLists === lists) return t('random.headline.shared', { group, count, lists, filtered });
+    return t('random.headline.most', { group, count, lists, onLists: input.onLists, filtered });
+  };
+}
+
+/** A server the bot is not in (the caller's own install): cards have no "In this server" there. */
+function isForeignServer(interaction: Parameters<typeof placeOf>[0]): boolean {
+  return placeOf(interaction) === 'foreign-server';
 }
 
 /** The first card: the /anime card with "In this server". Should AniList fail now, the list entry draws it. */
@@ -225,18 +242,26 @@ export function listMediaAsCard(media: ListMedia): MediaCardMedia {
   };
 }
 
-export function renderPick(pick: RandomPick, title: PoolTitle, view: ServerView | undefined, caller: Pick<LinkSummary, 'titleLanguage'> | undefined): BaseMessageOptions & { allowedMentions: { parse: [] } } {
+/** How a pick's card is drawn besides its title: the server view (when known), whose title language, where. */
+export interface PickCardView {
+  readonly view: ServerView | undefined;
+  readonly caller: Pick<LinkSummary, 'titleLanguage'> | undefined;
+  readonly notInServer: boolean;
+}
+
+/** The pick's message in `t`'s language: the pick's own (rerolls by any of its members keep it). */
+export function renderPick(t: Translator, pick: RandomPick, title: PoolTitle, { view, caller, notInServer }: PickCardView): BaseMessageOptions & { allowedMentions: { parse: [] } } {
   const embeds = view
-    ? renderMediaCard(view, { command: 'random', viewerId: pick.callerId, viewer: caller }).embeds ?? []
-    : [titleEmbed(listMediaAsCard(title.media), caller?.titleLanguage).setFooter({ text: 'Rerolls skip “In this server” to ask AniList nothing; /anime shows it.' })];
-  const lines = [pick.headline];
+    ? (renderMediaCard(view, { command: 'random', viewerId: pick.callerId, viewer: caller }, t).embeds ?? [])
+    : [titleEmbed(t, listMediaAsCard(title.media), caller?.titleLanguage).setFooter({ text: t('random.rerollFooter') })];
+  const lines = [t.render(pick.headline)];
   if (pick.memberIds.length > 1 && title.plannedBy.length < pick.memberIds.length) {
-    lines.push(`On the Planning lists of ${joinNames(title.plannedBy.map((id) => `<@${id}>`))}`);
+    lines.push(t('random.plannedBy', { members: t.list(title.plannedBy.map((id) => `<@${id}>`)) }));
   }
-  const manga = title.media.type === 'MANGA';
+  if (notInServer) lines.push(t('card.notInServer'));
   const row = new ActionRowBuilder<ButtonBuilder>().addComponents(
-    new ButtonBuilder().setCustomId(customId('random', 'start', pick.id, title.mediaId)).setLabel(manga ? 'Start reading' : 'Start watching').setStyle(ButtonStyle.Primary),
-    new ButtonBuilder().setCustomId(customId('random', 'reroll', pick.id)).setLabel('Reroll').setStyle(ButtonStyle.Secondary),
+    new ButtonBuilder().setCustomId(customId('random', 'start', pick.id, title.mediaId)).setLabel(t('random.button.start', { type: title.media.type ?? 'ANIME' })).setStyle(ButtonStyle.Primary),
+    new ButtonBuilder().setCustomId(customId('random', 'reroll', pick.id)).setLabel(t('random.button.reroll')).setStyle(ButtonStyle.Secondary),
   );
   if (title.media.siteUrl) row.addComponents(new ButtonBuilder().setLabel('AniList').setStyle(ButtonStyle.Link).setURL(title.media.siteUrl));
   return { content: lines.join('\n'), embeds, components: [row], allowedMentions: { parse: [] } };
@@ -253,17 +278,21 @@ export function parseRandomButtonId(value: string): RandomButtonId | undefined {
   return undefined;
 }
 
-/** A new title from the same pool, drawn from memory: no AniList request, one message update. */
+/** A new title from the same pool, drawn from memory: no AniList request, one message update, in the pick's language. */
 async function reroll({ interaction, deps }: CommandContext<MessageComponentInteraction>, pick: RandomPick): Promise<void> {
   const nsfwAllowed = isNsfwChannel(interaction);
   const next = pick.reroll((title) => nsfwAllowed || title.media.isAdult !== true);
   if (!next) throw new UserFacingError(ONLY_TITLE);
-  const view = await deps.serverViews.peek({ guildId: interaction.guildId, mediaId: next.mediaId, requesterId: interaction.user.id });
-  await interaction.update(renderPick(pick, next, view, deps.links.member(pick.callerId)));
+  const view = await deps.serverViews.peek({ guildId: viewGuildId(interaction), mediaId: next.mediaId, requesterId: interaction.user.id });
+  const card = { view, caller: deps.links.member(pick.callerId), notInServer: isForeignServer(interaction) };
+  await interaction.update(renderPick(deps.i18n.forLocale(pick.locale), pick, next, card));
 }
 
-/** "Start watching": the presser's own entry becomes Watching (Reading), with their own token; told to them alone. */
-async function startWatching({ interaction, deps, log }: CommandContext<MessageComponentInteraction>, pick: RandomPick, mediaId: number): Promise<void> {
+/**
+ * "Start watching": the presser's own entry becomes Watching (Reading), with their own token; told to them alone, in
+ * their language. The card, when redrawn, stays in the pick's.
+ */
+async function startWatching({ interaction, deps, log, t }: CommandContext<MessageComponentInteraction>, pick: RandomPick, mediaId: number): Promise<void> {
   const title = pick.titles.find((candidate) => candidate.mediaId === mediaId);
   if (!title) throw new UserFacingError(STALE_RANDOM_BUTTON);
   if (title.media.isAdult === true && !isNsfwChannel(interaction)) throw new UserFacingError(STALE_RANDOM_BUTTON);
@@ -271,19 +300,18 @@ async function startWatching({ interaction, deps, log }: CommandContext<MessageC
   const presser = deps.links.requireUsableMember(interaction.user.id);
   await interaction.deferUpdate();
   try {
-    const request = { guildId: interaction.guildId, mediaId, requesterId: presser.discordUserId };
+    const request = { guildId: viewGuildId(interaction), mediaId, requesterId: presser.discordUserId };
     const before = await deps.serverViews.peek(request);
     const notice = await applyCardPress(deps, presser, { command: 'random', action: 'watch', mediaId, viewerId: pick.callerId }, before?.media ?? listMediaAsCard(title.media));
     if (notice.changed && presser.discordUserId === pick.callerId) pick.markStarted(mediaId);
     // The cached server view already shows the new entry (recordWrite): the card is redrawn only when it has one.
     const after = await deps.serverViews.peek(request);
-    if (after && pick.current().mediaId === mediaId) await interaction.editReply(renderPick(pick, title, after, deps.links.member(pick.callerId)));
-    await interaction.followUp({ content: notice.text, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
+    if (after && pick.current().mediaId === mediaId) {
+      const card = { view: after, caller: deps.links.member(pick.callerId), notInServer: isForeignServer(interaction) };
+      await interaction.editReply(renderPick(deps.i18n.forLocale(pick.locale), pick, title, card));
+    }
+    await interaction.followUp({ content: t.render(notice.text), flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
   } catch (error) {
-    await reportPrivately(interaction, error, log);
+    await reportPrivately(interaction, error, log, t);
   }
-}
-
-function capitalize(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }

@@ -1,12 +1,13 @@
 import { ApplicationCommandOptionType, ApplicationCommandType, EmbedBuilder, MessageFlags, escapeMarkdown } from 'discord.js';
 import type { MediaListStatus, ScoreFormat } from '../src/anilist/index.js';
+import { msg, type Message, type Translator } from '../src/i18n/index.js';
 import type { UsableMember } from '../src/linking/index.js';
 import { UserFacingError } from '../src/user-facing-error.js';
 import { acknowledgeWhile } from './acknowledge.js';
 import { callAniList } from './anilist-call.js';
 import { isNsfwChannel } from './channel-nsfw.js';
 import type { ChatInputCommand, CommandDeps } from './command.js';
-import { ANILIST_BLUE, LIST_STATUS_CHOICES, displayTitle, formatProgress, statusLabel, totalUnits, unitName } from './format/media.js';
+import { ANILIST_BLUE, LIST_STATUS_CHOICES, displayTitle, formatProgress, kindOf, statusLabel, totalUnits } from './format/media.js';
 import { checkScore, formatScore, scoreFormatName, toScoreFormat } from './format/score.js';
 import { truncate } from './format/text.js';
 import { peekOwnEntries } from './media/own-entries.js';
@@ -17,7 +18,7 @@ import { readOptions, type OptionsOf } from './options.js';
 
 const MAX_PROGRESS = 100_000;
 
-export const NOTHING_TO_CHANGE = 'Tell me what to change: give at least one of `progress`, `status` or `score`.';
+export const NOTHING_TO_CHANGE = msg('update.nothingToChange');
 
 const definition = {
   type: ApplicationCommandType.ChatInput,
@@ -53,9 +54,10 @@ const definition = {
 } as const;
 
 export const update = {
+  install: 'everywhere',
   definition,
 
-  async execute({ interaction, deps }) {
+  async execute({ interaction, deps, t }) {
     const member = deps.links.requireUsableMember(interaction.user.id);
     const options = readOptions(interaction, definition);
     const changes = readChanges(options, member);
@@ -66,20 +68,18 @@ export const update = {
     const pickedId = mediaIdFromOption(options.media);
     const knownPrivate = pickedId !== undefined && peekOwnEntries(deps, member).some((entry) => entry.mediaId === pickedId && entry.private === true);
     const lookup = (async () => {
-      const mediaId = await resolveMediaId(deps, member, options.media, nsfwAllowed);
+      const mediaId = await resolveMediaId(deps, t, member, options.media, nsfwAllowed);
       const media = await callAniList(member, () => deps.anilist.mediaById(mediaId, { key: member.discordUserId }), {
-        notFound: `AniList has no anime or manga with id ${mediaId}. Pick a title from the suggestions.`,
+        notFound: msg('media.noSuchId', { id: String(mediaId) }),
       });
       return { mediaId, media };
     })();
     const { mediaId, media } = await acknowledgeWhile(lookup, () => interaction.deferReply(knownPrivate ? { flags: MessageFlags.Ephemeral } : {}));
     const title = displayTitle(media.title, member.titleLanguage);
-    if (media.isAdult === true && !nsfwAllowed) {
-      throw new UserFacingError('That title is marked 18+ on AniList. Use `/update` for it in an NSFW channel.');
-    }
+    if (media.isAdult === true && !nsfwAllowed) throw new UserFacingError(msg('update.adult'));
     const total = totalUnits(media);
     if (changes.progress !== undefined && total !== null && changes.progress > total) {
-      throw new UserFacingError(`**${escapeMarkdown(truncate(title, 150))}** has ${total} ${unitName(media.type, total !== 1)}, so progress can be at most ${total}.`);
+      throw new UserFacingError(msg('update.progressTooHigh', { title: escapeMarkdown(truncate(title, 150)), type: kindOf(media), total }));
     }
 
     const saved = await callAniList(member, () => deps.anilist.saveMediaListEntry({ mediaId, ...changes }, { key: member.discordUserId, token: member.token() }));
@@ -94,22 +94,22 @@ export const update = {
     const scoreFormat = reportedFormat ?? checkedFormat;
     const embed = new EmbedBuilder()
       .setColor(ANILIST_BLUE)
-      .setAuthor({ name: `${member.anilistName} updated their list` })
+      .setAuthor({ name: t('update.author', { name: member.anilistName }) })
       .setTitle(truncate(displayTitle(savedMedia.title), 256))
       .addFields(
-        { name: 'Status', value: statusLabel(saved.status, savedMedia.type), inline: true },
-        { name: 'Progress', value: formatProgress(saved.progress, savedMedia), inline: true },
-        { name: 'Score', value: formatScore(saved.score, scoreFormat), inline: true },
+        { name: t('update.field.status'), value: statusLabel(t, saved.status, savedMedia.type), inline: true },
+        { name: t('update.field.progress'), value: formatProgress(t, saved.progress, savedMedia), inline: true },
+        { name: t('update.field.score'), value: formatScore(t, saved.score, scoreFormat), inline: true },
       );
     if (savedMedia.siteUrl) embed.setURL(savedMedia.siteUrl);
     // AniList read `score` in the format it has now; it was checked against the copy we had. Say so when they differ.
     const content =
       changes.score !== undefined && reportedFormat && reportedFormat !== checkedFormat
-        ? scoreFormatChangedNotice(changes.score, checkedFormat, reportedFormat, saved.score)
+        ? t.render(scoreFormatChangedNotice(changes.score, checkedFormat, reportedFormat, saved.score))
         : undefined;
     if (saved.private === true) {
       // A private entry is "only visible to" the member on AniList: it must not be announced in the channel.
-      embed.setAuthor({ name: 'Private entry updated (only you can see this)' });
+      embed.setAuthor({ name: t('update.privateAuthor') });
       if (knownPrivate) {
         await interaction.editReply({ content, embeds: [embed], allowedMentions: { parse: [] } });
         return;
@@ -121,13 +121,13 @@ export const update = {
     await interaction.editReply({ content, embeds: [embed], allowedMentions: { parse: [] } });
   },
 
-  async autocomplete({ interaction, deps, log }) {
+  async autocomplete({ interaction, deps, log, t }) {
     // Autocomplete must always answer, and fast: any failure means "no suggestions", never an error.
     let choices: Awaited<ReturnType<typeof suggestMedia>> = [];
     try {
       const focused = interaction.options.getFocused(true);
       if (focused.name === 'media') {
-        choices = await suggestMedia(deps, { memberId: interaction.user.id, text: String(focused.value), nsfwAllowed: isNsfwChannel(interaction) }, log);
+        choices = await suggestMedia(deps, t, { memberId: interaction.user.id, text: String(focused.value), nsfwAllowed: isNsfwChannel(interaction) }, log);
       }
     } catch (error) {
       log.warn({ err: error }, 'update autocomplete failed; answering with no suggestions');
@@ -142,11 +142,13 @@ interface EntryChanges {
   score?: number;
 }
 
-export function scoreFormatChangedNotice(given: number, checkedAs: ScoreFormat, nowIs: ScoreFormat, saved: number | null | undefined): string {
-  return (
-    `⚠️ Your AniList score format is now ${scoreFormatName(nowIs)}, not ${scoreFormatName(checkedAs)}: AniList read your ${given} ` +
-    `as ${formatScore(saved ?? given, nowIs)}. Run \`/update\` again with the score you meant, in the ${scoreFormatName(nowIs)} format.`
-  );
+export function scoreFormatChangedNotice(given: number, checkedAs: ScoreFormat, nowIs: ScoreFormat, saved: number | null | undefined): Message {
+  return msg('update.scoreFormatChanged', {
+    now: scoreFormatName(nowIs),
+    before: scoreFormatName(checkedAs),
+    given: (t) => t.number(given),
+    read: (t) => formatScore(t, saved ?? given, nowIs),
+  });
 }
 
 /** Everything that can be checked without AniList, so a typo costs no request from the shared budget. */
@@ -157,26 +159,24 @@ function readChanges({ media, progress, status, score }: OptionsOf<typeof defini
   if (status !== undefined) changes.status = status;
   if (score !== undefined) {
     const checked = checkScore(score, toScoreFormat(member.scoreFormat));
-    if (!checked.ok) {
-      throw new UserFacingError(`${checked.message}\nChanged your score format on AniList lately? Run \`/list\` or \`/profile\` once and I will pick it up.`);
-    }
+    if (!checked.ok) throw new UserFacingError(msg('update.scoreInvalid', { problem: checked.message }));
     changes.score = checked.score;
   }
-  if (media.trim() === '') throw new UserFacingError('Tell me which anime or manga: pick one from the suggestions of the `media` option.');
+  if (media.trim() === '') throw new UserFacingError(msg('update.noMedia'));
   return changes;
 }
 
-async function resolveMediaId(deps: CommandDeps, member: UsableMember, text: string, nsfwAllowed: boolean): Promise<number> {
-  const resolution = await resolveMediaText(deps, member, text, nsfwAllowed);
+async function resolveMediaId(deps: CommandDeps, t: Translator, member: UsableMember, text: string, nsfwAllowed: boolean): Promise<number> {
+  const resolution = await resolveMediaText(deps, t, member, text, nsfwAllowed);
   const shown = escapeMarkdown(truncate(text.trim(), 100));
   switch (resolution.kind) {
     case 'found':
       return resolution.mediaId;
     case 'none':
-      throw new UserFacingError(`No anime or manga on AniList matches “${shown}”. Check the spelling, or pick from the suggestions as you type.`);
+      throw new UserFacingError(msg('update.noMatch', { text: shown }));
     case 'ambiguous': {
       const options = resolution.suggestions.map((choice) => `• ${escapeMarkdown(choice.name)}`).join('\n');
-      throw new UserFacingError(`“${shown}” matches several titles. Run \`/update\` again and pick one from the suggestions of the \`media\` option, for example:\n${options}`);
+      throw new UserFacingError(msg('update.ambiguous', { text: shown, options }));
     }
   }
 }

@@ -2,13 +2,14 @@ import { REST, Routes, type RESTGetCurrentApplicationResult } from 'discord.js';
 import { commands } from '../commands/index.js';
 import { registerCommands } from '../src/bot/register-commands.js';
 import { ConfigError, loadConfig } from '../src/config.js';
+import { createTranslations } from '../src/i18n/index.js';
 
 /** `npm run commands:deploy`: the same bulk overwrite the bot does at start-up, on demand. */
 async function deploy(): Promise<void> {
   const config = loadConfig();
   const rest = new REST({ api: config.discord.apiUrl }).setToken(config.discord.token);
   const application = (await rest.get(Routes.currentApplication())) as RESTGetCurrentApplicationResult;
-  const count = await registerCommands(rest, commands, { applicationId: application.id, guildId: config.discord.guildId });
+  const count = await registerCommands(rest, commands, { applicationId: application.id, guildId: config.discord.guildId }, createTranslations());
   process.stdout.write(
     `Registered ${count} commands ${config.discord.guildId ? `to guild ${config.discord.guildId}` : 'globally (may take up to an hour to appear)'}.\n`,
   );

@@ -35,6 +35,7 @@ import { createNotificationSubscriptionsRepository } from './db/notification-sub
 import { createDirectMessages } from './expiry/direct-messages.js';
 import { createExpiryReminders, type ExpiryReminders } from './expiry/reminders.js';
 import { buildServer, type ServerDeps } from './http/server.js';
+import { createTranslations, type Translations } from './i18n/index.js';
 import { createDiscordOAuth } from './linking/discord-oauth.js';
 import { createViewerIdentifier } from './linking/identify-viewer.js';
 import { createLinkService, type InteractionReplies, type LinkService } from './linking/link-service.js';
@@ -96,6 +97,8 @@ export interface App {
   readonly linkedRoles: LinkedRoles;
   readonly dispatch: InteractionDispatcher;
   readonly commands: readonly Command[];
+  /** The message catalogues the bot speaks from. */
+  readonly i18n: Translations;
   /** The public web server (not listening yet); absent in a shard. */
   readonly server: FastifyInstance | undefined;
   /** The separate /metrics listener when METRICS_PORT is set (not listening yet). */
@@ -132,8 +135,11 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const isMain = (deps.process ?? 'main') === 'main';
   const commands = deps.commands ?? registry;
   const userAgent = userAgentFor(config);
+  // The message catalogues: every reply, page and command text in the member's language.
+  const i18n = createTranslations();
   const accounts = createLinkedAccountsRepository(db.db);
   const subscriptions = createNotificationSubscriptionsRepository(db.db);
+  const airingFeeds = createAiringFeedsRepository(db.db);
 
   const metrics =
     isMain && config.metrics.enabled
@@ -146,6 +152,11 @@ export async function buildApp(deps: AppDeps): Promise<App> {
             const state = subscriptions.backgroundState(now);
             const lagMs = state.oldestDueAt === undefined ? 0 : now.getTime() - state.oldestDueAt.getTime();
             return { ...state, lagSeconds: Math.max(0, lagMs / 1000) };
+          },
+          airingFeeds: () => {
+            const counts = airingFeeds.counts();
+            const lagMs = counts.nextCheckAt === undefined || counts.active === 0 ? 0 : clock().getTime() - counts.nextCheckAt.getTime();
+            return { ...counts, lagSeconds: Math.max(0, lagMs / 1000) };
           },
         })
       : undefined;
@@ -190,6 +201,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     eraseDeleted: () => db.checkpoint(),
     clock,
     logger: logger.child({ component: 'link' }),
+    i18n,
     oauth: {
       publicUrl: config.http.publicUrl,
       authorizeUrl: `${config.anilist.oauthUrl}/authorize`,
@@ -208,6 +220,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     anilist,
     dms,
     verificationUrl: `${config.http.publicUrl}/linked-role`,
+    i18n,
     clock,
     logger: logger.child({ component: 'linked-roles' }),
     tuning: deps.tuning?.linkedRoles,
@@ -222,7 +235,6 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     tuning: deps.tuning?.membership,
   });
 
-  const airingFeeds = createAiringFeedsRepository(db.db);
   const channelPoster = createChannelPoster(rest);
   // GET /channels/{id}, cached: an adult title is posted only while its channel is still age-restricted.
   const feedChannels = createThreadParentLookup({ rest, ttlMs: 10 * 60_000, timeoutMs: 5_000, logger: logger.child({ component: 'airing-feed' }) });
@@ -236,6 +248,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
               members: links,
               anilist,
               dms,
+              i18n,
               clock,
               logger: logger.child({ component: 'notifications' }),
               pollIntervalMs: config.notifications.pollSeconds * 1000,
@@ -249,11 +262,15 @@ export async function buildApp(deps: AppDeps): Promise<App> {
               channels: channelPoster,
               channelIsNsfw: (channelId) => feedChannels.isNsfw(channelId),
               dms,
+              i18n,
               clock,
               logger: logger.child({ component: 'airing-feed' }),
               checkIntervalMs: config.airingFeed.pollSeconds * 1000,
               tuning: deps.tuning?.airingFeed,
-              onCheck: deps.tuning?.onAiringCheck,
+              onCheck: (outcome) => {
+                metrics?.airingCheck(outcome);
+                deps.tuning?.onAiringCheck?.(outcome);
+              },
             }),
           ],
           concurrency: deps.tuning?.backgroundConcurrency,
@@ -275,6 +292,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const airingFeedSettings = createAiringFeedSettings({
     feeds: airingFeeds,
     channels: channelPoster,
+    i18n,
     clock,
     logger: logger.child({ component: 'airing-feed' }),
     available: config.anilist.backgroundShare > 0,
@@ -289,6 +307,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       membership,
       linkedRoles,
       clock,
+      i18n,
       logger: logger.child({ component: 'commands' }),
       notifications,
       airingFeeds: airingFeedSettings,
@@ -302,14 +321,11 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     notices: notifications,
   });
 
+  // What every process serves from; the main process adds the HTTP side and the jobs.
+  const core = { links, anilist, membership, linkedRoles, dispatch, commands, i18n };
   if (!isMain) {
     return {
-      links,
-      anilist,
-      membership,
-      linkedRoles,
-      dispatch,
-      commands,
+      ...core,
       server: undefined,
       metricsServer: undefined,
       metrics: undefined,
@@ -326,6 +342,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
           dms,
           clock,
           logger: logger.child({ component: 'expiry-reminders' }),
+          i18n,
           reminderDays: config.expiryReminderDays,
           onReminder: metrics ? (outcome) => metrics.reminder(outcome) : undefined,
         })
@@ -345,6 +362,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     trustProxy: config.http.trustProxy,
     rateLimit: deps.tuning?.httpRateLimit,
     health: () => ({ database: db.isHealthy() ? 'ok' : 'error', gateway: deps.gateway.status(), guilds: deps.gateway.guilds() }),
+    i18n,
     metrics: metricsOnPublicPort ? { registry: metrics.registry, token: config.metrics.token } : undefined,
   });
   const metricsServer =
@@ -354,12 +372,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
 
   let purgeTimer: ReturnType<typeof setInterval> | undefined;
   return {
-    links,
-    anilist,
-    membership,
-    linkedRoles,
-    dispatch,
-    commands,
+    ...core,
     server,
     metricsServer,
     metrics,
@@ -381,7 +394,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       // Idempotent (a bulk overwrite of the same five records), so every start registers them.
       const metadata = linkedRoles.registerMetadata(applicationId);
       if (config.discord.registerCommands) {
-        await registerCommands(rest, commands, { applicationId, guildId: config.discord.guildId }).then(
+        await registerCommands(rest, commands, { applicationId, guildId: config.discord.guildId }, i18n).then(
           (count) => logger.info({ count, scope: config.discord.guildId ? `guild ${config.discord.guildId}` : 'global' }, 'slash commands registered'),
           (error: unknown) => logger.error({ err: error }, 'could not register slash commands; existing registrations stay in place'),
         );

@@ -1,4 +1,5 @@
 import type { MediaListStatus, MediaType } from '../../src/anilist/index.js';
+import type { MessageKey, Translator } from '../../src/i18n/index.js';
 
 /** AniList's brand blue, for every embed the bot sends. */
 export const ANILIST_BLUE = 0x3db4f2;
@@ -34,31 +35,35 @@ export function isListStatus(value: unknown): value is MediaListStatus {
   return typeof value === 'string' && STATUS_SET.has(value);
 }
 
-/** The statuses as slash-command choices, each named for anime and manga at once ("Watching / Reading"). */
-export const LIST_STATUS_CHOICES = LIST_STATUSES.map((status) => ({
-  name: `${statusLabel(status, 'ANIME')} / ${statusLabel(status, 'MANGA')}`.replace(/^(.+) \/ \1$/, '$1'),
-  value: status,
-}));
+/** AniList's own wording for each list (English, as on AniList's site): the slash-command choices' names. */
+const ENGLISH_STATUS: Record<MediaListStatus, { anime: string; manga: string }> = {
+  CURRENT: { anime: 'Watching', manga: 'Reading' },
+  PLANNING: { anime: 'Planning to watch', manga: 'Planning to read' },
+  COMPLETED: { anime: 'Completed', manga: 'Completed' },
+  PAUSED: { anime: 'Paused', manga: 'Paused' },
+  DROPPED: { anime: 'Dropped', manga: 'Dropped' },
+  REPEATING: { anime: 'Rewatching', manga: 'Rereading' },
+};
 
-/** AniList's own wording for each list, which differs between anime and manga. */
-export function statusLabel(status: MediaListStatus | null | undefined, type: MediaType | null | undefined): string {
-  const reading = type === 'MANGA';
-  switch (status) {
-    case 'CURRENT':
-      return reading ? 'Reading' : 'Watching';
-    case 'REPEATING':
-      return reading ? 'Rereading' : 'Rewatching';
-    case 'PLANNING':
-      return reading ? 'Planning to read' : 'Planning to watch';
-    case 'COMPLETED':
-      return 'Completed';
-    case 'PAUSED':
-      return 'Paused';
-    case 'DROPPED':
-      return 'Dropped';
-    default:
-      return 'Unknown';
-  }
+/** The statuses as slash-command choices, each named for anime and manga at once ("Watching / Reading"). */
+export const LIST_STATUS_CHOICES = LIST_STATUSES.map((status) => {
+  const { anime, manga } = ENGLISH_STATUS[status];
+  return { name: anime === manga ? anime : `${anime} / ${manga}`, value: status };
+});
+
+const STATUS_KEYS: Record<MediaListStatus, MessageKey> = {
+  CURRENT: 'media.status.CURRENT',
+  PLANNING: 'media.status.PLANNING',
+  COMPLETED: 'media.status.COMPLETED',
+  PAUSED: 'media.status.PAUSED',
+  DROPPED: 'media.status.DROPPED',
+  REPEATING: 'media.status.REPEATING',
+};
+
+/** AniList's wording for each list, which differs between anime and manga, as the reader's catalogue has it. */
+export function statusLabel(t: Translator, status: MediaListStatus | null | undefined, type: MediaType | null | undefined): string {
+  if (!status) return t('media.status.unknown');
+  return t(STATUS_KEYS[status], { type: type === 'MANGA' ? 'MANGA' : 'ANIME' });
 }
 
 export interface MediaTotals {
@@ -73,14 +78,33 @@ export function totalUnits(media: MediaTotals | null | undefined): number | null
   return typeof total === 'number' && total > 0 ? total : null;
 }
 
-export function unitName(type: MediaType | null | undefined, plural = false): string {
-  const base = type === 'MANGA' ? 'chapter' : 'episode';
-  return plural ? `${base}s` : base;
+/** `type` as a message's select value: MANGA, or ANIME for anything else. */
+export function kindOf(media: { readonly type?: MediaType | null | undefined } | null | undefined): 'ANIME' | 'MANGA' {
+  return media?.type === 'MANGA' ? 'MANGA' : 'ANIME';
 }
 
-/** "Ep 5/12", "Ch 120/?" */
-export function formatProgress(progress: number | null | undefined, media: MediaTotals | null | undefined): string {
+/** "Ep 5/12", "Ch 120/?" in the reader's language. */
+export function formatProgress(t: Translator, progress: number | null | undefined, media: MediaTotals | null | undefined): string {
   const total = totalUnits(media);
-  const prefix = media?.type === 'MANGA' ? 'Ch' : 'Ep';
-  return `${prefix} ${progress ?? 0}/${total ?? '?'}`;
+  return t('media.progress', { type: kindOf(media), progress: String(progress ?? 0), total: total === null ? '?' : String(total) });
+}
+
+const FORMAT_KEYS: Record<string, MessageKey> = {
+  TV: 'media.format.TV',
+  TV_SHORT: 'media.format.TV_SHORT',
+  MOVIE: 'media.format.MOVIE',
+  SPECIAL: 'media.format.SPECIAL',
+  OVA: 'media.format.OVA',
+  ONA: 'media.format.ONA',
+  MUSIC: 'media.format.MUSIC',
+  MANGA: 'media.format.MANGA',
+  NOVEL: 'media.format.NOVEL',
+  ONE_SHOT: 'media.format.ONE_SHOT',
+};
+
+/** AniList's media format (TV, MOVIE, NOVEL…) in the reader's words; a format added later shows as AniList names it. */
+export function formatName(t: Translator, format: string | null | undefined): string {
+  if (!format) return '—';
+  const key = FORMAT_KEYS[format];
+  return key ? t(key) : format.replace(/_/g, ' ');
 }

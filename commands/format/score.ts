@@ -1,4 +1,5 @@
 import type { ScoreFormat } from '../../src/anilist/index.js';
+import { msg, type Message, type MessageKey, type Translator } from '../../src/i18n/index.js';
 
 export const UNSCORED = '—';
 
@@ -6,15 +7,15 @@ const POINT_3_FACES = ['🙁', '😐', '🙂'] as const;
 
 /**
  * A score as AniList returned it (already in `format`, the list owner's format) in the way AniList itself
- * shows that format. 0 and null both mean "not scored".
+ * shows that format, with the reader's decimal separator. 0 and null both mean "not scored".
  */
-export function formatScore(score: number | null | undefined, format: ScoreFormat | null | undefined): string {
+export function formatScore(t: Translator, score: number | null | undefined, format: ScoreFormat | null | undefined): string {
   if (score === null || score === undefined || !Number.isFinite(score) || score <= 0) return UNSCORED;
   switch (format ?? 'POINT_100') {
     case 'POINT_100':
       return `${Math.round(score)}/100`;
     case 'POINT_10_DECIMAL':
-      return `${(Math.round(score * 10) / 10).toFixed(1)}/10`;
+      return `${t.number(Math.round(score * 10) / 10, { minimumFractionDigits: 1, maximumFractionDigits: 1 })}/10`;
     case 'POINT_10':
       return `${Math.round(score)}/10`;
     case 'POINT_5': {
@@ -34,30 +35,31 @@ interface ScoreRule {
   readonly max: number;
   readonly decimals: 0 | 1;
   /** How a member would write a valid score, for the error message. */
-  readonly example: string;
+  readonly example: MessageKey;
 }
 
 const SCORE_RULES: Record<ScoreFormat, ScoreRule> = {
-  POINT_100: { max: 100, decimals: 0, example: 'a whole number from 0 to 100, e.g. 85' },
-  POINT_10_DECIMAL: { max: 10, decimals: 1, example: 'a number from 0 to 10 with at most one decimal, e.g. 8.5' },
-  POINT_10: { max: 10, decimals: 0, example: 'a whole number from 0 to 10, e.g. 8' },
-  POINT_5: { max: 5, decimals: 0, example: 'a whole number of stars from 0 to 5, e.g. 4' },
-  POINT_3: { max: 3, decimals: 0, example: '0 (none), 1 🙁, 2 😐 or 3 🙂' },
+  POINT_100: { max: 100, decimals: 0, example: 'score.example.POINT_100' },
+  POINT_10_DECIMAL: { max: 10, decimals: 1, example: 'score.example.POINT_10_DECIMAL' },
+  POINT_10: { max: 10, decimals: 0, example: 'score.example.POINT_10' },
+  POINT_5: { max: 5, decimals: 0, example: 'score.example.POINT_5' },
+  POINT_3: { max: 3, decimals: 0, example: 'score.example.POINT_3' },
 };
 
-const FORMAT_NAMES: Record<ScoreFormat, string> = {
-  POINT_100: '100 point',
-  POINT_10_DECIMAL: '10 point decimal',
-  POINT_10: '10 point',
-  POINT_5: '5 star',
-  POINT_3: '3 point smiley',
+/** AniList's names for its score formats (its settings page: "100 Point", "5 Star"…). */
+const FORMAT_NAMES: Record<ScoreFormat, MessageKey> = {
+  POINT_100: 'score.format.POINT_100',
+  POINT_10_DECIMAL: 'score.format.POINT_10_DECIMAL',
+  POINT_10: 'score.format.POINT_10',
+  POINT_5: 'score.format.POINT_5',
+  POINT_3: 'score.format.POINT_3',
 };
 
-export function scoreFormatName(format: ScoreFormat): string {
-  return FORMAT_NAMES[format];
+export function scoreFormatName(format: ScoreFormat): Message {
+  return msg(FORMAT_NAMES[format]);
 }
 
-export type ScoreCheck = { ok: true; score: number } | { ok: false; message: string };
+export type ScoreCheck = { ok: true; score: number } | { ok: false; message: Message };
 
 /**
  * Checks a score typed by a member against their own format, so a mistake is explained before anything is sent.
@@ -69,10 +71,7 @@ export function checkScore(input: number, format: ScoreFormat): ScoreCheck {
   // Discord sends doubles, so 8.5 may arrive as 8.499999999; a tolerance keeps honest input valid.
   const hasTooManyDecimals = Math.abs(scaled - Math.round(scaled)) > 1e-6;
   if (!Number.isFinite(input) || input < 0 || input > rule.max || hasTooManyDecimals) {
-    return {
-      ok: false,
-      message: `Your AniList account uses the ${FORMAT_NAMES[format]} score format, so the score must be ${rule.example} (0 removes the score).`,
-    };
+    return { ok: false, message: msg('score.invalid', { format: scoreFormatName(format), example: msg(rule.example) }) };
   }
   return { ok: true, score: Math.round(scaled) / 10 ** rule.decimals };
 }

@@ -1,6 +1,7 @@
-import type { ApplicationCommandOptionChoiceData } from 'discord.js';
+import { ApplicationCommandOptionType, type ApplicationCommandOptionChoiceData } from 'discord.js';
 import type { MediaListEntry, MediaSearchResult, MediaType } from '../../src/anilist/index.js';
-import { displayTitle, formatProgress, statusLabel } from '../format/media.js';
+import type { Translator } from '../../src/i18n/index.js';
+import { displayTitle, formatName, formatProgress, kindOf, statusLabel } from '../format/media.js';
 import { truncate } from '../format/text.js';
 
 /** Discord's limits for an autocomplete answer. */
@@ -13,24 +14,25 @@ function choiceName(title: string, suffix: string): string {
   return truncate(`${truncate(title, room)}${suffix}`, CHOICE_NAME_MAX);
 }
 
-export function ownEntryChoice(entry: MediaListEntry): ApplicationCommandOptionChoiceData<string> {
+export function ownEntryChoice(t: Translator, entry: MediaListEntry): ApplicationCommandOptionChoiceData<string> {
   const title = displayTitle(entry.media?.title);
-  const suffix = ` · ${statusLabel(entry.status, entry.media?.type)} · ${formatProgress(entry.progress, entry.media)}`;
+  const suffix = ` · ${statusLabel(t, entry.status, entry.media?.type)} · ${formatProgress(t, entry.progress, entry.media)}`;
   return { name: choiceName(title, suffix), value: String(entry.mediaId) };
 }
 
-export function searchChoice(media: MediaSearchResult, titleLanguage: string | undefined): ApplicationCommandOptionChoiceData<string> {
-  return { name: choiceName(displayTitle(media.title, titleLanguage), ` · ${describeMedia(media)}`), value: String(media.id) };
+export function searchChoice(t: Translator, media: MediaSearchResult, titleLanguage: string | undefined): ApplicationCommandOptionChoiceData<string> {
+  return { name: choiceName(displayTitle(media.title, titleLanguage), ` · ${describeMedia(t, media)}`), value: String(media.id) };
 }
 
-export function describeMedia(media: { type?: MediaType | null; format?: string | null }): string {
-  const kind = media.type === 'MANGA' ? 'manga' : 'anime';
-  const format = media.format?.replace(/_/g, ' ');
-  return format && format.toLowerCase() !== kind ? `${kind}, ${format}` : kind;
+/** "anime, TV", "manga, One shot", or just "manga" when the format says nothing more. */
+export function describeMedia(t: Translator, media: { type?: MediaType | null; format?: string | null }): string {
+  const type = kindOf(media);
+  return media.format && media.format !== type ? t('media.kindAndFormat', { type, format: formatName(t, media.format) }) : t('media.kind', { type });
 }
 
-/** Own entries first, then search results not already among them; at most 25. */
+/** Own entries first, then search results not already among them; at most 25, named in the reader's language. */
 export function mergeChoices(
+  t: Translator,
   own: readonly MediaListEntry[],
   found: readonly MediaSearchResult[],
   nsfwAllowed: boolean,
@@ -42,13 +44,25 @@ export function mergeChoices(
     if (choices.length >= MAX_CHOICES) break;
     if (seen.has(entry.mediaId)) continue;
     seen.add(entry.mediaId);
-    choices.push(ownEntryChoice(entry));
+    choices.push(ownEntryChoice(t, entry));
   }
   for (const media of found) {
     if (choices.length >= MAX_CHOICES) break;
     if (seen.has(media.id) || (!nsfwAllowed && media.isAdult === true)) continue;
     seen.add(media.id);
-    choices.push(searchChoice(media, titleLanguage));
+    choices.push(searchChoice(t, media, titleLanguage));
   }
   return choices;
 }
+
+/** The optional `type` option of commands that work on either list (`/list`, `/compare`, `/random`); anime by default. */
+export const MEDIA_TYPE_OPTION = {
+  type: ApplicationCommandOptionType.String,
+  name: 'type',
+  description: 'Anime or manga (default: anime)',
+  required: false,
+  choices: [
+    { name: 'Anime', value: 'ANIME' },
+    { name: 'Manga', value: 'MANGA' },
+  ],
+} as const;

@@ -1,5 +1,6 @@
 import type { ApplicationCommandOptionChoiceData } from 'discord.js';
 import type { MediaListEntry, MediaSearchResult, MediaType } from '../../src/anilist/index.js';
+import type { Translator } from '../../src/i18n/index.js';
 import type { LinkedMember } from '../../src/linking/index.js';
 import { callAniList } from '../anilist-call.js';
 import type { CommandDeps } from '../command.js';
@@ -34,7 +35,7 @@ export type FreeTextResolution =
  * What a media option's text means: a picked suggestion is its id; free text is resolved against the member's
  * own lists and a title search (two list loads and a search: the caller counts them against the budget).
  */
-export async function resolveMediaText(deps: CommandDeps, member: LinkedMember, text: string, nsfwAllowed: boolean): Promise<FreeTextResolution> {
+export async function resolveMediaText(deps: CommandDeps, t: Translator, member: LinkedMember, text: string, nsfwAllowed: boolean): Promise<FreeTextResolution> {
   const picked = mediaIdFromOption(text);
   if (picked !== undefined) return { kind: 'found', mediaId: picked };
   const query = normalizeQuery(text);
@@ -42,7 +43,7 @@ export async function resolveMediaText(deps: CommandDeps, member: LinkedMember, 
     callAniList(member, () => loadOwnEntries(deps, member)),
     callAniList(member, () => searchTitles(deps, query, { memberId: member.discordUserId, nsfwAllowed })),
   ]);
-  return resolveFreeText(query, own, found, nsfwAllowed, member.titleLanguage);
+  return resolveFreeText(t, query, own, found, nsfwAllowed, member.titleLanguage);
 }
 
 /**
@@ -51,6 +52,7 @@ export async function resolveMediaText(deps: CommandDeps, member: LinkedMember, 
  */
 export async function resolveTitleText(
   deps: CommandDeps,
+  t: Translator,
   { memberId, text, nsfwAllowed, type }: { memberId: string; text: string; nsfwAllowed: boolean; type: MediaType },
 ): Promise<FreeTextResolution> {
   const picked = mediaIdFromOption(text);
@@ -59,7 +61,7 @@ export async function resolveTitleText(
   const member = deps.links.usableMember(memberId);
   const own = member ? peekOwnEntries(deps, member).filter((entry) => entry.media?.type === type) : [];
   const found = await callAniList(undefined, () => searchTitles(deps, query, { memberId, nsfwAllowed, type }));
-  return resolveFreeText(query, own, found, nsfwAllowed, member?.titleLanguage);
+  return resolveFreeText(t, query, own, found, nsfwAllowed, member?.titleLanguage);
 }
 
 /**
@@ -68,6 +70,7 @@ export async function resolveTitleText(
  * only one result; anything else is ambiguous and the member picks.
  */
 export function resolveFreeText(
+  t: Translator,
   query: string,
   ownEntries: readonly MediaListEntry[],
   found: readonly MediaSearchResult[],
@@ -87,7 +90,7 @@ export function resolveFreeText(
   if (candidates.length === 1 && candidates[0]) return { kind: 'found', mediaId: candidates[0].id };
   if (candidates.length === 0 && exactOwn.length === 0) return { kind: 'none' };
   const ownMatches = matchOwnEntries(ownEntries, query, nsfwAllowed);
-  return { kind: 'ambiguous', suggestions: mergeChoices(ownMatches, exactFound.length > 0 ? exactFound : candidates, nsfwAllowed, titleLanguage).slice(0, 5) };
+  return { kind: 'ambiguous', suggestions: mergeChoices(t, ownMatches, exactFound.length > 0 ? exactFound : candidates, nsfwAllowed, titleLanguage).slice(0, 5) };
 }
 
 function uniqueBy<T>(items: readonly T[], key: (item: T) => number): T[] {

@@ -1,5 +1,6 @@
 import type { ApplicationCommandOptionChoiceData, AutocompleteInteraction } from 'discord.js';
 import type { MediaType } from '../../src/anilist/index.js';
+import type { Translator } from '../../src/i18n/index.js';
 import type { Logger } from '../../src/logger.js';
 import { isNsfwChannel } from '../channel-nsfw.js';
 import type { CommandContext, CommandDeps } from '../command.js';
@@ -55,17 +56,22 @@ export interface MediaKeystroke {
  * /list or /update; loading two whole lists for a keystroke would spend the budget every member shares), then
  * AniList's search, if it answers within the autocomplete budget.
  */
-export async function suggestMedia(deps: CommandDeps, { memberId, text, nsfwAllowed, type }: MediaKeystroke, log: Logger): Promise<ApplicationCommandOptionChoiceData<string>[]> {
+export async function suggestMedia(
+  deps: CommandDeps,
+  t: Translator,
+  { memberId, text, nsfwAllowed, type }: MediaKeystroke,
+  log: Logger,
+): Promise<ApplicationCommandOptionChoiceData<string>[]> {
   const query = normalizeQuery(text).slice(0, MEDIA_TEXT_MAX);
   const member = deps.links.usableMember(memberId);
   const ownLists = member ? peekOwnEntries(deps, member) : [];
   const own = matchOwnEntries(type === undefined ? ownLists : ownLists.filter((entry) => entry.media?.type === type), query, nsfwAllowed);
-  if (query.length < MIN_SEARCH_LENGTH) return mergeChoices(own, [], nsfwAllowed, member?.titleLanguage);
+  if (query.length < MIN_SEARCH_LENGTH) return mergeChoices(t, own, [], nsfwAllowed, member?.titleLanguage);
 
   const keystroke = deps.keystrokes.begin(memberId);
   try {
     const found = await settleWithin(searchTitles(deps, query, { memberId, nsfwAllowed, type, signal: keystroke.signal }), AUTOCOMPLETE_BUDGET_MS, log);
-    return mergeChoices(own, found ?? [], nsfwAllowed, member?.titleLanguage);
+    return mergeChoices(t, own, found ?? [], nsfwAllowed, member?.titleLanguage);
   } finally {
     keystroke.end();
   }
@@ -74,12 +80,12 @@ export async function suggestMedia(deps: CommandDeps, { memberId, text, nsfwAllo
 /**
  * Answers a title option's autocomplete (/anime, /manga): always, and fast; any failure means "no suggestions".
  */
-export async function answerTitleAutocomplete({ interaction, deps, log }: CommandContext<AutocompleteInteraction>, option: string, type: MediaType): Promise<void> {
+export async function answerTitleAutocomplete({ interaction, deps, log, t }: CommandContext<AutocompleteInteraction>, option: string, type: MediaType): Promise<void> {
   let choices: ApplicationCommandOptionChoiceData<string>[] = [];
   try {
     const focused = interaction.options.getFocused(true);
     if (focused.name === option) {
-      choices = await suggestMedia(deps, { memberId: interaction.user.id, text: String(focused.value), nsfwAllowed: isNsfwChannel(interaction), type }, log);
+      choices = await suggestMedia(deps, t, { memberId: interaction.user.id, text: String(focused.value), nsfwAllowed: isNsfwChannel(interaction), type }, log);
     }
   } catch (error) {
     log.warn({ err: error }, 'title autocomplete failed; answering with no suggestions');

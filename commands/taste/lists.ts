@@ -8,6 +8,7 @@
  * private are left out of their own list too.
  */
 import type { MediaListEntry, MediaType, ScoreFormat } from '../../src/anilist/index.js';
+import { msg, type Message, type MessageKey, type Translator } from '../../src/i18n/index.js';
 import type { LinkedMember, UsableMember } from '../../src/linking/index.js';
 import { UserFacingError } from '../../src/user-facing-error.js';
 import { callAniList } from '../anilist-call.js';
@@ -32,13 +33,11 @@ export interface TasteListRequest {
   readonly caller: UsableMember;
   readonly owner: LinkedMember;
   readonly type: MediaType;
-  /** What the member is called in an answer ("HankFake" or a display name). */
-  readonly ownerLabel: string;
-  /** What the list is for, to finish "…'s AniList profile is private, so …". */
-  readonly purpose: string;
+  /** The refusal when AniList will not show `owner`'s list (a private profile); the caller's own list has its own. */
+  readonly privateProfile: Message;
 }
 
-export async function loadTasteList(deps: CommandDeps, { caller, owner, type, ownerLabel, purpose }: TasteListRequest): Promise<TasteList> {
+export async function loadTasteList(deps: CommandDeps, { caller, owner, type, privateProfile }: TasteListRequest): Promise<TasteList> {
   const own = owner.discordUserId === caller.discordUserId;
   const tokenHolder = own ? caller : undefined;
   const list = await callAniList(
@@ -49,7 +48,7 @@ export async function loadTasteList(deps: CommandDeps, { caller, owner, type, ow
         { key: caller.discordUserId, token: tokenHolder?.token() },
         { maxAgeMs: TASTE_LIST_MAX_AGE_MS },
       ),
-    { notFound: own ? "AniList couldn't find your list. Check your AniList account still exists." : `${ownerLabel}'s AniList profile is private, so ${purpose}.` },
+    { notFound: own ? msg('list.ownNotFound') : privateProfile },
   );
   if (list.scoreFormat) deps.links.rememberScoreFormat(owner.discordUserId, list.scoreFormat);
   const entries = list.entries.filter((entry) => entry.private !== true);
@@ -68,20 +67,21 @@ export interface NamedUser {
   readonly displayName: string;
 }
 
-/** "Alice", "Alice and Bob", "Alice, Bob and Carol". */
-export function joinNames(names: readonly string[]): string {
-  if (names.length <= 1) return names.join('');
-  return `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+/** A member named in an answer: bold, their name's Markdown escaped (and how the language addresses someone). */
+export function memberLabel(t: Translator, displayName: string): string {
+  return t('taste.member', { name: escapeInline(displayName) });
 }
 
 /**
  * The linked members among `named`, in order; a UserFacingError naming every one who is not linked, so the caller
- * learns it before any AniList request. `why` finishes "… has not linked an AniList account, so …".
+ * learns it before any AniList request. `refusal` is the message that says so: it gets `members` (their names) and
+ * `count`.
  */
-export function requireLinked(deps: CommandDeps, named: readonly NamedUser[], why: string): LinkedMember[] {
+export function requireLinked(deps: CommandDeps, named: readonly NamedUser[], refusal: MessageKey): LinkedMember[] {
   const found = named.map((user) => ({ user, member: deps.links.member(user.id) }));
-  const missing = found.filter(({ member }) => member === undefined).map(({ user }) => `**${escapeInline(user.displayName)}**`);
-  if (missing.length === 1) throw new UserFacingError(`${missing[0]} has not linked an AniList account, so ${why}. They can run \`/link\` to connect one.`);
-  if (missing.length > 1) throw new UserFacingError(`${joinNames(missing)} have not linked an AniList account, so ${why}. They can run \`/link\` to connect one.`);
+  const missing = found.filter(({ member }) => member === undefined).map(({ user }) => user.displayName);
+  if (missing.length > 0) {
+    throw new UserFacingError(msg(refusal, { members: (t) => t.list(missing.map((name) => memberLabel(t, name))), count: missing.length }));
+  }
   return found.map(({ member }) => member!);
 }

@@ -5,6 +5,7 @@
 import { randomInt } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type { MediaType } from '../../src/anilist/index.js';
+import type { Locale, Localized } from '../../src/i18n/index.js';
 import type { PoolTitle } from './pool.js';
 
 /** How long a pick's buttons keep working. */
@@ -20,8 +21,10 @@ export interface RandomPickInput {
   readonly memberIds: readonly string[];
   readonly type: MediaType;
   readonly titles: readonly PoolTitle[];
-  /** The sentence above every card of this pick ("From your planning list…"). */
-  readonly headline: string;
+  /** The caller's language: every drawing of this pick's message (a reroll by any of its members) is in it. */
+  readonly locale: Locale;
+  /** The sentence above every card of this pick ("From your planning list…"), said in `locale`. */
+  readonly headline: Localized;
 }
 
 export interface RandomPick extends RandomPickInput {

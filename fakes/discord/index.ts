@@ -46,6 +46,7 @@ import {
 } from './role-connections.js';
 
 export { OptionType };
+export { AVAILABLE_LOCALES } from './limits.js';
 import {
   componentValidator,
   inlineValidator,
@@ -1256,11 +1257,21 @@ export async function startFakeDiscord(options: StartFakeDiscordOptions = {}): P
 
   function locate(opts: BaseSendOptions): {
     guild: GuildState | null;
+    /** A server the bot is not in (a user install there), by id. */
+    foreignGuildId?: string;
     channel: Record<string, unknown>;
     channelId: string;
     context: number;
   } {
     const user = resolveUser(opts.user);
+    if (opts.foreignGuild) {
+      const foreignGuildId = typeof opts.foreignGuild === 'string' ? opts.foreignGuild : snowflake(now());
+      if (findGuild(foreignGuildId)) throw new Error(`fake-discord: the bot is in guild ${foreignGuildId}; foreignGuild is for servers it is not in`);
+      const id = opts.channelId ?? snowflake(now());
+      // What Discord tells an app installed only by the member: a partial text channel, nothing about the server.
+      const channel = { id, type: 0, guild_id: foreignGuildId, name: 'elsewhere', nsfw: opts.channelNsfw ?? false, flags: 0, permissions: opts.appPermissions ?? '2248473465835073' };
+      return { guild: null, foreignGuildId, channel, channelId: id, context: 0 };
+    }
     if (opts.dm) {
       const ch = dmChannelFor(user);
       return { guild: null, channel: { ...clone(ch) }, channelId: ch.id, context: 1 };
@@ -1313,7 +1324,7 @@ export async function startFakeDiscord(options: StartFakeDiscordOptions = {}): P
   ): InteractionHandle {
     const user = resolveUser(opts.user);
     users.set(user.id, user);
-    const { guild, channel, channelId, context } = locate(opts);
+    const { guild, foreignGuildId, channel, channelId, context } = locate(opts);
     const id = snowflake(now());
     const tok = interactionToken();
     const payload: Record<string, unknown> = {
@@ -1329,7 +1340,7 @@ export async function startFakeDiscord(options: StartFakeDiscordOptions = {}): P
       app_permissions: typeof channel.permissions === 'string' ? channel.permissions : (opts.appPermissions ?? '2248473465835073'),
       locale: opts.locale ?? 'en-US',
       entitlements: [],
-      authorizing_integration_owners: context === 2 ? { '1': user.id } : { '0': guild?.id ?? '0' },
+      authorizing_integration_owners: context === 2 || foreignGuildId ? { '1': user.id } : { '0': guild?.id ?? '0' },
       context,
       attachment_size_limit: 10_485_760,
     };
@@ -1340,6 +1351,9 @@ export async function startFakeDiscord(options: StartFakeDiscordOptions = {}): P
       payload.guild = { id: guild.id, locale: guild.preferredLocale, features: [] };
       payload.guild_locale = guild.preferredLocale;
       payload.member = memberObject(user, { roles: opts.memberRoles ?? [], permissions: memberPerms });
+    } else if (foreignGuildId) {
+      payload.guild_id = foreignGuildId;
+      payload.member = memberObject(user, { roles: opts.memberRoles ?? [], permissions: opts.memberPermissions ?? '2248473465835073' });
     } else {
       payload.user = clone(user);
     }
@@ -1354,7 +1368,7 @@ export async function startFakeDiscord(options: StartFakeDiscordOptions = {}): P
       focusedType: extra.focusedType,
       createdAt: now(),
       dispatchedPerf: performance.now(),
-      guildId: guild?.id ?? null,
+      guildId: guild?.id ?? foreignGuildId ?? null,
       channelId,
       user,
       payload: finalPayload,
@@ -1517,13 +1531,25 @@ export async function startFakeDiscord(options: StartFakeDiscordOptions = {}): P
     });
   }
 
+  /**
+   * A member can use a command in a server without the bot only through their own install of the app. Checked
+   * whenever the command is registered (strictCommands or not): Discord would never send such an interaction.
+   */
+  function assertUserInstallable(cmd: RegisteredCommand, name: string): void {
+    const types = cmd.integration_types;
+    const contexts = cmd.contexts;
+    if (!(Array.isArray(types) && types.includes(1)) || (Array.isArray(contexts) && !contexts.includes(0)))
+      throw new Error(`fake-discord: command "${name}" cannot be used in a server without the bot (integration_types ${JSON.stringify(types)}, contexts ${JSON.stringify(contexts)})`);
+  }
+
   function commandData(opts: SendCommandOptions, focused?: { name: string; value?: string }): {
     data: Record<string, unknown>;
     focusedType: number | undefined;
   } {
-    const location = opts.dm || opts.privateChannel ? null : opts.guildId ?? guilds[0]?.id ?? null;
+    const location = opts.dm || opts.privateChannel || opts.foreignGuild ? null : opts.guildId ?? guilds[0]?.id ?? null;
     const cmd = findCommand(opts.name, location, 1);
     if (!cmd && options.strictCommands) throw new Error(`fake-discord: command "${opts.name}" is not registered`);
+    if (cmd && opts.foreignGuild) assertUserInstallable(cmd, opts.name);
     if (cmd && (opts.dm || opts.privateChannel) && options.strictCommands) {
       const contexts = cmd.contexts;
       const ctx = opts.dm ? 1 : 2;
@@ -1627,12 +1653,17 @@ export async function startFakeDiscord(options: StartFakeDiscordOptions = {}): P
     if (componentType !== 2) data.values = opts.values ?? [];
     // Ephemeral messages / DMs: locate from the message channel when possible.
     const base: BaseSendOptions = { ...opts };
-    if (!opts.dm && !opts.guildId && !opts.channelId) {
+    if (!opts.dm && !opts.guildId && !opts.channelId && !opts.foreignGuild) {
       const gc = findGuildChannel(message.channel_id);
       if (gc) {
         base.guildId = gc.guild_id;
         base.channelId = gc.id;
       } else if (findDmChannel(message.channel_id)) base.dm = true;
+      else if (typeof message.guild_id === 'string' && !findGuild(message.guild_id)) {
+        // A message the member's own install posted in a server without the bot: pressed there.
+        base.foreignGuild = message.guild_id;
+        base.channelId = message.channel_id;
+      }
     }
     return newInteraction(InteractionType.MessageComponent, data, base, { sourceMessage: message });
   }
@@ -1731,9 +1762,10 @@ export async function startFakeDiscord(options: StartFakeDiscordOptions = {}): P
     },
     sendButton: (opts) => sendComponent({ ...opts, componentType: opts.componentType ?? 2 }),
     sendUserCommand(opts) {
-      const location = opts.dm || opts.privateChannel ? null : (opts.guildId ?? guilds[0]?.id ?? null);
+      const location = opts.dm || opts.privateChannel || opts.foreignGuild ? null : (opts.guildId ?? guilds[0]?.id ?? null);
       const cmd = findCommand(opts.name, location, 2);
       if (!cmd && options.strictCommands) throw new Error(`fake-discord: user command "${opts.name}" is not registered`);
+      if (cmd && opts.foreignGuild) assertUserInstallable(cmd, opts.name);
       const target = resolveUser(opts.target);
       users.set(target.id, target);
       const guild = location ? (findGuild(location) ?? null) : null;

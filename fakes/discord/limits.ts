@@ -222,6 +222,16 @@ export function checkMessagePayload(
 
 const NAME_RE = /^[-_'\p{L}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}$/u;
 
+/**
+ * Discord's client languages: the keys `name_localizations` and `description_localizations` accept
+ * (`AvailableLocalesEnum` in openapi.json; a test keeps the two equal).
+ */
+export const AVAILABLE_LOCALES: readonly string[] = [
+  'ar', 'bg', 'cs', 'da', 'de', 'el', 'en-GB', 'en-US', 'es-419', 'es-ES', 'fi', 'fr', 'he', 'hi', 'hr', 'hu', 'id',
+  'it', 'ja', 'ko', 'lt', 'nl', 'no', 'pl', 'pt-BR', 'ro', 'ru', 'sv-SE', 'th', 'tr', 'uk', 'vi', 'zh-CN', 'zh-TW',
+];
+const LOCALE_SET = new Set(AVAILABLE_LOCALES);
+
 /** Application command option types (Discord's numbering). */
 export const OptionType = {
   SubCommand: 1,
@@ -244,11 +254,41 @@ function checkName(out: FieldError[], p: string, name: unknown): void {
   else if (n !== n.toLowerCase()) out.push(err(p, 'APPLICATION_COMMAND_INVALID_NAME', 'Command name must be lowercase'));
 }
 
-function countChars(o: Obj): number {
-  let n = len(o.name) + len(o.description);
+/**
+ * A localizations map: keys must be Discord locales; with `names`, each value follows the same rules as a
+ * chat-input name (regex, lower case where the script has case).
+ */
+function checkLocalizations(out: FieldError[], p: string, value: unknown, names: boolean): void {
+  if (!isObj(value)) return; // absent, null, or a type error the schema reports
+  for (const [locale, text] of Object.entries(value)) {
+    if (!LOCALE_SET.has(locale)) out.push(err(`${p}.${locale}`, 'BASE_TYPE_CHOICES', `Value must be one of the available locales (${locale} is not).`));
+    if (names) checkName(out, `${p}.${locale}`, text);
+  }
+}
+
+/** Every locale some localization of `o` (or of its options and choices) names. */
+function localesOf(o: Obj, into = new Set<string>()): Set<string> {
+  for (const key of ['name_localizations', 'description_localizations']) {
+    const map = o[key];
+    if (isObj(map)) for (const locale of Object.keys(map)) into.add(locale);
+  }
+  for (const list of [o.options, o.choices]) if (Array.isArray(list)) for (const c of list) if (isObj(c)) localesOf(c, into);
+  return into;
+}
+
+/** A name or description as members with `locale` see it: the localization, or the default. */
+function inLocale(o: Obj, field: 'name' | 'description', locale: string | undefined): unknown {
+  const map = o[`${field}_localizations`];
+  if (locale !== undefined && isObj(map) && typeof map[locale] === 'string') return map[locale];
+  return o[field];
+}
+
+/** Discord's 4000-character limit, in the default language or in any one locale. */
+function countChars(o: Obj, locale?: string): number {
+  let n = len(inLocale(o, 'name', locale)) + len(inLocale(o, 'description', locale));
   if (Array.isArray(o.choices))
-    for (const c of o.choices) if (isObj(c)) n += len(c.name) + (typeof c.value === 'string' ? len(c.value) : String(c.value).length);
-  if (Array.isArray(o.options)) for (const c of o.options) if (isObj(c)) n += countChars(c);
+    for (const c of o.choices) if (isObj(c)) n += len(inLocale(c, 'name', locale)) + (typeof c.value === 'string' ? len(c.value) : String(c.value).length);
+  if (Array.isArray(o.options)) for (const c of o.options) if (isObj(c)) n += countChars(c, locale);
   return n;
 }
 
@@ -256,6 +296,19 @@ function checkOptions(options: unknown, p: string, level: 'command' | 'group' | 
   if (!Array.isArray(options)) return;
   if (options.length > 25) out.push(err(p, 'BASE_TYPE_MAX_LENGTH', 'Must be 25 or fewer in length.'));
   const names = new Set<string>();
+  // Option names must also be unique as members of each language see them.
+  const locales = new Set<string>();
+  for (const o of options) if (isObj(o) && isObj(o.name_localizations)) for (const l of Object.keys(o.name_localizations)) locales.add(l);
+  for (const locale of locales) {
+    const seen = new Set<unknown>();
+    options.forEach((o, i) => {
+      if (!isObj(o)) return;
+      const name = inLocale(o, 'name', locale);
+      if (seen.has(name))
+        out.push(err(`${p}.${i}.name_localizations.${locale}`, 'APPLICATION_COMMAND_OPTIONS_NAME_ALREADY_EXISTS', `Option names must be unique (${locale})`));
+      seen.add(name);
+    });
+  }
   let seenOptional = false;
   let subs = 0;
   let nonSubs = 0;
@@ -263,6 +316,8 @@ function checkOptions(options: unknown, p: string, level: 'command' | 'group' | 
     const op = `${p}.${i}`;
     if (!isObj(o)) return;
     checkName(out, `${op}.name`, o.name);
+    checkLocalizations(out, `${op}.name_localizations`, o.name_localizations, true);
+    checkLocalizations(out, `${op}.description_localizations`, o.description_localizations, false);
     const n = str(o.name);
     if (n !== undefined) {
       if (names.has(n)) out.push(err(`${op}.name`, 'APPLICATION_COMMAND_OPTIONS_NAME_ALREADY_EXISTS', 'Option names must be unique'));
@@ -293,6 +348,7 @@ function checkOptions(options: unknown, p: string, level: 'command' | 'group' | 
         if (!isObj(c)) return;
         const cp = `${op}.choices.${j}`;
         maxLen(out, `${cp}.name`, c.name, 100);
+        checkLocalizations(out, `${cp}.name_localizations`, c.name_localizations, false);
         const want = type === OptionType.String ? 'string' : type === OptionType.Integer || type === OptionType.Number ? 'number' : undefined;
         if (want && typeof c.value !== want) out.push(err(`${cp}.value`, 'BASE_TYPE_INVALID', `Choice value must be a ${want}`));
         if (type === OptionType.String) maxLen(out, `${cp}.value`, c.value, 100);
@@ -327,12 +383,18 @@ export function checkCommand(cmd: unknown, prefix: string): FieldError[] {
   const type = typeof cmd.type === 'number' ? cmd.type : 1;
   if (type === 1) {
     checkName(out, `${prefix}name`, cmd.name);
+    checkLocalizations(out, `${prefix}name_localizations`, cmd.name_localizations, true);
+    checkLocalizations(out, `${prefix}description_localizations`, cmd.description_localizations, false);
     if (!str(cmd.description)) out.push(err(`${prefix}description`, 'BASE_TYPE_REQUIRED', 'This field is required'));
     maxLen(out, `${prefix}description`, cmd.description, 100);
     checkOptions(cmd.options, `${prefix}options`, 'command', out);
-    if (countChars(cmd) > 4000)
-      out.push(err(prefix.replace(/\.$/, ''), 'APPLICATION_COMMAND_TOO_LARGE', 'Command exceeds maximum size (4000)'));
+    for (const locale of [undefined, ...localesOf(cmd)]) {
+      if (countChars(cmd, locale) > 4000)
+        out.push(err(prefix.replace(/\.$/, ''), 'APPLICATION_COMMAND_TOO_LARGE', `Command exceeds maximum size (4000)${locale ? ` in ${locale}` : ''}`));
+    }
   } else if (type === 2 || type === 3) {
+    // Menu names may have spaces and capitals, in every language; only the locales are checked here.
+    checkLocalizations(out, `${prefix}name_localizations`, cmd.name_localizations, false);
     if (str(cmd.description))
       out.push(err(`${prefix}description`, 'APPLICATION_COMMAND_CONTEXT_MENU_DESCRIPTION', 'Context menu commands cannot have a description'));
     if (Array.isArray(cmd.options) && cmd.options.length > 0)
@@ -341,12 +403,13 @@ export function checkCommand(cmd: unknown, prefix: string): FieldError[] {
   return out;
 }
 
-/** Rules across a bulk overwrite: unique names per type and per-type count limits. */
+/** Rules across a bulk overwrite: unique names per type (in every language) and per-type count limits. */
 export function checkCommandList(cmds: unknown): FieldError[] {
   const out: FieldError[] = [];
   if (!Array.isArray(cmds)) return out;
   const seen = new Set<string>();
   const counts = new Map<number, number>();
+  const locales = new Set<string>();
   cmds.forEach((c, i) => {
     out.push(...checkCommand(c, `${i}.`));
     if (!isObj(c)) return;
@@ -355,7 +418,19 @@ export function checkCommandList(cmds: unknown): FieldError[] {
     if (seen.has(key)) out.push(err(`${i}.name`, 'APPLICATION_COMMANDS_DUPLICATE_NAME', `Application command names must be unique`));
     seen.add(key);
     counts.set(type, (counts.get(type) ?? 0) + 1);
+    if (isObj(c.name_localizations)) for (const locale of Object.keys(c.name_localizations)) locales.add(locale);
   });
+  // Two commands of a type may not look alike to members of any language either.
+  for (const locale of locales) {
+    const inThisLocale = new Set<string>();
+    cmds.forEach((c, i) => {
+      if (!isObj(c)) return;
+      const key = `${typeof c.type === 'number' ? c.type : 1}:${String(inLocale(c, 'name', locale))}`;
+      if (inThisLocale.has(key))
+        out.push(err(`${i}.name_localizations.${locale}`, 'APPLICATION_COMMANDS_DUPLICATE_NAME', `Application command names must be unique (${locale})`));
+      inThisLocale.add(key);
+    });
+  }
   if ((counts.get(1) ?? 0) > 100) out.push(err('', 'APPLICATION_COMMANDS_TOO_MANY', 'Maximum number of chat input commands reached (100)'));
   if ((counts.get(2) ?? 0) > 15) out.push(err('', 'APPLICATION_COMMANDS_TOO_MANY', 'Maximum number of user commands reached (15)'));
   if ((counts.get(3) ?? 0) > 15) out.push(err('', 'APPLICATION_COMMANDS_TOO_MANY', 'Maximum number of message commands reached (15)'));

@@ -57,6 +57,8 @@ export interface FakeDiscordOAuth {
   addRedirectUri(uri: string): void;
   /** Who is signed in to Discord in "the browser" (null: the authorize page asks to log in). */
   setLoggedInUser(userId: string | null): void;
+  /** The language the user chose in their Discord client: `/users/@me` answers it as `locale` (default en-US). */
+  setUserLocale(userId: string, locale: string): void;
   /** Forgets the user's earlier approvals, so the next authorize shows the consent page even with prompt=none. */
   forgetApprovals(userId: string): void;
   /**
@@ -176,6 +178,7 @@ export function createFakeDiscordOAuth(deps: FakeDiscordOAuthDeps): FakeDiscordO
   const approvals = new Map<string, Set<string>>();
   const grants: OAuthGrantRecord[] = [];
   let loggedInUserId: string | null = null;
+  const userLocales = new Map<string, string>();
 
   function issueCode(consent: PendingConsent): string {
     const code = opaque(30);
@@ -337,7 +340,7 @@ export function createFakeDiscordOAuth(deps: FakeDiscordOAuthDeps): FakeDiscordO
       ...user,
       flags: user.flags ?? 0,
       mfa_enabled: false,
-      locale: 'en-US',
+      locale: userLocales.get(issued.userId) ?? 'en-US',
       premium_type: 0,
       ...(issued.scopes.includes('email') ? { email: `${user.username}@example.test`, verified: true } : {}),
     };
@@ -404,6 +407,7 @@ export function createFakeDiscordOAuth(deps: FakeDiscordOAuthDeps): FakeDiscordO
       setLoggedInUser(userId) {
         loggedInUserId = userId;
       },
+      setUserLocale: (userId, locale) => void userLocales.set(userId, locale),
       forgetApprovals: (userId) => void approvals.delete(userId),
       approve: (url) => press(url, 'approve'),
       deny: (url) => press(url, 'deny'),

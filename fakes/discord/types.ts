@@ -124,6 +124,13 @@ export interface BaseSendOptions {
   dm?: boolean;
   /** Invoke in a group DM via user install (context 2). */
   privateChannel?: boolean;
+  /**
+   * Invoke through the member's own install of the app in a server the bot is not in (context 0): `guild_id` of a
+   * server the fake does not know (this id, or a fresh one for `true`), a `member`, no `guild` object, and
+   * `authorizing_integration_owners` with the USER_INSTALL key ("1") only. The command must be registered globally
+   * with integration type 1 (USER_INSTALL) and context 0. Buttons on such messages are pressed there too.
+   */
+  foreignGuild?: boolean | string;
   channelId?: string;
   /** Pick an NSFW (true) or non-NSFW (false) channel of the guild. */
   channelNsfw?: boolean;

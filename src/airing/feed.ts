@@ -2,6 +2,7 @@ import { isAniListError, type AiredEpisode, type AniListClient } from '../anilis
 import type { BackgroundSource, BackgroundWork } from '../background/scheduler.js';
 import type { AiringFeed, AiringFeedPost, AiringFeedsRepository, NewAiringFeedPost } from '../db/airing-feeds.js';
 import type { DirectMessages } from '../expiry/direct-messages.js';
+import { isLocale, type Translations } from '../i18n/index.js';
 import type { Logger } from '../logger.js';
 import type { ServerMembership } from '../servers/membership.js';
 import type { ChannelPoster } from './channels.js';
@@ -40,6 +41,7 @@ export interface AiringFeedDeps {
   /** Whether a channel is age-restricted right now (GET /channels/{id}, cached); false when it cannot be told. */
   channelIsNsfw: (channelId: string) => Promise<boolean>;
   dms: DirectMessages;
+  i18n: Translations;
   clock: () => Date;
   logger: Logger;
   /** AIRING_FEED_POLL_SECONDS in ms: one window of airing episodes per this time, for every server at once. */
@@ -164,9 +166,12 @@ export function createAiringFeed(deps: AiringFeedDeps): BackgroundSource {
     return posts;
   }
 
+  /** The feed's language: the server's, stored when it was set up. */
+  const translatorOf = (feed: AiringFeed) => deps.i18n.forLocale(isLocale(feed.locale) ? feed.locale : 'en');
+
   async function tellAdmin(feed: AiringFeed, reason: NonNullable<AiringFeed['disabledReason']>): Promise<void> {
     try {
-      const sent = await dms.send(feed.setBy, { content: AIRING_FEED_MESSAGES.disabled(feed.channelId, feed.guildId, reason) });
+      const sent = await dms.send(feed.setBy, { content: AIRING_FEED_MESSAGES.disabled(translatorOf(feed), feed.channelId, feed.guildId, reason) });
       logger.info({ guildId: feed.guildId, dm: sent }, 'told the admin who set up the airing feed that it stopped');
     } catch (error) {
       logger.warn({ err: error, guildId: feed.guildId }, 'could not DM the admin that the airing feed stopped');
@@ -194,7 +199,7 @@ export function createAiringFeed(deps: AiringFeedDeps): BackgroundSource {
         if (!feeds.markSending(post)) continue;
         let outcome: Awaited<ReturnType<ChannelPoster['post']>>;
         try {
-          outcome = await channels.post(feed.channelId, AIRING_FEED_MESSAGES.post({ ...post, roleId: feed.roleId }), feed.roleId);
+          outcome = await channels.post(feed.channelId, AIRING_FEED_MESSAGES.post(translatorOf(feed), { ...post, roleId: feed.roleId }), feed.roleId);
         } catch (error) {
           feeds.release(post, MAX_POST_ATTEMPTS);
           logger.warn({ err: error, guildId: post.guildId }, 'could not post in an airing feed channel; the next check tries again');

@@ -1,4 +1,5 @@
 import type { AiringFeed, AiringFeedDisabledReason, AiringFeedsRepository } from '../db/airing-feeds.js';
+import type { Locale, Translations } from '../i18n/index.js';
 import type { Logger } from '../logger.js';
 import type { ChannelPoster } from './channels.js';
 import { AIRING_FEED_MESSAGES } from './messages.js';
@@ -11,6 +12,8 @@ export interface AiringFeedRequest {
   readonly channelNsfw: boolean;
   /** The admin setting it up. */
   readonly setBy: string;
+  /** The language of the posts (the server's). */
+  readonly locale: Locale;
 }
 
 /**
@@ -35,6 +38,7 @@ export interface AiringFeedSettings {
 export interface AiringFeedSettingsDeps {
   feeds: AiringFeedsRepository;
   channels: ChannelPoster;
+  i18n: Translations;
   clock: () => Date;
   logger: Logger;
   available: boolean;
@@ -51,7 +55,7 @@ export function createAiringFeedSettings(deps: AiringFeedSettingsDeps): AiringFe
       const existing: AiringFeed | undefined = feeds.find(request.guildId);
       let outcome: 'sent' | AiringFeedDisabledReason;
       try {
-        outcome = await channels.post(request.channelId, AIRING_FEED_MESSAGES.announcement(request.setBy), null);
+        outcome = await channels.post(request.channelId, AIRING_FEED_MESSAGES.announcement(deps.i18n.forLocale(request.locale), request.setBy), null);
       } catch (error) {
         logger.warn({ err: error, guildId: request.guildId, channelId: request.channelId }, 'could not post the airing feed announcement');
         return { kind: 'unreachable' };

@@ -1,4 +1,5 @@
 import { ClientError } from 'graphql-request';
+import { inEnglish, msg, type Message } from '../i18n/index.js';
 import { retryDelayMsFromHeaders, type HeaderSource } from './headers.js';
 
 /**
@@ -43,7 +44,9 @@ const DEFAULT_RETRY_AFTER_SECONDS = 60;
 export class AniListError extends Error {
   override readonly name = 'AniListError';
   readonly kind: AniListErrorKind;
-  /** Safe to show to a member: no token, no stack, no internal detail. */
+  /** What to tell a member, in their language: no token, no stack, no internal detail. */
+  readonly userText: Message;
+  /** `userText` in English (logs, tests). */
   readonly userMessage: string;
   readonly httpStatus: number | undefined;
   readonly serverMessages: readonly string[];
@@ -64,7 +67,8 @@ export class AniListError extends Error {
     this.retryAfterSeconds =
       details.retryAfterSeconds ?? (kind === 'rateLimited' ? DEFAULT_RETRY_AFTER_SECONDS : undefined);
     this.validation = details.validation ?? {};
-    this.userMessage = userMessageFor(kind, this.retryAfterSeconds, this.validation);
+    this.userText = userTextFor(kind, this.retryAfterSeconds, this.validation);
+    this.userMessage = inEnglish(this.userText);
   }
 
   /** Worth retrying later without any change by the member. */
@@ -77,45 +81,36 @@ export function isAniListError(value: unknown): value is AniListError {
   return value instanceof AniListError;
 }
 
-function userMessageFor(
-  kind: AniListErrorKind,
-  retryAfterSeconds: number | undefined,
-  validation: ValidationMessages,
-): string {
-  const inAbout = retryAfterSeconds === undefined ? 'in a minute' : `in about ${formatSeconds(retryAfterSeconds)}`;
+function userTextFor(kind: AniListErrorKind, retryAfterSeconds: number | undefined, validation: ValidationMessages): Message {
+  const seconds = retryAfterSeconds === undefined ? undefined : Math.max(1, Math.ceil(retryAfterSeconds));
   switch (kind) {
     case 'invalidToken':
-      return 'Your AniList link has expired or was revoked — run /link again.';
+      return msg('anilist.error.invalidToken');
     case 'notFound':
-      return "AniList couldn't find that. The profile may be private, or it doesn't exist.";
+      return msg('anilist.error.notFound');
     case 'unavailable':
-      return 'AniList is temporarily unavailable. Please try again later.';
+      return msg('anilist.error.unavailable');
     case 'rateLimited':
-      return `AniList is asking us to slow down. Please try again ${inAbout}.`;
+      return seconds === undefined ? msg('anilist.error.rateLimitedMinute') : msg('anilist.error.rateLimited', { seconds });
     case 'validation':
-      return validationUserMessage(validation);
+      return validationUserText(validation);
     case 'timeout':
-      return 'AniList took too long to answer. Please try again.';
+      return msg('anilist.error.timeout');
     case 'network':
-      return "Couldn't reach AniList. Please try again in a moment.";
+      return msg('anilist.error.network');
     case 'badRequest':
-      return 'Something went wrong on our side while talking to AniList. It has been logged.';
+      return msg('anilist.error.badRequest');
     case 'busy':
-      return `The bot is busy talking to AniList right now. Please try again ${inAbout}.`;
+      return seconds === undefined ? msg('anilist.error.busyMinute') : msg('anilist.error.busy', { seconds });
   }
 }
 
-function formatSeconds(seconds: number): string {
-  const whole = Math.max(1, Math.ceil(seconds));
-  return whole === 1 ? '1 second' : `${whole} seconds`;
-}
-
-// AniList's validation texts are written for end users ("The score may not be greater than 100."),
-// so they are shown as-is, but bounded so a surprising payload cannot flood a Discord reply.
-function validationUserMessage(validation: ValidationMessages): string {
+// AniList's validation texts are written for end users ("The score may not be greater than 100."), in English
+// only, so they are shown as-is, but bounded so a surprising payload cannot flood a Discord reply.
+function validationUserText(validation: ValidationMessages): Message {
   const messages = Object.values(validation).flat().slice(0, 5);
   const joined = messages.join(' ').slice(0, 300);
-  return joined === '' ? 'AniList rejected those values.' : `AniList rejected those values: ${joined}`;
+  return joined === '' ? msg('anilist.error.validationEmpty') : msg('anilist.error.validation', { details: joined });
 }
 
 /** What the mapper needs to know about the request that failed. */

@@ -9,12 +9,14 @@ import {
   type UserContextMenuCommandInteraction,
 } from 'discord.js';
 import { isChatInputCommand, isUserCommand, type ChatInputCommand, type Command, type CommandDeps, type UserCommand } from '../../commands/command.js';
-import { UNEXPECTED_ERROR_MESSAGE, UserFacingError } from '../user-facing-error.js';
+import { placeOf } from '../../commands/where.js';
+import { msg, type Translator } from '../i18n/index.js';
+import { UNEXPECTED_ERROR_MESSAGE, UserFacingError, type UserFacingText } from '../user-facing-error.js';
 import type { Logger } from '../logger.js';
 import { settleInteractionChannel } from './interaction-channel.js';
 
-export const UNKNOWN_COMMAND_MESSAGE = 'I do not know that command any more. Discord may still be updating the command list; try again in a minute.';
-export const STALE_COMPONENT_MESSAGE = 'This button is no longer active. Run the command again to get fresh buttons.';
+export const UNKNOWN_COMMAND_MESSAGE = msg('common.unknownCommand');
+export const STALE_COMPONENT_MESSAGE = msg('common.staleComponent');
 
 export interface DispatcherDeps {
   commands: readonly Command[];
@@ -27,8 +29,9 @@ export interface DispatcherDeps {
   /** Told about every handled interaction, e.g. for metrics. Optional; the dispatcher works the same without. */
   observer?: InteractionObserver | undefined;
   /**
-   * Told, before the handler runs, about every interaction in a server: who used the bot where (server
-   * membership). Must be cheap and synchronous; a failure is logged and the interaction goes on.
+   * Told, before the handler runs, about every interaction in a server the bot is in: who used the bot where
+   * (server membership). Not for a server where only the member installed the app: the bot cannot see its members.
+   * Must be cheap and synchronous; a failure is logged and the interaction goes on.
    */
   onGuildInteraction?: ((guildId: string, discordUserId: string) => void) | undefined;
   /** What a member must be told the next time they run a command, shown privately after its answer. */
@@ -37,7 +40,8 @@ export interface DispatcherDeps {
 
 /** Messages owed to members (e.g. "I could not DM you your notifications"), each shown once. */
 export interface MemberNotices {
-  pendingFor(discordUserId: string): string | undefined;
+  /** Said in the language of the member's interaction. */
+  pendingFor(discordUserId: string): UserFacingText | undefined;
   /** The notice reached the member. */
   delivered(discordUserId: string): void;
 }
@@ -89,7 +93,9 @@ export function createInteractionDispatcher({ commands, deps, logger, observer, 
         log.warn({ err: error }, 'could not record interaction metrics');
       }
     };
-    if (interaction.guildId !== null && onGuildInteraction) {
+    // Every reply, error and button in the member's own Discord language.
+    const t = deps.i18n.forDiscord(interaction.locale);
+    if (interaction.guildId !== null && onGuildInteraction && placeOf(interaction) === 'server') {
       try {
         onGuildInteraction(interaction.guildId, interaction.user.id);
       } catch (error) {
@@ -101,13 +107,13 @@ export function createInteractionDispatcher({ commands, deps, logger, observer, 
       // synchronously (commands/channel-nsfw.ts), so it is settled here. Everywhere else this resolves at once.
       await settleInteractionChannel(interaction);
       if (interaction.isChatInputCommand()) {
-        await runChatInput(registry, interaction, deps, log);
+        await runChatInput(registry, interaction, { deps, log, t });
       } else if (interaction.isUserContextMenuCommand()) {
-        await runUserCommand(registry, interaction, deps, log);
+        await runUserCommand(registry, interaction, { deps, log, t });
       } else if (interaction.isAutocomplete()) {
-        await runAutocomplete(registry, interaction, deps, log);
+        await runAutocomplete(registry, interaction, { deps, log, t });
       } else if (interaction.isMessageComponent()) {
-        await runComponent(registry, interaction, deps, log);
+        await runComponent(registry, interaction, { deps, log, t });
       } else {
         log.debug('ignored an interaction type the bot does not use');
         return;
@@ -124,11 +130,11 @@ export function createInteractionDispatcher({ commands, deps, logger, observer, 
       if (interaction.isAutocomplete()) {
         await respondEmptyAutocomplete(interaction, log);
       } else if (interaction.isRepliable()) {
-        await sendEphemeralError(interaction, userFacing ? error.message : UNEXPECTED_ERROR_MESSAGE, log);
+        await sendEphemeralError(interaction, userFacing ? error.render(t) : t.render(UNEXPECTED_ERROR_MESSAGE), log);
       }
       observe(userFacing ? 'user_error' : 'error');
     }
-    if (notices && interaction.isChatInputCommand()) await showNotice(interaction, notices, log);
+    if (notices && interaction.isChatInputCommand()) await showNotice(interaction, notices, log, t);
   };
 }
 
@@ -156,11 +162,11 @@ function createRegistry(commands: readonly Command[]): Registry {
 }
 
 /** After the command's own answer, so the notice never delays or replaces it. */
-async function showNotice(interaction: ChatInputCommandInteraction, notices: MemberNotices, log: Logger): Promise<void> {
+async function showNotice(interaction: ChatInputCommandInteraction, notices: MemberNotices, log: Logger, t: Translator): Promise<void> {
   try {
     const notice = notices.pendingFor(interaction.user.id);
     if (notice === undefined || !(interaction.replied || interaction.deferred)) return;
-    await interaction.followUp({ content: notice, flags: MessageFlags.Ephemeral });
+    await interaction.followUp({ content: t.render(notice), flags: MessageFlags.Ephemeral });
     notices.delivered(interaction.user.id);
   } catch (error) {
     // Shown next time instead.
@@ -203,31 +209,38 @@ function commandOfCustomId(customId: string): string {
   return customId.split(':', 1)[0] ?? '';
 }
 
-async function runChatInput(registry: Registry, interaction: ChatInputCommandInteraction, deps: CommandDeps, log: Logger) {
+/** What every handler gets besides its interaction. */
+interface HandlerScope {
+  deps: CommandDeps;
+  log: Logger;
+  t: Translator;
+}
+
+async function runChatInput(registry: Registry, interaction: ChatInputCommandInteraction, scope: HandlerScope) {
   const command = registry.chatInput.get(interaction.commandName);
   if (!command) throw new UserFacingError(UNKNOWN_COMMAND_MESSAGE);
-  await command.execute({ interaction, deps, log });
+  await command.execute({ interaction, ...scope });
 }
 
-async function runUserCommand(registry: Registry, interaction: UserContextMenuCommandInteraction, deps: CommandDeps, log: Logger) {
+async function runUserCommand(registry: Registry, interaction: UserContextMenuCommandInteraction, scope: HandlerScope) {
   const command = interaction.commandType === ApplicationCommandType.User ? registry.user.get(interaction.commandName) : undefined;
   if (!command) throw new UserFacingError(UNKNOWN_COMMAND_MESSAGE);
-  await command.execute({ interaction, deps, log });
+  await command.execute({ interaction, ...scope });
 }
 
-async function runAutocomplete(registry: Registry, interaction: AutocompleteInteraction, deps: CommandDeps, log: Logger) {
+async function runAutocomplete(registry: Registry, interaction: AutocompleteInteraction, scope: HandlerScope) {
   const command = registry.chatInput.get(interaction.commandName);
   if (!command?.autocomplete) {
     await interaction.respond([]);
     return;
   }
-  await command.autocomplete({ interaction, deps, log });
+  await command.autocomplete({ interaction, ...scope });
 }
 
-async function runComponent(registry: Registry, interaction: MessageComponentInteraction, deps: CommandDeps, log: Logger) {
+async function runComponent(registry: Registry, interaction: MessageComponentInteraction, scope: HandlerScope) {
   const command = registry.chatInput.get(commandOfCustomId(interaction.customId));
   if (!command?.handleComponent) throw new UserFacingError(STALE_COMPONENT_MESSAGE);
-  await command.handleComponent({ interaction, deps, log });
+  await command.handleComponent({ interaction, ...scope });
 }
 
 async function respondEmptyAutocomplete(interaction: AutocompleteInteraction, log: Logger) {

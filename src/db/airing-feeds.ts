@@ -27,7 +27,7 @@ export interface AiringFeedCounts {
 export interface AiringFeedsRepository {
   find(guildId: string): AiringFeed | undefined;
   /** Sets (or replaces) the server's feed, enabled, announcing episodes from `at` on. */
-  set(input: Pick<AiringFeedRow, 'guildId' | 'channelId' | 'roleId' | 'channelNsfw' | 'setBy'>, at: Date): AiringFeed;
+  set(input: Pick<AiringFeedRow, 'guildId' | 'channelId' | 'roleId' | 'channelNsfw' | 'setBy' | 'locale'>, at: Date): AiringFeed;
   /** Deletes the server's feed and its posts; false when it had none. */
   remove(guildId: string): boolean;
   /** Feeds that post (not disabled). */

@@ -3,12 +3,15 @@ import type { Db } from './database.js';
 import { linkRequests, type LinkRequestRow } from './schema.js';
 
 export type LinkRequest = LinkRequestRow;
-export type NewLinkRequest = Omit<LinkRequestRow, 'id' | 'stateHash' | 'browserBindingHash' | 'discordStateHash' | 'discordVerifiedAt' | 'sealedDiscordGrant'>;
+export type NewLinkRequest = Omit<LinkRequestRow, 'id' | 'stateHash' | 'browserBindingHash' | 'discordStateHash' | 'discordVerifiedAt' | 'sealedDiscordGrant' | 'discordLocale'> & {
+  discordLocale?: string | null | undefined;
+};
 /** A request whose member already signed in with Discord (from the linked-roles page): it waits for AniList only. */
-export type NewVerifiedLinkRequest = Omit<LinkRequestRow, 'id' | 'pageIdHash' | 'sealedInteractionToken' | 'discordStateHash'> & {
+export type NewVerifiedLinkRequest = Omit<LinkRequestRow, 'id' | 'pageIdHash' | 'sealedInteractionToken' | 'discordStateHash' | 'discordLocale'> & {
   stateHash: string;
   browserBindingHash: string;
   discordVerifiedAt: Date;
+  discordLocale?: string | null | undefined;
 };
 
 export interface LinkRequestsRepository {

@@ -5,8 +5,8 @@ import { linkedAccounts, type LinkedAccountRow } from './schema.js';
 export type LinkedAccount = LinkedAccountRow;
 export type NewLinkedAccount = Omit<
   LinkedAccountRow,
-  'createdAt' | 'updatedAt' | 'tokenRejectedAt' | 'expiryReminderFor' | 'expiryReminderOutcome' | 'expiryRemindedAt' | 'serverViews'
->;
+  'createdAt' | 'updatedAt' | 'tokenRejectedAt' | 'expiryReminderFor' | 'expiryReminderOutcome' | 'expiryRemindedAt' | 'serverViews' | 'discordLocale'
+> & { discordLocale?: string | null | undefined };
 export type ServerViewsChoice = NonNullable<LinkedAccountRow['serverViews']>;
 export type ExpiryReminderOutcome = NonNullable<LinkedAccountRow['expiryReminderOutcome']>;
 
@@ -16,11 +16,15 @@ export interface ExpiryReminderCandidate {
   anilistName: string;
   tokenExpiresAt: Date;
   tokenRejectedAt: Date | null;
+  /** The member's Discord client language at their latest /link (null for links made before it was kept). */
+  discordLocale: string | null;
 }
 
 export interface SaveLinkResult {
   /** The Discord user the AniList account was linked to before, when the link moved. */
   movedFromDiscordUserId: string | undefined;
+  /** That member's Discord language, to tell them in it. */
+  movedFromDiscordLocale: string | null | undefined;
   /** The AniList account this Discord user was linked to before, when it was replaced. */
   replacedAniListName: string | undefined;
 }
@@ -90,7 +94,7 @@ export function createLinkedAccountsRepository(db: Db): LinkedAccountsRepository
         const moved = tx
           .delete(linkedAccounts)
           .where(and(eq(linkedAccounts.anilistUserId, account.anilistUserId), ne(linkedAccounts.discordUserId, account.discordUserId)))
-          .returning({ discordUserId: linkedAccounts.discordUserId })
+          .returning({ discordUserId: linkedAccounts.discordUserId, discordLocale: linkedAccounts.discordLocale })
           .get();
         const previous = tx
           .select({ anilistUserId: linkedAccounts.anilistUserId, anilistName: linkedAccounts.anilistName })
@@ -108,6 +112,7 @@ export function createLinkedAccountsRepository(db: Db): LinkedAccountsRepository
           .run();
         return {
           movedFromDiscordUserId: moved?.discordUserId,
+          movedFromDiscordLocale: moved?.discordLocale,
           replacedAniListName:
             previous && previous.anilistUserId !== account.anilistUserId ? previous.anilistName : undefined,
         };
@@ -151,6 +156,7 @@ export function createLinkedAccountsRepository(db: Db): LinkedAccountsRepository
           anilistName: linkedAccounts.anilistName,
           tokenExpiresAt: linkedAccounts.tokenExpiresAt,
           tokenRejectedAt: linkedAccounts.tokenRejectedAt,
+          discordLocale: linkedAccounts.discordLocale,
         })
         .from(linkedAccounts)
         .where(

@@ -36,6 +36,8 @@ export const linkRequests = sqliteTable(
      * they move to `roleConnections`.
      */
     sealedDiscordGrant: text('sealed_discord_grant'),
+    /** The member's Discord client language when they ran /link (the interaction's `locale`): the reply's language. */
+    discordLocale: text('discord_locale'),
     createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
     expiresAt: integer('expires_at', { mode: 'timestamp_ms' }).notNull(),
   },
@@ -122,6 +124,8 @@ export const linkedAccounts = sqliteTable(
      * non-private entries are read with the member's own token. 'hidden': never shown, never asked about.
      */
     serverViews: text('server_views', { enum: ['shown', 'hidden'] }),
+    /** The member's Discord client language at their latest /link: the language of the DMs the bot sends them. */
+    discordLocale: text('discord_locale'),
     createdAt: integer('created_at', { mode: 'timestamp_ms' })
       .notNull()
       .default(sql`(unixepoch() * 1000)`),
@@ -210,6 +214,8 @@ export const airingFeeds = sqliteTable('airing_feeds', {
   channelNsfw: integer('channel_nsfw', { mode: 'boolean' }).notNull(),
   /** The admin who set it up: told by DM if the feed has to stop. */
   setBy: text('set_by').notNull(),
+  /** The language of the posts: the server's (Discord's guild locale when it was set up), else the admin's. */
+  locale: text('locale').notNull().default('en'),
   /** Only episodes airing at or after this are announced (set, or set again). */
   since: integer('since', { mode: 'timestamp_ms' }).notNull(),
   /** Set when Discord refused a post for good (missing access or permissions, channel gone): nothing more is posted. */

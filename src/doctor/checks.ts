@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
 import type { CommandDefinition, UserCommandDefinition } from '../../commands/command.js';
 import type { LinkedAccount } from '../db/linked-accounts.js';
+import type { AiringFeedCounts } from '../db/airing-feeds.js';
 import type { NotificationBackgroundState } from '../db/notification-subscriptions.js';
 
 /** One line of the doctor's report. `fix` says what to do when `ok` is false, or when `warning` is set. */
@@ -253,8 +254,8 @@ function optionsShape(options: unknown): unknown {
 export const DISCORD_CLIENT_CHECK = 'Discord sign-in';
 export const DISCORD_REDIRECT_URI_CHECK = 'Discord redirect URL';
 
-export interface DiscordClientCredentials {
-  apiUrl: string;
+/** An OAuth2 client as the doctor probes it (see probeTokenEndpoint). */
+interface OAuthClientProbe {
   clientId: string;
   clientSecret: string;
   redirectUri: string;
@@ -263,14 +264,50 @@ export interface DiscordClientCredentials {
   timeoutMs?: number;
 }
 
+export interface DiscordClientCredentials extends OAuthClientProbe {
+  apiUrl: string;
+}
+
 /**
  * A token request with a deliberately bogus code: Discord authenticates the client first, so `invalid_client` (or a
  * 401) means a wrong client id or secret, while `invalid_grant` is about the code and proves the client was accepted.
  */
 export async function checkDiscordClient(target: DiscordClientCredentials): Promise<CheckResult> {
   const portal = 'the Discord developer portal → your application → OAuth2';
+  const answer = await probeTokenEndpoint(`${target.apiUrl}/v10/oauth2/token`, target);
+  if (answer.kind === 'unreachable') {
+    return fail(DISCORD_CLIENT_CHECK, `cannot reach ${target.apiUrl}: ${answer.reason}`, 'check the network and DISCORD_API_URL');
+  }
+  if (answer.kind === 'client rejected') {
+    return fail(
+      DISCORD_CLIENT_CHECK,
+      `Discord rejected client ${target.clientId} (invalid_client)`,
+      `put the Client Secret from ${portal} in DISCORD_CLIENT_SECRET (and leave DISCORD_CLIENT_ID empty, or set it to the same application's id)`,
+    );
+  }
+  if (answer.status === 400 && answer.error === 'invalid_grant') {
+    return pass(DISCORD_CLIENT_CHECK, `client ${target.clientId} accepted (DISCORD_CLIENT_SECRET matches)`);
+  }
+  return fail(
+    DISCORD_CLIENT_CHECK,
+    `unexpected answer from ${target.apiUrl}/v10/oauth2/token: HTTP ${answer.status}${answer.error ? ` ${answer.error}` : ''}`,
+    answer.status >= 500 ? 'Discord may be down; try again later' : 'check DISCORD_API_URL (default https://discord.com/api)',
+  );
+}
+
+type TokenProbeAnswer =
+  | { kind: 'unreachable'; reason: string }
+  | { kind: 'client rejected' }
+  | { kind: 'answered'; status: number; error: string | undefined };
+
+/**
+ * An OAuth2 authorization-code exchange with a deliberately bogus code, as Discord and AniList both read it: the
+ * client is authenticated first, so `invalid_client` (or a 401) is about the client id, secret or redirect URI,
+ * and any other answer is about the code.
+ */
+async function probeTokenEndpoint(url: string, target: OAuthClientProbe): Promise<TokenProbeAnswer> {
   try {
-    const response = await (target.fetch ?? fetch)(`${target.apiUrl}/v10/oauth2/token`, {
+    const response = await (target.fetch ?? fetch)(url, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json', 'user-agent': target.userAgent },
       body: new URLSearchParams({
@@ -284,23 +321,10 @@ export async function checkDiscordClient(target: DiscordClientCredentials): Prom
     });
     const body = (await response.json().catch(() => undefined)) as { error?: unknown } | undefined;
     const error = typeof body?.error === 'string' ? body.error : undefined;
-    if (error === 'invalid_client' || response.status === 401) {
-      return fail(
-        DISCORD_CLIENT_CHECK,
-        `Discord rejected client ${target.clientId} (invalid_client)`,
-        `put the Client Secret from ${portal} in DISCORD_CLIENT_SECRET (and leave DISCORD_CLIENT_ID empty, or set it to the same application's id)`,
-      );
-    }
-    if (response.status === 400 && error === 'invalid_grant') {
-      return pass(DISCORD_CLIENT_CHECK, `client ${target.clientId} accepted (DISCORD_CLIENT_SECRET matches)`);
-    }
-    return fail(
-      DISCORD_CLIENT_CHECK,
-      `unexpected answer from ${target.apiUrl}/v10/oauth2/token: HTTP ${response.status}${error ? ` ${error}` : ''}`,
-      response.status >= 500 ? 'Discord may be down; try again later' : 'check DISCORD_API_URL (default https://discord.com/api)',
-    );
+    if (error === 'invalid_client' || response.status === 401) return { kind: 'client rejected' };
+    return { kind: 'answered', status: response.status, error };
   } catch (error) {
-    return fail(DISCORD_CLIENT_CHECK, `cannot reach ${target.apiUrl}: ${describeFetchError(error)}`, 'check the network and DISCORD_API_URL');
+    return { kind: 'unreachable', reason: describeFetchError(error) };
   }
 }
 
@@ -315,14 +339,8 @@ export function discordRedirectUriNotice(redirectUri: string): CheckResult {
 export const ANILIST_CREDENTIALS_CHECK = 'AniList client';
 export const REDIRECT_URI_CHECK = 'AniList redirect URL';
 
-export interface AniListCredentials {
+export interface AniListCredentials extends OAuthClientProbe {
   oauthUrl: string;
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
-  userAgent: string;
-  fetch?: Fetch;
-  timeoutMs?: number;
 }
 
 /**
@@ -332,39 +350,25 @@ export interface AniListCredentials {
  */
 export async function checkAniListCredentials(target: AniListCredentials): Promise<CheckResult> {
   const settings = 'https://anilist.co/settings/developer';
-  try {
-    const response = await (target.fetch ?? fetch)(`${target.oauthUrl}/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json', 'user-agent': target.userAgent },
-      body: new URLSearchParams({
-        grant_type: 'authorization_code',
-        client_id: target.clientId,
-        client_secret: target.clientSecret,
-        redirect_uri: target.redirectUri,
-        code: 'anilink-doctor-deliberately-invalid-code',
-      }),
-      signal: AbortSignal.timeout(target.timeoutMs ?? DEFAULT_TIMEOUT_MS),
-    });
-    const body = (await response.json().catch(() => undefined)) as { error?: unknown } | undefined;
-    const error = typeof body?.error === 'string' ? body.error : undefined;
-    if (error === 'invalid_client' || response.status === 401) {
-      return fail(
-        ANILIST_CREDENTIALS_CHECK,
-        `AniList rejected client ${target.clientId} (invalid_client)`,
-        `compare ANILIST_CLIENT_ID and ANILIST_CLIENT_SECRET with ${settings}, and check the client's Redirect URL is exactly ${target.redirectUri}`,
-      );
-    }
-    if (response.status === 400) {
-      return pass(ANILIST_CREDENTIALS_CHECK, `client ${target.clientId} accepted (id, secret and redirect URL match)`);
-    }
+  const answer = await probeTokenEndpoint(`${target.oauthUrl}/token`, target);
+  if (answer.kind === 'unreachable') {
+    return fail(ANILIST_CREDENTIALS_CHECK, `cannot reach ${target.oauthUrl}: ${answer.reason}`, 'check the network and ANILIST_OAUTH_URL');
+  }
+  if (answer.kind === 'client rejected') {
     return fail(
       ANILIST_CREDENTIALS_CHECK,
-      `unexpected answer from ${target.oauthUrl}/token: HTTP ${response.status}${error ? ` ${error}` : ''}`,
-      response.status >= 500 ? 'AniList may be down; try again later' : 'check ANILIST_OAUTH_URL (default https://anilist.co/api/v2/oauth)',
+      `AniList rejected client ${target.clientId} (invalid_client)`,
+      `compare ANILIST_CLIENT_ID and ANILIST_CLIENT_SECRET with ${settings}, and check the client's Redirect URL is exactly ${target.redirectUri}`,
     );
-  } catch (error) {
-    return fail(ANILIST_CREDENTIALS_CHECK, `cannot reach ${target.oauthUrl}: ${describeFetchError(error)}`, 'check the network and ANILIST_OAUTH_URL');
   }
+  if (answer.status === 400) {
+    return pass(ANILIST_CREDENTIALS_CHECK, `client ${target.clientId} accepted (id, secret and redirect URL match)`);
+  }
+  return fail(
+    ANILIST_CREDENTIALS_CHECK,
+    `unexpected answer from ${target.oauthUrl}/token: HTTP ${answer.status}${answer.error ? ` ${answer.error}` : ''}`,
+    answer.status >= 500 ? 'AniList may be down; try again later' : 'check ANILIST_OAUTH_URL (default https://anilist.co/api/v2/oauth)',
+  );
 }
 
 /** Always ✓: the one value the admin must copy into AniList by hand. */
@@ -379,21 +383,20 @@ export const PUBLIC_URL_CHECK = 'Public URL';
 
 export const REVERSE_PROXY_CHECK = 'Reverse proxy';
 
+/** A page of the bot's, asked for through PUBLIC_URL as a member's browser would. */
+interface PublicPage {
+  publicUrl: string;
+  fetch?: Fetch;
+  timeoutMs?: number;
+}
+
 /** What /healthz says about requests that came through a proxy the bot does not trust. */
 export interface ProxyObservation {
   untrustedForwardedFor: boolean;
 }
 
 /** `/healthz` through PUBLIC_URL, i.e. through DNS, the reverse proxy and TLS: what a member's browser sees. */
-export async function checkPublicUrl({
-  publicUrl,
-  fetch: fetchImpl = fetch,
-  timeoutMs = DEFAULT_TIMEOUT_MS,
-}: {
-  publicUrl: string;
-  fetch?: Fetch;
-  timeoutMs?: number;
-}): Promise<{ result: CheckResult; proxy?: ProxyObservation }> {
+export async function checkPublicUrl({ publicUrl, fetch: fetchImpl = fetch, timeoutMs = DEFAULT_TIMEOUT_MS }: PublicPage): Promise<{ result: CheckResult; proxy?: ProxyObservation }> {
   const url = `${publicUrl}/healthz`;
   const running = 'the bot must be running for this check (npm start, or docker start)';
   try {
@@ -426,15 +429,7 @@ export const LINKED_ROLES_URL_CHECK = 'Linked roles verification URL';
  * `/linked-role` through PUBLIC_URL, where Discord sends members from a server's Linked Roles menu: the admin pastes
  * it in the developer portal, so the check prints it and proves it leads to the Discord sign-in.
  */
-export async function checkLinkedRolesUrl({
-  publicUrl,
-  fetch: fetchImpl = fetch,
-  timeoutMs = DEFAULT_TIMEOUT_MS,
-}: {
-  publicUrl: string;
-  fetch?: Fetch;
-  timeoutMs?: number;
-}): Promise<CheckResult> {
+export async function checkLinkedRolesUrl({ publicUrl, fetch: fetchImpl = fetch, timeoutMs = DEFAULT_TIMEOUT_MS }: PublicPage): Promise<CheckResult> {
   const url = `${publicUrl}/linked-role`;
   const paste = `paste exactly ${url} as the Linked Roles Verification URL (developer portal → General Information)`;
   try {
@@ -549,5 +544,51 @@ export function checkNotificationPolls({
     'the bot polls only while it runs: start it if it is stopped (npm start). If it runs, check its logs for AniList errors; ' +
       `if there are none, ${state.active} members need more AniList budget than background work gets: raise ANILIST_BACKGROUND_SHARE ` +
       '(anilink_notifications_poll_lag_seconds on /metrics shows how far behind the polls are)',
+  );
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Background work: the servers' airing feeds
+
+export const AIRING_FEED_CHECK = 'Airing feed';
+/** A server must hear about an episode within the hour (AIRING_FEED_POLL_SECONDS is at most an hour). */
+export const MAX_AIRING_CHECK_LAG_MS = 30 * 60_000;
+
+/**
+ * The airing feeds as the database records them: how many servers have one, how many stopped because Discord no
+ * longer lets the bot post in their channel, posts waiting for Discord, and how late the shared check is (one per
+ * AIRING_FEED_POLL_SECONDS for every server at once); ✗ past 30 minutes late, or with no background budget.
+ */
+export function checkAiringFeeds({
+  counts,
+  now,
+  pollSeconds,
+  backgroundShare,
+}: {
+  counts: AiringFeedCounts;
+  now: Date;
+  pollSeconds: number;
+  backgroundShare: number;
+}): CheckResult {
+  const stopped = counts.disabled > 0 ? `; ${counts.disabled} stopped (the bot may not post in their channel; their admins were told by DM)` : '';
+  if (counts.active === 0) return pass(AIRING_FEED_CHECK, `no server has an airing feed (/airing-feed)${stopped}`);
+  const servers = `${counts.active} server${counts.active === 1 ? '' : 's'} with a feed${stopped}`;
+  if (backgroundShare <= 0) {
+    return fail(
+      AIRING_FEED_CHECK,
+      `${servers}, but ANILIST_BACKGROUND_SHARE=0 leaves background work no budget: nothing is announced`,
+      "set ANILIST_BACKGROUND_SHARE above 0 (default 0.5; members' commands still come first)",
+    );
+  }
+  const pending = counts.pending > 0 ? `, ${counts.pending} post${counts.pending === 1 ? '' : 's'} waiting for Discord` : '';
+  const lagMs = counts.nextCheckAt === undefined ? 0 : Math.max(0, now.getTime() - counts.nextCheckAt.getTime());
+  const detail = `${servers}${pending}, next check ${lagMs > 0 ? `${formatDuration(lagMs)} overdue` : 'on time'} (interval ${formatDuration(pollSeconds * 1000)})`;
+  if (lagMs <= MAX_AIRING_CHECK_LAG_MS) return pass(AIRING_FEED_CHECK, detail);
+  return fail(
+    AIRING_FEED_CHECK,
+    `${detail}: servers hear about new episodes more than ${formatDuration(MAX_AIRING_CHECK_LAG_MS)} late`,
+    'the bot checks only while it runs: start it if it is stopped (npm start). If it runs, check its logs for AniList errors; ' +
+      'if there are none, background work needs more AniList budget: raise ANILIST_BACKGROUND_SHARE ' +
+      '(anilink_airing_feed_check_lag_seconds on /metrics shows how far behind the checks are)',
   );
 }

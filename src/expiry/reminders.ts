@@ -1,5 +1,6 @@
 import { TimestampStyles, escapeMarkdown, time } from 'discord.js';
 import type { ExpiryReminderCandidate, ExpiryReminderOutcome, LinkedAccountsRepository } from '../db/linked-accounts.js';
+import type { Translations, Translator } from '../i18n/index.js';
 import type { Logger } from '../logger.js';
 import type { DirectMessages } from './direct-messages.js';
 
@@ -18,6 +19,8 @@ export interface ExpiryRemindersDeps {
   dms: DirectMessages;
   clock: () => Date;
   logger: Logger;
+  /** Each DM is written in the member's Discord language as of their latest /link. */
+  i18n: Translations;
   /** Remind this many days before the expiry (must be ≥ 1; turn the job off by not creating it). */
   reminderDays: number;
   /** Most reminders one run sends; the rest wait for the next run. */
@@ -59,7 +62,7 @@ export function createExpiryReminders(deps: ExpiryRemindersDeps): ExpiryReminder
     const log = logger.child({ discordUserId: candidate.discordUserId });
     let outcome: ExpiryReminderOutcome;
     try {
-      outcome = await dms.send(candidate.discordUserId, { content: reminderText(candidate, clock()) });
+      outcome = await dms.send(candidate.discordUserId, { content: reminderText(candidate, clock(), deps.i18n.forDiscord(candidate.discordLocale)) });
     } catch (error) {
       log.warn({ err: error }, 'could not send the expiry reminder DM; the next run retries');
       return 'failed';
@@ -122,17 +125,13 @@ export function createExpiryReminders(deps: ExpiryRemindersDeps): ExpiryReminder
 }
 
 /** The DM. A link-style button cannot run a slash command, so it says plainly what to do instead. */
-export function reminderText(candidate: ExpiryReminderCandidate, now: Date): string {
-  const who = `AniList account **${escapeMarkdown(candidate.anilistName)}**`;
-  const expires = `${time(candidate.tokenExpiresAt, TimestampStyles.LongDate)} (${time(candidate.tokenExpiresAt, TimestampStyles.RelativeTime)})`;
+export function reminderText(candidate: ExpiryReminderCandidate, now: Date, t: Translator): string {
+  const name = escapeMarkdown(candidate.anilistName);
+  const date = `${time(candidate.tokenExpiresAt, TimestampStyles.LongDate)} (${time(candidate.tokenExpiresAt, TimestampStyles.RelativeTime)})`;
   const first = candidate.tokenRejectedAt
-    ? `AniList no longer accepts my authorization for your ${who} (it expired or was revoked).`
+    ? t('reminder.rejected', { name })
     : candidate.tokenExpiresAt.getTime() <= now.getTime()
-      ? `My authorization for your ${who} expired on ${expires}.`
-      : `My authorization for your ${who} expires on ${expires}. AniList authorizations last a year and cannot be renewed automatically.`;
-  return [
-    first,
-    'To keep `/list`, `/update` and `/profile` working, run `/link` again in any server we share: it takes a minute and replaces the old authorization.',
-    '-# This is the only reminder for this authorization. `/unlink` removes the link if you no longer want it.',
-  ].join('\n');
+      ? t('reminder.expired', { name, date })
+      : t('reminder.expiring', { name, date });
+  return [first, t('reminder.howTo'), t('reminder.onlyOnce')].join('\n');
 }

@@ -1,10 +1,11 @@
 import type { CookieSerializeOptions } from '@fastify/cookie';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { RoleConnectionStatistics } from '../anilist/index.js';
+import type { Translations, Translator } from '../i18n/index.js';
 import type { Logger } from '../logger.js';
 import { LinkFailure, UNPROVEN_FAILURES, type LinkFailureKind, type LinkService, type RoleConnectionGrant } from '../linking/index.js';
 import type { ConnectOutcome, LinkedRoles } from '../roles/index.js';
-import { failurePage, resultPage, startPage, verificationPage, type ResultPageView } from './pages.js';
+import { failurePage, resultPage, startPage, verificationPage, type FailureKind, type ResultPageView } from './pages.js';
 
 /**
  * Counts one failed request against its sender's address; resolves to the seconds until that address may fail
@@ -20,18 +21,27 @@ export interface LinkRoutesOptions {
   secureCookies: boolean;
   failureBudget: FailureBudget;
   logger: Logger;
+  /** Every page in the browser's language (Accept-Language). */
+  i18n: Translations;
 }
 
 const RESULT_COOKIE_MAX_AGE_S = 5 * 60;
 /** Each visit of the linked-roles page stores a sign-in: a generous limit per address, far above a member's need. */
 const VERIFICATION_VISITS_PER_MINUTE = 20;
 
+/** The translator for a request's Accept-Language; the page says which language it is in, and that it varies. */
+export function pageLanguage(i18n: Translations, reply: FastifyReply): Translator {
+  const t = i18n.forAcceptLanguage(reply.request.headers['accept-language']);
+  reply.header('content-language', t.locale).header('vary', 'Accept-Language');
+  return t;
+}
+
 /** `status` overrides the page's usual status, e.g. to keep Fastify's 413 or 415 on a generic error page. */
-export function sendFailure(reply: FastifyReply, kind: Parameters<typeof failurePage>[0], status?: number, retryAfterSeconds?: number): FastifyReply {
+export function sendFailure(reply: FastifyReply, i18n: Translations, kind: FailureKind, status?: number, retryAfterSeconds?: number): FastifyReply {
   // How many folders deep the address is: `/oauth/discord/callback` is two, `/link/…` one.
   const path = reply.request.url.split('?')[0] ?? '/';
   const depth = Math.max(0, (path.match(/\//g)?.length ?? 1) - 1);
-  const page = failurePage(kind, retryAfterSeconds, depth);
+  const page = failurePage(pageLanguage(i18n, reply), kind, retryAfterSeconds, depth);
   if (retryAfterSeconds !== undefined) reply.header('retry-after', String(Math.max(1, Math.ceil(retryAfterSeconds))));
   return reply
     .code(status ?? page.status)
@@ -48,7 +58,7 @@ export function sendFailure(reply: FastifyReply, kind: Parameters<typeof failure
  * the sender's address. So junk from one address never blocks a member elsewhere, nor a member holding a live link.
  */
 export function linkRoutes(app: FastifyInstance, options: LinkRoutesOptions, done: (error?: Error) => void): void {
-  const { links, linkedRoles, secureCookies, logger, failureBudget } = options;
+  const { links, linkedRoles, secureCookies, logger, failureBudget, i18n } = options;
   const prefix = secureCookies ? '__Host-' : '';
   const bindingCookie = `${prefix}anilink_link`;
   const resultCookie = `${prefix}anilink_result`;
@@ -57,9 +67,9 @@ export function linkRoutes(app: FastifyInstance, options: LinkRoutesOptions, don
   async function refuse(request: FastifyRequest, reply: FastifyReply, kind: LinkFailureKind, retryAfterSeconds?: number): Promise<FastifyReply> {
     if (UNPROVEN_FAILURES.has(kind)) {
       const waitSeconds = await failureBudget(request);
-      if (waitSeconds !== undefined) return sendFailure(reply, 'rate_limited', undefined, waitSeconds);
+      if (waitSeconds !== undefined) return sendFailure(reply, i18n, 'rate_limited', undefined, waitSeconds);
     }
-    return sendFailure(reply, kind, undefined, retryAfterSeconds);
+    return sendFailure(reply, i18n, kind, undefined, retryAfterSeconds);
   }
 
   function logFailure(error: LinkFailure): void {
@@ -94,7 +104,7 @@ export function linkRoutes(app: FastifyInstance, options: LinkRoutesOptions, don
       .setCookie(bindingCookie, page.browserBinding, { ...cookieOptions, maxAge: page.secondsLeft })
       .type('text/html; charset=utf-8')
       .send(
-        startPage({
+        startPage(pageLanguage(i18n, reply), {
           displayName: page.discordUser.displayName,
           username: page.discordUser.username,
           avatarUrl: page.discordUser.avatarUrl,
@@ -121,7 +131,7 @@ export function linkRoutes(app: FastifyInstance, options: LinkRoutesOptions, don
     return reply
       .setCookie(bindingCookie, start.browserBinding, { ...cookieOptions, maxAge: start.secondsLeft })
       .type('text/html; charset=utf-8')
-      .send(verificationPage({ signInUrl: start.signInUrl, minutesLeft: Math.max(1, Math.round(start.secondsLeft / 60)) }));
+      .send(verificationPage(pageLanguage(i18n, reply), { signInUrl: start.signInUrl, minutesLeft: Math.max(1, Math.round(start.secondsLeft / 60)) }));
   });
 
   /** Writes the member's role connection; the page tells how it went, and a failure never undoes the link. */
@@ -227,7 +237,7 @@ export function linkRoutes(app: FastifyInstance, options: LinkRoutesOptions, don
     } catch {
       return refuse(request, reply, 'expired');
     }
-    return reply.type('text/html; charset=utf-8').send(resultPage(view));
+    return reply.type('text/html; charset=utf-8').send(resultPage(pageLanguage(i18n, reply), view));
   });
   done();
 }

@@ -1,6 +1,7 @@
+import type { MessageKey, MessageValues, TagRenderer, Translator } from '../i18n/index.js';
 import type { LinkFailureKind } from '../linking/index.js';
 import type { ConnectOutcome } from '../roles/index.js';
-import { html, type SafeHtml } from './html.js';
+import { escapeHtml, html, SafeHtml } from './html.js';
 
 /**
  * The stylesheet, relative to a page `depth` folders deep (/link/… and /oauth/done: 1; /oauth/discord/callback: 2),
@@ -8,9 +9,23 @@ import { html, type SafeHtml } from './html.js';
  */
 const stylesheet = (depth: number) => `${'../'.repeat(depth)}assets/anilink.css`;
 
-function layout(title: string, body: SafeHtml, depth = 1): string {
+const wrap = (tag: string) => (chunks: (string | SafeHtml)[]) => new SafeHtml(`<${tag}>${chunks.map(markup).join('')}</${tag}>`);
+
+/** The tags web messages may use: `<b>` for strong emphasis, `<i>` for an example, `<code>` for a command. */
+const TAGS: Readonly<Record<string, TagRenderer<SafeHtml>>> = { b: wrap('strong'), i: wrap('em'), code: wrap('code') };
+
+function markup(part: string | SafeHtml): string {
+  return part instanceof SafeHtml ? part.value : escapeHtml(part);
+}
+
+/** A catalogue message as markup: its text and every value escaped, its tags rendered. */
+function say(t: Translator, key: MessageKey, values: MessageValues = {}): SafeHtml {
+  return new SafeHtml(t.rich(key, values, TAGS).map(markup).join(''));
+}
+
+function layout(t: Translator, title: string, body: SafeHtml, depth = 1): string {
   return html`<!doctype html>
-<html lang="en">
+<html lang="${t.locale}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -22,7 +37,7 @@ function layout(title: string, body: SafeHtml, depth = 1): string {
 <main class="card">
 ${body}
 </main>
-<footer>anilink is an unofficial Discord bot for AniList.</footer>
+<footer>${say(t, 'web.footer')}</footer>
 </body>
 </html>
 `.value;
@@ -37,28 +52,31 @@ export interface StartPageView {
   minutesLeft: number;
 }
 
-export function startPage(view: StartPageView): string {
+/** Every page is written for the browser's language (Accept-Language): `t`. */
+export function startPage(t: Translator, view: StartPageView): string {
+  const title = t('web.start.title');
   return layout(
-    'Link your AniList account',
-    html`<h1>Link your AniList account</h1>
-<p>You are linking AniList to this Discord account:</p>
+    t,
+    title,
+    html`<h1>${title}</h1>
+<p>${say(t, 'web.start.linking')}</p>
 <div class="identity" data-testid="discord-account">
   <img class="avatar" src="${view.avatarUrl}" alt="" width="64" height="64">
   <div><strong class="display-name">${view.displayName}</strong><br><span class="username">@${view.username}</span></div>
 </div>
 <ol class="steps">
-  <li><strong>Sign in with Discord</strong>, to confirm you are this member. The link works only for this Discord account, so a link someone forwarded to you does nothing.</li>
-  <li><strong>Approve the bot on AniList</strong>, with the AniList account you want to link.</li>
+  <li>${say(t, 'web.start.signInStep')}</li>
+  <li>${say(t, 'web.start.approveStep')}</li>
 </ol>
-<p class="warning"><strong>Not you?</strong> Close this page: someone sent you their link. To link your own account, run <code>/link</code> in Discord yourself.</p>
-<h2>What the bot will be able to do</h2>
+<p class="warning">${say(t, 'web.start.notYou')}</p>
+<h2>${say(t, 'web.start.canDo')}</h2>
 <ul>
-  <li>Read your AniList profile and anime and manga lists, to answer <code>/list</code> and <code>/profile</code>.</li>
-  <li>Change entries on your lists when you use <code>/update</code>, and only then.</li>
+  <li>${say(t, 'web.start.read')}</li>
+  <li>${say(t, 'web.start.write')}</li>
 </ul>
-<p class="small">From Discord the bot learns who you are, to check it is you, and may update your linked roles: servers can give roles for your AniList stats (completed anime and manga, episodes, chapters, account age). AniList does not offer narrower permissions, so the access it grants is broad. The bot stores it encrypted, uses it only for commands you run, and erases it when you use <code>/unlink</code>. You can also revoke it at any time in AniList's settings under Apps.</p>
-<p><a class="button" href="${view.signInUrl}" rel="noreferrer">Sign in with Discord</a></p>
-<p class="small">This link works for ${view.minutesLeft} more minute${view.minutesLeft === 1 ? '' : 's'}, in this browser only.</p>`,
+<p class="small">${say(t, 'web.start.privacy')}</p>
+<p><a class="button" href="${view.signInUrl}" rel="noreferrer">${say(t, 'web.start.signIn')}</a></p>
+<p class="small">${say(t, 'web.start.timeLeft', { minutes: view.minutesLeft })}</p>`,
   );
 }
 
@@ -69,25 +87,27 @@ export interface VerificationPageView {
 }
 
 /** `/linked-role`, where Discord sends members from a server's Linked Roles menu. One folder deep: none. */
-export function verificationPage(view: VerificationPageView): string {
+export function verificationPage(t: Translator, view: VerificationPageView): string {
+  const title = t('web.verify.title');
   return layout(
-    'Verify your AniList stats',
-    html`<h1>Verify your AniList stats</h1>
-<p>Servers can give roles for what you did on AniList, such as <em>completed at least 100 anime</em>. To earn them, let this bot tell Discord your AniList numbers.</p>
+    t,
+    title,
+    html`<h1>${title}</h1>
+<p>${say(t, 'web.verify.intro')}</p>
 <ol class="steps">
-  <li><strong>Sign in with Discord</strong> and allow the bot to update your linked roles.</li>
-  <li>If your Discord account is not linked to AniList yet: <strong>approve the bot on AniList</strong> with your AniList account.</li>
+  <li>${say(t, 'web.verify.signInStep')}</li>
+  <li>${say(t, 'web.verify.approveStep')}</li>
 </ol>
-<h2>What Discord will get</h2>
+<h2>${say(t, 'web.verify.shared')}</h2>
 <ul data-testid="shared">
-  <li>Your AniList name</li>
-  <li>How many anime and manga you completed</li>
-  <li>How many episodes you watched and chapters you read</li>
-  <li>When your AniList account was made</li>
+  <li>${say(t, 'web.verify.sharedName')}</li>
+  <li>${say(t, 'web.verify.sharedCompleted')}</li>
+  <li>${say(t, 'web.verify.sharedProgress')}</li>
+  <li>${say(t, 'web.verify.sharedSince')}</li>
 </ul>
-<p class="small">Discord uses these to check role requirements, in every server that sets some. The bot updates them when you use <code>/update</code> and once a day. <code>/unlink</code> removes them and everything the bot stored; you can also remove the bot under Discord's User Settings → Authorized Apps.</p>
-<p><a class="button" href="${view.signInUrl}" rel="noreferrer">Sign in with Discord</a></p>
-<p class="small">This page works for ${view.minutesLeft} more minute${view.minutesLeft === 1 ? '' : 's'}, in this browser only.</p>`,
+<p class="small">${say(t, 'web.verify.use')}</p>
+<p><a class="button" href="${view.signInUrl}" rel="noreferrer">${say(t, 'web.start.signIn')}</a></p>
+<p class="small">${say(t, 'web.verify.timeLeft', { minutes: view.minutesLeft })}</p>`,
     0,
   );
 }
@@ -105,175 +125,105 @@ export interface ResultPageView {
   roles: ConnectOutcome | undefined;
 }
 
-function rolesNote(view: ResultPageView): SafeHtml | '' {
+function rolesNote(t: Translator, view: ResultPageView): SafeHtml | '' {
   switch (view.roles) {
     case 'pushed':
     case 'unchanged':
-      return html`<p data-testid="roles">Your Discord linked roles now follow the stats of AniList user <strong>${view.anilistName}</strong>. They update when you use <code>/update</code> and once a day.</p>`;
+      return html`<p data-testid="roles">${say(t, 'web.roles.pushed', { anilist: view.anilistName })}</p>`;
     case 'pending':
-      return html`<p data-testid="roles">Your Discord linked roles will follow the stats of AniList user <strong>${view.anilistName}</strong>: AniList or Discord is busy right now, so they arrive within a day (or after your next <code>/update</code>).</p>`;
+      return html`<p data-testid="roles">${say(t, 'web.roles.pending', { anilist: view.anilistName })}</p>`;
     case 'stale':
-      return html`<p class="warning" data-testid="roles">Discord did not accept the permission for your linked roles. To earn roles for your AniList stats, open Linked Roles in your server's menu and verify again.</p>`;
+      return html`<p class="warning" data-testid="roles">${say(t, 'web.roles.stale')}</p>`;
     case 'none':
       // Only a verification can end here: the member's AniList authorization stopped working meanwhile.
-      return view.kind === 'verified'
-        ? html`<p class="warning" data-testid="roles">AniList no longer accepts the bot's authorization for <strong>${view.anilistName}</strong>, so your linked roles could not be updated. Run <code>/link</code> in Discord to link again; your roles follow from then on.</p>`
-        : '';
+      return view.kind === 'verified' ? html`<p class="warning" data-testid="roles">${say(t, 'web.roles.revoked', { anilist: view.anilistName })}</p>` : '';
     default:
       return '';
   }
 }
 
-export function resultPage(view: ResultPageView): string {
+export function resultPage(t: Translator, view: ResultPageView): string {
   if (view.kind === 'verified') {
     return layout(
-      'Linked roles verified',
-      html`<h1>Verified!</h1>
-<p class="success" data-testid="result">AniList user <strong>${view.anilistName}</strong> now backs the linked roles of Discord user <strong>${view.discordDisplayName}</strong> (@${view.discordUsername}).</p>
-${rolesNote(view)}
-<p>You can close this tab and go back to Discord.</p>
-<p class="small"><a href="${view.anilistSiteUrl}" rel="noreferrer">Open your AniList profile</a></p>`,
+      t,
+      t('web.result.verifiedTitle'),
+      html`<h1>${say(t, 'web.result.verifiedHeading')}</h1>
+<p class="success" data-testid="result">${say(t, 'web.result.verified', { anilist: view.anilistName, discord: view.discordDisplayName, username: view.discordUsername })}</p>
+${rolesNote(t, view)}
+<p>${say(t, 'web.result.close')}</p>
+<p class="small"><a href="${view.anilistSiteUrl}" rel="noreferrer">${say(t, 'web.result.openProfile')}</a></p>`,
     );
   }
   return layout(
-    'Account linked',
-    html`<h1>All set!</h1>
-<p class="success" data-testid="result">AniList user <strong>${view.anilistName}</strong> is now linked to Discord user <strong>${view.discordDisplayName}</strong> (@${view.discordUsername}).</p>
-${view.replacedAniListName ? html`<p>This replaces your previous link to AniList user ${view.replacedAniListName}.</p>` : ''}
-${view.moved ? html`<p>This AniList account was linked to another Discord account before; that link has been removed.</p>` : ''}
-${rolesNote(view)}
-<p>You can close this tab and go back to Discord: <code>/list</code>, <code>/update</code> and <code>/profile</code> now work for you.</p>
-<p class="small"><a href="${view.anilistSiteUrl}" rel="noreferrer">Open your AniList profile</a></p>`,
+    t,
+    t('web.result.title'),
+    html`<h1>${say(t, 'web.result.heading')}</h1>
+<p class="success" data-testid="result">${say(t, 'web.result.linked', { anilist: view.anilistName, discord: view.discordDisplayName, username: view.discordUsername })}</p>
+${view.replacedAniListName ? html`<p>${say(t, 'web.result.replaced', { previous: view.replacedAniListName })}</p>` : ''}
+${view.moved ? html`<p>${say(t, 'web.result.moved')}</p>` : ''}
+${rolesNote(t, view)}
+<p>${say(t, 'web.result.next')}</p>
+<p class="small"><a href="${view.anilistSiteUrl}" rel="noreferrer">${say(t, 'web.result.openProfile')}</a></p>`,
   );
 }
 
+export type FailureKind = LinkFailureKind | 'rate_limited' | 'bad_request' | 'not_found' | 'internal';
+
 interface FailureCopy {
   status: number;
-  title: string;
-  message: string;
-  hint: string;
+  title: MessageKey;
+  message: MessageKey;
+  hint: MessageKey;
+  /** The hint when the page knows how many seconds to wait. */
+  hintSeconds?: MessageKey;
 }
 
-const RUN_LINK_AGAIN = 'Run /link in Discord again to get a fresh link.';
+const copy = (kind: FailureKind, status: number): FailureCopy => ({
+  status,
+  title: `web.failure.${kind}.title` as MessageKey,
+  message: `web.failure.${kind}.message` as MessageKey,
+  hint: `web.failure.${kind}.hint` as MessageKey,
+});
 
-export const FAILURES: Record<LinkFailureKind | 'rate_limited' | 'bad_request' | 'not_found' | 'internal', FailureCopy> = {
-  expired: {
-    status: 400,
-    title: 'This link has expired',
-    message: 'This link has expired or was already used. Links work once, for 10 minutes.',
-    hint: RUN_LINK_AGAIN,
-  },
-  wrong_account: {
-    status: 403,
-    title: 'This link is for another Discord account',
-    message:
-      'This link was made for another Discord account than the one you signed in with, so it has been cancelled. Nothing was linked and nothing was stored.',
-    hint: 'To link your own AniList account, run /link in Discord yourself. Never finish a link page that someone else sent you.',
-  },
-  discord_denied: {
-    status: 400,
-    title: 'Linking cancelled',
-    message: 'You did not approve the sign-in with Discord, so nothing was linked and nothing was stored.',
-    hint: 'Changed your mind? ' + RUN_LINK_AGAIN,
-  },
-  discord_rejected: {
-    status: 400,
-    title: 'Discord did not accept this sign-in',
-    message: 'Discord did not accept this sign-in; it may have taken too long or been used already. Nothing was linked.',
-    hint: 'Open the link from your /link reply in Discord again, or run /link again to get a fresh one.',
-  },
-  discord_misconfigured: {
-    status: 502,
-    title: 'The bot is misconfigured',
-    message: "Discord rejected the bot's own sign-in credentials, so linking cannot work right now. Nothing was linked.",
-    hint: "Please tell the server admin: the bot's Discord client secret or redirect URI needs fixing.",
-  },
-  discord_unavailable: {
-    status: 502,
-    title: 'Discord is not answering',
-    message: 'Discord did not confirm who you are right now. Nothing was linked.',
-    hint: 'Please try again in a few minutes: open the link from your /link reply in Discord again, or run /link again.',
-  },
-  denied: {
-    status: 400,
-    title: 'Linking cancelled',
-    message: 'You did not approve the bot on AniList, so nothing was linked and nothing was stored.',
-    hint: 'Changed your mind? ' + RUN_LINK_AGAIN,
-  },
-  wrong_browser: {
-    status: 400,
-    title: 'Finish in the same browser',
-    message:
-      'This sign-in did not start in this browser. For your safety, linking must be finished in the browser where you opened the link from Discord. Nothing was linked.',
-    hint: RUN_LINK_AGAIN + ' Open the link and sign in with Discord and AniList in the same browser.',
-  },
-  code_rejected: {
-    status: 400,
-    title: 'AniList did not accept this sign-in',
-    message: 'AniList did not accept this sign-in; it may have taken too long or been used already. Nothing was linked.',
-    hint: RUN_LINK_AGAIN,
-  },
-  misconfigured: {
-    status: 502,
-    title: 'The bot is misconfigured',
-    message: 'AniList rejected the bot\'s own credentials, so linking cannot work right now. Nothing was linked.',
-    hint: 'Please tell the server admin: the AniList client ID, secret or redirect URI needs fixing.',
-  },
-  anilist_unavailable: {
-    status: 502,
-    title: 'AniList is not answering',
-    message: 'AniList is not answering right now. Nothing was linked.',
-    hint: 'Please try again in a few minutes. ' + RUN_LINK_AGAIN,
-  },
-  anilist_busy: {
-    status: 503,
-    title: 'AniList is busy',
-    message: 'AniList is busy right now and could not tell us who you are, so nothing was linked.',
-    hint: 'Run /link in Discord again in a minute to get a fresh link.',
-  },
-  rate_limited: {
-    status: 429,
-    title: 'Too many attempts',
-    message: 'Too many failed linking attempts came from your network.',
-    hint: 'Wait a minute, then ' + RUN_LINK_AGAIN.charAt(0).toLowerCase() + RUN_LINK_AGAIN.slice(1),
-  },
-  bad_request: {
-    status: 400,
-    title: 'That did not work',
-    message: 'The server could not understand that request. Nothing was linked.',
-    hint: RUN_LINK_AGAIN,
-  },
-  not_found: {
-    status: 404,
-    title: 'Page not found',
-    message: 'There is nothing at this address.',
-    hint: 'To link your AniList account, run /link in Discord.',
-  },
-  internal: {
-    status: 500,
-    title: 'Something went wrong',
-    message: 'Something went wrong on our side. Nothing was linked.',
-    hint: 'Please try again in a minute. ' + RUN_LINK_AGAIN,
-  },
+/** Each failure's HTTP status; its words are in the catalogues under `web.failure.<kind>.title|message|hint`. */
+export const FAILURES: Record<FailureKind, FailureCopy> = {
+  expired: copy('expired', 400),
+  wrong_account: copy('wrong_account', 403),
+  discord_denied: copy('discord_denied', 400),
+  discord_rejected: copy('discord_rejected', 400),
+  discord_misconfigured: copy('discord_misconfigured', 502),
+  discord_unavailable: copy('discord_unavailable', 502),
+  denied: copy('denied', 400),
+  wrong_browser: copy('wrong_browser', 400),
+  code_rejected: copy('code_rejected', 400),
+  misconfigured: copy('misconfigured', 502),
+  anilist_unavailable: copy('anilist_unavailable', 502),
+  anilist_busy: { ...copy('anilist_busy', 503), hintSeconds: 'web.failure.anilist_busy.hintSeconds' },
+  rate_limited: copy('rate_limited', 429),
+  bad_request: copy('bad_request', 400),
+  not_found: copy('not_found', 404),
+  internal: copy('internal', 500),
 };
 
 /**
  * `retryAfterSeconds` replaces "in a minute" in the hint (for `anilist_busy`); `depth` is how many folders deep the
  * page's address is (failures are answered at any path).
  */
-export function failurePage(kind: keyof typeof FAILURES, retryAfterSeconds?: number, depth = 1): { status: number; body: string } {
-  const base = FAILURES[kind];
-  const copy =
-    retryAfterSeconds === undefined
-      ? base
-      : { ...base, hint: base.hint.replace('in a minute', `in ${Math.max(1, Math.ceil(retryAfterSeconds))} seconds`) };
+export function failurePage(t: Translator, kind: FailureKind, retryAfterSeconds?: number, depth = 1): { status: number; body: string } {
+  const failure = FAILURES[kind];
+  const hint =
+    retryAfterSeconds !== undefined && failure.hintSeconds
+      ? say(t, failure.hintSeconds, { seconds: Math.max(1, Math.ceil(retryAfterSeconds)) })
+      : say(t, failure.hint);
+  const title = t(failure.title);
   return {
-    status: copy.status,
+    status: failure.status,
     body: layout(
-      copy.title,
-      html`<h1>${copy.title}</h1>
-<p class="error" data-testid="failure">${copy.message}</p>
-<p>${copy.hint}</p>`,
+      t,
+      title,
+      html`<h1>${title}</h1>
+<p class="error" data-testid="failure">${say(t, failure.message)}</p>
+<p>${hint}</p>`,
       depth,
     ),
   };

@@ -3,6 +3,7 @@ import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
 import Fastify, { LogController, type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import helmet, { type HelmetOptions } from 'helmet';
+import type { Translations } from '../i18n/index.js';
 import type { Logger } from '../logger.js';
 import { registerMetricsRoute, type MetricsRouteOptions } from '../metrics/http.js';
 import type { LinkService } from '../linking/index.js';
@@ -39,6 +40,8 @@ export interface ServerDeps {
   /** Failed link requests (unknown or expired ids and states, malformed requests) allowed per client address. */
   rateLimit?: { max: number; timeWindowMs: number };
   health: () => HealthStatus;
+  /** The message catalogues: every page in the browser's language. */
+  i18n: Translations;
   /** Serves GET /metrics on this server (omit when metrics are off or on their own port). */
   metrics?: MetricsRouteOptions | undefined;
 }
@@ -125,17 +128,17 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   });
 
   app.setErrorHandler(async (error: { statusCode?: number }, request, reply) => {
-    if (error.statusCode === 429) return sendFailure(reply, 'rate_limited');
+    if (error.statusCode === 429) return sendFailure(reply, deps.i18n, 'rate_limited');
     if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
       // A malformed request counts against its sender like an unknown link id.
       const waitSeconds = await failureBudget(request);
-      if (waitSeconds !== undefined) return sendFailure(reply, 'rate_limited', undefined, waitSeconds);
-      return sendFailure(reply, 'bad_request', error.statusCode);
+      if (waitSeconds !== undefined) return sendFailure(reply, deps.i18n, 'rate_limited', undefined, waitSeconds);
+      return sendFailure(reply, deps.i18n, 'bad_request', error.statusCode);
     }
     request.log.error({ err: error, reqId: request.id, route: request.routeOptions.url }, 'request failed');
-    return sendFailure(reply, 'internal');
+    return sendFailure(reply, deps.i18n, 'internal');
   });
-  app.setNotFoundHandler((_request, reply) => sendFailure(reply, 'not_found'));
+  app.setNotFoundHandler((_request, reply) => sendFailure(reply, deps.i18n, 'not_found'));
 
   app.get('/healthz', async (_request, reply) => {
     const status: ServerHealth = { ...deps.health(), untrustedForwardedFor };
@@ -155,6 +158,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     secureCookies: deps.publicUrl.startsWith('https:'),
     failureBudget,
     logger: deps.logger.child({ component: 'link' }),
+    i18n: deps.i18n,
   });
 
   return app;

@@ -34,6 +34,8 @@ export interface DiscordAccount {
   globalName: string | null;
   /** The member's avatar (or Discord's default one), 128 px. */
   avatarUrl: string;
+  /** The member's Discord client language (`locale`, scope `identify`), e.g. `ja`; null when Discord sent none. */
+  locale: string | null;
 }
 
 export interface DiscordOAuth {
@@ -66,6 +68,7 @@ const userAnswer = z.object({
   username: z.string(),
   global_name: z.string().nullish(),
   avatar: z.string().nullish(),
+  locale: z.string().max(16).nullish().catch(null),
 });
 
 const cdn = new CDN();
@@ -143,8 +146,8 @@ export function createDiscordOAuth(config: DiscordOAuthConfig, fetchImpl: typeof
       );
       const parsed = userAnswer.safeParse(body);
       if (status !== 200 || !parsed.success) throw new LinkFailure('discord_unavailable', `Discord answered /users/@me with ${status}`);
-      const { id, username, global_name, avatar } = parsed.data;
-      return { id, username, globalName: global_name ?? null, avatarUrl: avatarUrlOf(id, avatar) };
+      const { id, username, global_name, avatar, locale } = parsed.data;
+      return { id, username, globalName: global_name ?? null, avatarUrl: avatarUrlOf(id, avatar), locale: locale ?? null };
     },
   };
 }

@@ -5,6 +5,7 @@ import type { LinkRequest, LinkRequestsRepository } from '../db/link-requests.js
 import type { LinkedAccountsRepository } from '../db/linked-accounts.js';
 import type { LinkedRoleSignInsRepository } from '../db/linked-role-sign-ins.js';
 import type { DirectMessages } from '../expiry/direct-messages.js';
+import type { Translations } from '../i18n/index.js';
 import type { Logger } from '../logger.js';
 import { sealAccessToken } from './access-token.js';
 import type { DiscordAccount, DiscordOAuth, DiscordTokens } from './discord-oauth.js';
@@ -78,6 +79,8 @@ export interface LinkFlowDeps {
   eraseDeleted: () => void;
   clock: () => Date;
   logger: Logger;
+  /** The /link reply's edit and the DMs are written in the member's Discord language. */
+  i18n: Translations;
   oauth: { publicUrl: string; authorizeUrl: string; clientId: string; redirectUri: string };
 }
 
@@ -133,7 +136,8 @@ export interface CallbackInput {
  * AniList's callback (which account?), /unlink.
  */
 export interface LinkFlow {
-  startLink(input: { discordUser: DiscordIdentity; applicationId: string; interactionToken: string }): {
+  /** `discordLocale`: the interaction's `locale`, the language of the reply's edit and of later DMs. */
+  startLink(input: { discordUser: DiscordIdentity; applicationId: string; interactionToken: string; discordLocale?: string | undefined }): {
     pageUrl: string;
     currentLink: LinkSummary | undefined;
   };
@@ -244,6 +248,8 @@ export function createLinkFlow(deps: LinkFlowDeps): LinkFlow {
       browserBindingHash: found.signIn.browserBindingHash,
       discordVerifiedAt: now,
       sealedDiscordGrant: sealGrant(account.id, grant),
+      // No /link interaction here: the language Discord reports for the account is the one of the bot's DMs.
+      discordLocale: account.locale,
       createdAt: now,
       expiresAt: new Date(now.getTime() + LINK_REQUEST_LIFETIME_MS),
     });
@@ -265,11 +271,9 @@ export function createLinkFlow(deps: LinkFlowDeps): LinkFlow {
   }
 
   /** The courtesy DM to the member whose AniList account was just linked by someone else (who proved to own it). */
-  function announceMovedLink(previousDiscordUserId: string, anilistName: string): void {
-    const content =
-      `Your AniList account **${escapeMarkdown(anilistName)}** is no longer linked to you in anilink: another Discord account ` +
-      'just linked it, after signing in to that AniList account. If that was not you, change your AniList password and ' +
-      'remove apps you do not know at <https://anilist.co/settings/apps>; then run `/link` to link it to yourself again.';
+  function announceMovedLink(previousDiscordUserId: string, previousLocale: string | null | undefined, anilistName: string): void {
+    const t = deps.i18n.forDiscord(previousLocale);
+    const content = t('link.movedAway', { name: escapeMarkdown(anilistName), url: 'https://anilist.co/settings/apps' });
     deps.dms.send(previousDiscordUserId, { content }).then(
       (outcome) => logger.info({ discordUserId: previousDiscordUserId, outcome }, 'told the previous member that their AniList link moved'),
       (error: unknown) => logger.warn({ err: error, discordUserId: previousDiscordUserId }, 'could not tell the previous member that their AniList link moved'),
@@ -277,7 +281,7 @@ export function createLinkFlow(deps: LinkFlowDeps): LinkFlow {
   }
 
   return {
-    startLink({ discordUser, applicationId, interactionToken }) {
+    startLink({ discordUser, applicationId, interactionToken, discordLocale }) {
       const now = clock();
       linkRequests.purgeExpired(now);
       const pageId = newSecret();
@@ -289,6 +293,7 @@ export function createLinkFlow(deps: LinkFlowDeps): LinkFlow {
         discordAvatarUrl: discordUser.avatarUrl,
         applicationId,
         sealedInteractionToken: vault.seal(interactionToken, interactionTokenContext(discordUser.id)),
+        discordLocale: discordLocale ?? null,
         createdAt: now,
         expiresAt: new Date(now.getTime() + LINK_REQUEST_LIFETIME_MS),
       });
@@ -401,6 +406,7 @@ export function createLinkFlow(deps: LinkFlowDeps): LinkFlow {
           scoreFormat: anilist.scoreFormat,
           titleLanguage: anilist.titleLanguage,
           displayAdultContent: anilist.displayAdultContent,
+          discordLocale: request.discordLocale,
         },
         now,
       );
@@ -408,13 +414,13 @@ export function createLinkFlow(deps: LinkFlowDeps): LinkFlow {
         { discordUserId: request.discordUserId, anilistUserId: anilist.id, moved: Boolean(saved.movedFromDiscordUserId) },
         'account linked',
       );
-      if (saved.movedFromDiscordUserId !== undefined) announceMovedLink(saved.movedFromDiscordUserId, anilist.name);
+      if (saved.movedFromDiscordUserId !== undefined) announceMovedLink(saved.movedFromDiscordUserId, saved.movedFromDiscordLocale, anilist.name);
       editDiscordReply(
         request.applicationId,
         request.sealedInteractionToken,
         request.discordUserId,
         request.createdAt,
-        `✅ Linked to AniList user **${anilist.name}**. You can now use \`/list\`, \`/update\` and \`/profile\`.`,
+        deps.i18n.forDiscord(request.discordLocale)('link.completed', { name: escapeMarkdown(anilist.name) }),
       );
       return { discordUser: discordIdentityOf(request), anilist, ...saved, roleConnectionGrant: openGrant(request) };
     },

@@ -1,11 +1,12 @@
 import type { TokenVault } from '../crypto/vault.js';
 import type { LinkedAccount, LinkedAccountsRepository } from '../db/linked-accounts.js';
 import type { Logger } from '../logger.js';
+import { msg } from '../i18n/index.js';
 import { UserFacingError } from '../user-facing-error.js';
 import { openAccessToken } from './access-token.js';
 
-export const RUN_LINK_FIRST = 'Your Discord account is not linked to AniList yet. Run `/link` to connect it.';
-export const LINK_EXPIRED = 'Your AniList authorization has expired or was revoked. Run `/link` to connect again.';
+export const RUN_LINK_FIRST = msg('common.runLinkFirst');
+export const LINK_EXPIRED = msg('common.linkExpired');
 
 /**
  * `usable`: the token may still work. `expired`: past the expiry AniList gave it. `rejected`: AniList answered
@@ -35,6 +36,11 @@ export interface LinkSummary {
   /** When AniList stops accepting the token. */
   readonly expiresAt: Date;
   readonly serverViews: ServerViews;
+  /**
+   * The member's Discord client language at their latest /link (an interaction's `locale`, e.g. `ja`), or null when
+   * not known: the language of the DMs the bot sends them.
+   */
+  readonly discordLocale: string | null;
   /** As of when this view was read. */
   readonly state: LinkState;
 }
@@ -98,6 +104,7 @@ export function summarize(account: LinkedAccount, now: Date): LinkSummary {
     displayAdultContent: account.displayAdultContent,
     expiresAt: account.tokenExpiresAt,
     serverViews: account.serverViews ?? 'default',
+    discordLocale: account.discordLocale ?? null,
     state: linkState(account, now),
   };
 }

@@ -2,6 +2,7 @@ import { isAniListError, type AniListClient, type AniListNotification } from '..
 import type { BackgroundSource, BackgroundWork } from '../background/scheduler.js';
 import type { NotificationSubscription, NotificationSubscriptionsRepository, SubscriptionGeneration } from '../db/notification-subscriptions.js';
 import type { DirectMessages } from '../expiry/direct-messages.js';
+import type { Translations } from '../i18n/index.js';
 import type { MemberDirectory, UsableMember } from '../linking/index.js';
 import type { Logger } from '../logger.js';
 import { composeNotificationMessages } from './messages.js';
@@ -16,6 +17,8 @@ export interface NotificationPollerDeps {
   members: Pick<MemberDirectory, 'usableMember'>;
   anilist: Pick<AniListClient, 'notifications'>;
   dms: DirectMessages;
+  /** The DMs are written in the member's Discord language (as of their latest /link). */
+  i18n: Translations;
   clock: () => Date;
   logger: Logger;
   /** NOTIFICATION_POLL_SECONDS in ms: the shortest time between two answered polls of one member. */
@@ -77,8 +80,9 @@ export function createNotificationPoller(deps: NotificationPollerDeps): Backgrou
     return { fresh: oldestFirst(fresh), newestId, olderNotFetched: true };
   }
 
-  async function deliver(generation: SubscriptionGeneration, inbox: Inbox, signal: AbortSignal, log: Logger): Promise<void> {
-    const messages = composeNotificationMessages(inbox.fresh, { olderNotFetched: inbox.olderNotFetched });
+  async function deliver(member: UsableMember, generation: SubscriptionGeneration, inbox: Inbox, signal: AbortSignal, log: Logger): Promise<void> {
+    const t = deps.i18n.forDiscord(member.discordLocale);
+    const messages = composeNotificationMessages(t, inbox.fresh, { olderNotFetched: inbox.olderNotFetched });
     for (const message of messages) {
       if (signal.aborted) return;
       let outcome: Awaited<ReturnType<DirectMessages['send']>>;
@@ -141,7 +145,7 @@ export function createNotificationPoller(deps: NotificationPollerDeps): Backgrou
       if (subscription.cursor === null && inbox.newestId !== undefined) subscriptions.setStartingCursor(generation, inbox.newestId, clock());
       return true;
     }
-    await deliver(generation, inbox, signal, log);
+    await deliver(member, generation, inbox, signal, log);
     return true;
   }
 

@@ -1,6 +1,7 @@
 import type { MemberNotices } from '../bot/dispatcher.js';
 import type { NotificationSubscriptionsRepository } from '../db/notification-subscriptions.js';
 import type { LinkSummary } from '../linking/index.js';
+import { msg } from '../i18n/index.js';
 import type { Logger } from '../logger.js';
 import { DEFAULT_NOTIFICATION_TYPES, type NotificationTypesChoice } from './types.js';
 
@@ -25,10 +26,7 @@ export interface NotificationSettings {
   disable(discordUserId: string): boolean;
 }
 
-export const DMS_CLOSED_NOTICE =
-  'I could not send you your AniList notifications: Discord does not let me DM you (your DMs are closed to me, or we no longer share a server). ' +
-  "Allow direct messages from this server's members (server name → Privacy Settings), then run `/notifications enabled:true`: " +
-  'the notifications I could not deliver come then.';
+export const DMS_CLOSED_NOTICE = msg('notifications.dmsClosed');
 
 export interface NotificationSettingsDeps {
   subscriptions: NotificationSubscriptionsRepository;

@@ -1,5 +1,6 @@
 import type { NotificationType } from '../anilist/generated/graphql.js';
 import type { NotificationTypesChoice } from '../db/notification-subscriptions.js';
+import type { MessageKey } from '../i18n/index.js';
 
 export type { NotificationTypesChoice } from '../db/notification-subscriptions.js';
 
@@ -31,10 +32,10 @@ export const ANILIST_TYPES_BY_CHOICE: Record<NotificationTypesChoice, readonly N
   activity: ACTIVITY_TYPES,
 };
 
-/** What a choice delivers, in words for the member. */
-export const NOTIFICATION_TYPES_DESCRIPTION: Record<NotificationTypesChoice, string> = {
-  all: 'all your AniList notifications',
-  airing: 'new episodes of the anime you are watching',
-  airing_related: 'new episodes of the anime you are watching and new entries related to your list',
-  activity: 'replies, likes, mentions, messages and new followers',
+/** What a choice delivers, in words for the member (the catalogues': "new episodes of the anime you are watching"). */
+export const NOTIFICATION_TYPES_DESCRIPTION: Record<NotificationTypesChoice, MessageKey> = {
+  all: 'notifications.what.all',
+  airing: 'notifications.what.airing',
+  airing_related: 'notifications.what.airing_related',
+  activity: 'notifications.what.activity',
 };

@@ -17,6 +17,8 @@ export {
   PLATFORM_NAME,
   connectionFor,
   metadataRecords,
+  metadataTextKeys,
+  metadataTranslations,
   type MetadataKey,
   type MetadataRecord,
   type MetadataTranslations,

@@ -16,10 +16,11 @@ import { isAniListError, type AniListClient, type RoleConnectionStatistics } fro
 import type { TokenVault } from '../crypto/vault.js';
 import type { RoleConnection, RoleConnectionsRepository } from '../db/role-connections.js';
 import type { DirectMessages } from '../expiry/direct-messages.js';
+import type { Translations } from '../i18n/index.js';
 import { LinkFailure, type DiscordOAuth, type DiscordTokens, type MemberDirectory, type UsableMember } from '../linking/index.js';
 import type { Logger } from '../logger.js';
 import { BearerRefusedError, type RoleConnectionApi } from './discord-api.js';
-import { connectionFor, metadataRecords, serializeConnection, type MetadataTranslations, type RoleConnectionBody } from './metadata.js';
+import { connectionFor, metadataRecords, metadataTranslations, serializeConnection, type MetadataTranslations, type RoleConnectionBody } from './metadata.js';
 
 /** The OAuth2 scope that lets the bot write a member's role connection. */
 export const ROLE_CONNECTIONS_SCOPE = 'role_connections.write';
@@ -52,11 +53,13 @@ export interface LinkedRolesDeps {
   vault: TokenVault;
   discordOAuth: Pick<DiscordOAuth, 'refresh'>;
   api: RoleConnectionApi;
-  links: Pick<MemberDirectory, 'usableMember'>;
+  links: Pick<MemberDirectory, 'usableMember' | 'member'>;
   anilist: Pick<AniListClient, 'viewerStatistics'>;
   dms: DirectMessages;
   /** The verification page's address, for the DM that asks a member to verify again. */
   verificationUrl: string;
+  /** The DM in the member's Discord language; the metadata names and descriptions in every language. */
+  i18n: Translations;
   clock: () => Date;
   logger: Logger;
   tuning?: LinkedRolesTuning | undefined;
@@ -104,7 +107,10 @@ export interface LinkedRoles {
   disconnect(discordUserId: string): Promise<DisconnectOutcome>;
   /** One pass of the refresh: orphans cleared, stale members told, due connections read and written. Never rejects. */
   refreshDue(): Promise<RefreshSummary>;
-  /** Registers the metadata records (bot token). Resolves false (logged with the fix) when Discord refuses. */
+  /**
+   * Registers the metadata records (bot token), their names and descriptions in every language of the catalogues
+   * unless `translations` are given. Resolves false (logged with the fix) when Discord refuses.
+   */
   registerMetadata(applicationId: string, translations?: MetadataTranslations): Promise<boolean>;
   /** Writes waiting for their quiet moment, now. */
   flush(): Promise<void>;
@@ -159,12 +165,8 @@ export function createLinkedRoles(deps: LinkedRolesDeps): LinkedRoles {
   const expiryOf = (tokens: DiscordTokens) => new Date(clock().getTime() + (tokens.expiresIn ? tokens.expiresIn * 1000 : DEFAULT_ACCESS_TOKEN_LIFETIME_MS));
 
   async function tellStale(discordUserId: string): Promise<void> {
-    const content = [
-      'Discord no longer lets me update your **linked roles** from AniList: the authorization you gave me there was removed or has run out.',
-      'Your AniList link itself still works: `/list`, `/update` and `/profile` are not affected.',
-      `To have your roles follow your AniList stats again, verify once more: open <${deps.verificationUrl}>, or in a server's menu choose **Linked Roles** and pick this app.`,
-      '-# This is the only message about it.',
-    ].join('\n');
+    const t = deps.i18n.forDiscord(deps.links.member(discordUserId)?.discordLocale);
+    const content = t('roles.staleDm', { url: deps.verificationUrl });
     try {
       const outcome = await deps.dms.send(discordUserId, { content });
       repository.recordStaleNotice(discordUserId, outcome);
@@ -392,7 +394,7 @@ export function createLinkedRoles(deps: LinkedRolesDeps): LinkedRoles {
 
     async registerMetadata(applicationId, translations) {
       try {
-        const kept = await api.registerMetadata(applicationId, metadataRecords(translations));
+        const kept = await api.registerMetadata(applicationId, metadataRecords(translations ?? metadataTranslations(deps.i18n)));
         logger.info({ records: kept }, 'linked-roles metadata registered');
         return true;
       } catch (error) {

@@ -3,9 +3,11 @@
  * from ("completed ≥ 100 anime"), and how a member's AniList statistics become their values.
  *
  * The keys are a contract (admins' requirements refer to them; renaming one breaks every role built on it). The
- * English names and descriptions live in METADATA_TEXT only, so translations can be added beside them.
+ * English names and descriptions are METADATA_TEXT; their translations are in the catalogues under
+ * `roles.metadata.<key>.name` and `.description` (the English there equals METADATA_TEXT: a test checks it).
  */
 import type { RoleConnectionStatistics } from '../anilist/index.js';
+import type { Translations } from '../i18n/index.js';
 
 /** Discord's MetadataItemTypes that anilink uses. */
 export const MetadataType = {
@@ -49,6 +51,21 @@ export interface MetadataRecord {
 
 /** Translations of METADATA_TEXT by Discord locale (e.g. `ja`, `es-ES`), for when the bot has them. */
 export type MetadataTranslations = Partial<Record<MetadataKey, { name?: Record<string, string>; description?: Record<string, string> }>>;
+
+/** The catalogue ids of a record's texts. */
+export function metadataTextKeys(key: MetadataKey): { name: string; description: string } {
+  return { name: `roles.metadata.${key}.name`, description: `roles.metadata.${key}.description` };
+}
+
+/** Every record's name and description in every other language of the catalogues, by Discord locale. */
+export function metadataTranslations(i18n: Translations): MetadataTranslations {
+  return Object.fromEntries(
+    METADATA_KEYS.map((key) => {
+      const ids = metadataTextKeys(key);
+      return [key, { name: i18n.discordLocalizations(ids.name) ?? {}, description: i18n.discordLocalizations(ids.description) ?? {} }];
+    }),
+  );
+}
 
 export function metadataRecords(translations: MetadataTranslations = {}): MetadataRecord[] {
   return METADATA_KEYS.map((key) => {

@@ -103,9 +103,9 @@ function recordCallbackSecrets(w: World, page: Page): void {
 }
 
 /** Clicks "Sign in with Discord", authorizes on the fake Discord, approves on the fake AniList, lands on the result page. */
-async function signInAndApprove(w: World, page: Page, shotPrefix: string): Promise<void> {
+async function signInAndApprove(w: World, page: Page, shotPrefix: string, signIn = 'Sign in with Discord'): Promise<void> {
   recordCallbackSecrets(w, page);
-  await page.getByRole('link', { name: 'Sign in with Discord' }).click();
+  await page.getByRole('link', { name: signIn }).click();
   await page.waitForURL((url) => url.href.startsWith(`${w.discord.oauth.oauthUrl}/authorize`));
   await expect.poll(() => page.locator('#authorize').isVisible()).toBe(true);
   expect(await page.locator('#scopes').innerText()).toBe('identify\nrole_connections.write');
@@ -183,6 +183,35 @@ describe('the linking pages in headless Chromium', () => {
     await expectFullyVisible(page, '[data-testid="result"]', 'result message');
     await expectFullyVisible(page, 'a[href*="anilist"]', 'AniList profile link');
     await shot(page, 'phone-4-result-page');
+    expectNoSecretsInOutput(w);
+  });
+
+  it('Japanese: a browser in Japanese reads every page in Japanese; the /link reply is edited in the member’s Discord language', async () => {
+    const w = (world = await startWorld());
+    const { handle, pageUrl } = await runLinkCommand(w, 'bob', 'ja');
+    w.discord.oauth.setLoggedInUser(fakeUsers.bob.id);
+    w.anilist.setLoggedInUser(SEED_USERS.bob.id);
+    // Chromium sends Accept-Language from the profile's locale, as a member's browser does.
+    const context = await newContext({ viewport: { width: 1280, height: 900 }, locale: 'ja-JP' });
+    const page = await context.newPage();
+
+    expect((await page.goto(pageUrl))?.status()).toBe(200);
+    expect(await page.evaluate<string>('document.documentElement.lang')).toBe('ja');
+    await expect.poll(() => page.title()).toBe('AniList アカウントをリンク · anilink');
+    const text = await page.locator('main').innerText();
+    expect(text).toContain('ボットができるようになること');
+    expect(text).toContain('/リンク解除 を使うと消去します');
+    await expectFullyVisible(page, 'a.button', 'サインインボタン');
+    await shot(page, 'ja-1-start-page');
+
+    await signInAndApprove(w, page, 'ja', 'Discord でサインイン');
+    expect(await page.evaluate<string>('document.documentElement.lang')).toBe('ja');
+    expect(await page.title()).toBe('アカウントをリンクしました · anilink');
+    expect(await page.getByTestId('result').innerText()).toBe(`AniList ユーザー BobFake が Discord ユーザー Bob（@${fakeUsers.bob.username}）にリンクされました。`);
+    await shot(page, 'ja-4-result-page');
+
+    const edit = await handle.waitForEdit(10_000);
+    expect(edit.message!.content).toBe('✅ AniList ユーザー **BobFake** とリンクしました。`/リスト`、`/更新`、`/プロフィール` が使えるようになりました。');
     expectNoSecretsInOutput(w);
   });
 

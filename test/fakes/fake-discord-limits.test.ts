@@ -2,10 +2,12 @@
  * The fake Discord's rate limits and permission answers, and that the real discord.js REST client queues around
  * the limits the way it does against Discord.
  */
-import { Client, DiscordAPIError, Events, GatewayIntentBits, REST, Routes } from 'discord.js';
+import { Client, DiscordAPIError, Events, GatewayIntentBits, REST, Routes, type Interaction } from 'discord.js';
 import { afterEach, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { createDirectMessages } from '../../src/expiry/direct-messages.js';
 import {
+  AVAILABLE_LOCALES,
   DEFAULT_BOT_PERMISSIONS,
   DEFAULT_ROUTE_LIMITS,
   fakeUsers,
@@ -239,5 +241,109 @@ describe('fake Discord permissions', () => {
     expect(await dms.send(fakeUsers.carol.id, { content: 'hi' })).toBe('undeliverable');
     expect(f.requests.at(-1)).toMatchObject({ status: 403, response: { message: 'Cannot send messages to this user', code: 50007 } });
     expect(await dms.send(fakeUsers.dave.id, { content: 'hi' })).toBe('sent');
+  });
+});
+
+/** Command writes are limited to 5 per 20 s per application; these tests register more often than that. */
+const unlimitedCommandWrites: StartFakeDiscordOptions = { rateLimits: { routes: { 'application-commands-write': null } } };
+
+describe('fake Discord command localizations', () => {
+  const put = (f: FakeDiscord, body: unknown) => raw(f, 'PUT', `/applications/${f.applicationId}/commands`, body);
+  const violations = async (f: FakeDiscord, body: unknown) => {
+    const answer = await put(f, body);
+    return { status: answer.status, errors: answer.status === 200 ? [] : f.schemaViolations.at(-1)?.errors.map((e) => [e.path, e.code]) };
+  };
+  const command = (extra: Record<string, unknown> = {}) => ({ type: 1, name: 'list', description: 'Show a list', ...extra });
+
+  it('knows exactly the locales of Discord’s OpenAPI description', () => {
+    const spec = JSON.parse(readFileSync(new URL('../../fakes/discord/openapi.json', import.meta.url), 'utf8')) as {
+      components: { schemas: { AvailableLocalesEnum: { oneOf: { const: string }[] } } };
+    };
+    expect([...AVAILABLE_LOCALES].sort()).toEqual(spec.components.schemas.AvailableLocalesEnum.oneOf.map((entry) => entry.const).sort());
+  });
+
+  it('accepts localized names that follow the name rules, in any script', async () => {
+    const f = await fake(unlimitedCommandWrites);
+    const ok = await violations(f, [
+      command({
+        name_localizations: { ja: 'リスト', de: 'liste', 'pt-BR': 'visível_nos_servidores', hi: 'सूची', th: 'รายการ' },
+        description_localizations: { ja: 'リストを表示', fr: 'Affiche une liste' },
+        options: [{ type: 3, name: 'type', description: 'Which', name_localizations: { ja: '種類' }, choices: [{ name: 'Anime', value: 'A', name_localizations: { ja: 'アニメ' } }] }],
+      }),
+      { type: 2, name: 'AniList profile', name_localizations: { ja: 'AniList プロフィール', de: 'AniList-Profil' } },
+    ]);
+    expect(ok).toEqual({ status: 200, errors: [] });
+  });
+
+  it('rejects localized names that break the rules, unknown locales, and names that collide in one language', async () => {
+    const f = await fake(unlimitedCommandWrites);
+    expect(await violations(f, [command({ name_localizations: { de: 'Liste' } })])).toEqual({ status: 400, errors: [['0.name_localizations.de', 'APPLICATION_COMMAND_INVALID_NAME']] });
+    expect(await violations(f, [command({ name_localizations: { fr: 'mettre à jour' } })])).toEqual({ status: 400, errors: [['0.name_localizations.fr', 'APPLICATION_COMMAND_INVALID_NAME']] });
+    expect(await violations(f, [command({ description_localizations: { pt: 'Lista' } })])).toEqual({ status: 400, errors: [['0.description_localizations.pt', 'BASE_TYPE_CHOICES']] });
+    expect(await violations(f, [command({ options: [{ type: 3, name: 'type', description: 'x', name_localizations: { ja: 'Type' } }] })])).toEqual({
+      status: 400,
+      errors: [['0.options.0.name_localizations.ja', 'APPLICATION_COMMAND_INVALID_NAME']],
+    });
+    // Two commands that look alike to Japanese members, and two options that look alike to German ones.
+    expect(await violations(f, [command({ name_localizations: { ja: 'リスト' } }), { type: 1, name: 'lists', description: 'x', name_localizations: { ja: 'リスト' } }])).toEqual({
+      status: 400,
+      errors: [['1.name_localizations.ja', 'APPLICATION_COMMANDS_DUPLICATE_NAME']],
+    });
+    expect(await violations(f, [command({ name_localizations: { de: 'lists' } }), { type: 1, name: 'lists', description: 'x' }])).toEqual({
+      status: 400,
+      errors: [['1.name_localizations.de', 'APPLICATION_COMMANDS_DUPLICATE_NAME']],
+    });
+    const options = [
+      { type: 3, name: 'media', description: 'x', name_localizations: { de: 'titel' } },
+      { type: 3, name: 'title', description: 'x', name_localizations: { de: 'titel' } },
+    ];
+    expect(await violations(f, [command({ options })])).toEqual({ status: 400, errors: [['0.options.1.name_localizations.de', 'APPLICATION_COMMAND_OPTIONS_NAME_ALREADY_EXISTS']] });
+    expect(f.registeredCommands.global).toEqual([]);
+  });
+
+  it('applies the 4000-character limit in every language', async () => {
+    const f = await fake(unlimitedCommandWrites);
+    const choices = Array.from({ length: 25 }, (_, i) => ({ name: `c${i}`, value: `v${i}`, name_localizations: { ja: 'あ'.repeat(100) } }));
+    const options = Array.from({ length: 2 }, (_, i) => ({ type: 3, name: `o${i}`, description: 'x', choices }));
+    expect(await violations(f, [command({ options })])).toEqual({ status: 400, errors: [['0', 'APPLICATION_COMMAND_TOO_LARGE']] });
+  });
+});
+
+describe('fake Discord user installs', () => {
+  const register = (f: FakeDiscord, integrationTypes: number[]) =>
+    raw(f, 'PUT', `/applications/${f.applicationId}/commands`, [{ type: 1, name: 'list', description: 'x', integration_types: integrationTypes, contexts: [0, 1, 2] }]);
+
+  it('foreignGuild sends what Discord sends from a server without the bot: no guild object, only the member’s own install', async () => {
+    const f = await fake();
+    expect((await register(f, [0, 1])).status).toBe(200);
+    const client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: f.apiUrl } });
+    cleanups.push(() => client.destroy());
+    const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
+    await client.login(TOKEN);
+    await ready;
+    const received = new Promise<Interaction>((resolve) => client.once(Events.InteractionCreate, resolve));
+    const handle = f.sendCommand({ name: 'list', foreignGuild: true, user: 'bob', locale: 'pt-BR' });
+    const payload = handle.payload;
+    expect(payload.guild).toBeUndefined();
+    expect(payload.authorizing_integration_owners).toEqual({ '1': fakeUsers.bob.id });
+    expect(payload.context).toBe(0);
+    expect(payload.locale).toBe('pt-BR');
+    expect(typeof payload.guild_id).toBe('string');
+    expect(f.guilds.some((guild) => guild.id === payload.guild_id)).toBe(false);
+    expect(payload.member).toMatchObject({ user: { id: fakeUsers.bob.id } });
+    // As discord.js reads it: a server, but not one it knows or was installed in.
+    const interaction = await received;
+    expect([interaction.guildId, interaction.guild, interaction.authorizingIntegrationOwners.guildId, interaction.locale]).toEqual([payload.guild_id, null, null, 'pt-BR']);
+    // In a server the bot is in, the payload says it is installed there.
+    const inServer = f.sendCommand({ name: 'list' });
+    expect(inServer.payload).toMatchObject({ authorizing_integration_owners: { '0': f.guilds[0]!.id }, guild: { id: f.guilds[0]!.id } });
+  });
+
+  it('refuses to send a command from a server without the bot when it cannot be installed on an account', async () => {
+    const f = await fake();
+    expect((await register(f, [0])).status).toBe(200);
+    expect(() => f.sendCommand({ name: 'list', foreignGuild: true })).toThrow(/cannot be used in a server without the bot/);
+    expect((await register(f, [0, 1])).status).toBe(200);
+    expect(() => f.sendCommand({ name: 'list', foreignGuild: f.guilds[0]!.id })).toThrow(/the bot is in guild/);
   });
 });

@@ -9,6 +9,7 @@ import { SEED_MEDIA, SEED_USERS, type FakeMedia } from '../../fakes/anilist/inde
 import { Perm, fakeUsers, type FakeUserRef } from '../../fakes/discord/index.js';
 import { createRateLimiter, type RateLimiterOptions } from '../../src/anilist/index.js';
 import { AIRING_FEED_MESSAGES } from '../../src/airing/index.js';
+import { createTranslations } from '../../src/i18n/index.js';
 import { buildApp } from '../../src/app.js';
 import { createAiringFeedsRepository } from '../../src/db/airing-feeds.js';
 import { openDatabase } from '../../src/db/database.js';
@@ -18,6 +19,8 @@ import { TEST_DISCORD_TOKEN } from '../support/env.js';
 import { useTempDir } from '../support/temp.js';
 
 const tempDir = useTempDir('anilink-airing-');
+const en = createTranslations().forLocale('en');
+const ja = createTranslations().forLocale('ja');
 const cleanups: (() => Promise<unknown> | void)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
@@ -32,8 +35,11 @@ async function start(env: Record<string, string> = {}, limiter?: RateLimiterOpti
     dir: tempDir(),
     env: { AIRING_FEED_POLL_SECONDS: '1', ...env },
     limiter,
-    // Server Two's owner is Dave, whose AniList profile is private: setting a feed up counts him, and adds nobody watching.
-    discord: { guilds: [{ name: 'Server One' }, { name: 'Server Two', ownerId: fakeUsers.dave.id, roles: [{ name: 'Simulcast' }] }] },
+    // Server Two's owner is Dave, whose AniList profile is private: setting a feed up counts him, and adds nobody
+    // watching. Server Two is a Japanese community: its feed posts in Japanese.
+    discord: {
+      guilds: [{ name: 'Server One' }, { name: 'Server Two', ownerId: fakeUsers.dave.id, preferredLocale: 'ja', roles: [{ name: 'Simulcast' }] }],
+    },
   });
   cleanups.push(() => h.close());
   return h;
@@ -60,9 +66,19 @@ function postsIn(h: BotHarness, channelId: string): string[] {
   return h.discord.channelMessages.filter((record) => record.channelId === channelId).map((record) => record.message.content);
 }
 
-/** The feed's episode posts in a channel (the announcement made when it was set left out). */
+/** The feed's episode posts in a channel (the announcement made when it was set, which names the command, left out). */
 function episodePosts(h: BotHarness, channelId: string): string[] {
-  return postsIn(h, channelId).filter((content) => content.includes('📺 Episode'));
+  return postsIn(h, channelId).filter((content) => content.includes('📺') && !content.includes('`'));
+}
+
+/** The titles of a channel's posts, in any language (the bold text that is not a number). */
+function episodeTitles(h: BotHarness, channelId: string): string[] {
+  return episodePosts(h, channelId).map((post) => [...post.matchAll(/\*\*(.+?)\*\*/g)].map((m) => m[1]!).find((bold) => !/^\d+$/.test(bold)) ?? post);
+}
+
+/** The episode numbers of a channel's posts, in any language (the only bold number of a post). */
+function episodeNumbers(h: BotHarness, channelId: string): string[] {
+  return episodePosts(h, channelId).map((post) => /\*\*(\d+)\*\*/.exec(post)?.[1] ?? post);
 }
 
 function dmsTo(h: BotHarness, user: keyof typeof fakeUsers): string[] {
@@ -74,11 +90,12 @@ async function seenIn(h: BotHarness, user: FakeUserRef, guildIndex: number): Pro
   await h.discord.sendCommand({ name: 'privacy', user, guildId: guild(h, guildIndex).id }).waitForInitialResponse();
 }
 
-async function setFeed(h: BotHarness, guildIndex: number, channelName: string, options: { role?: string; user?: FakeUserRef } = {}): Promise<string> {
+async function setFeed(h: BotHarness, guildIndex: number, channelName: string, options: { role?: string; user?: FakeUserRef; locale?: string } = {}): Promise<string> {
   const handle = h.discord.sendCommand({
     name: 'airing-feed',
     subcommand: 'set',
     user: options.user ?? 'carol',
+    ...(options.locale ? { locale: options.locale } : {}),
     guildId: guild(h, guildIndex).id,
     options: [{ name: 'channel', value: channel(h, guildIndex, channelName) }, ...(options.role ? [{ name: 'role', value: options.role }] : [])],
   });
@@ -126,8 +143,13 @@ describe('/airing-feed', { timeout: 90_000 }, () => {
     expect(first).toContain(`Airing feed on: new episodes go to <#${channel(h, 0, 'general')}>.`);
     expect(first).toContain('(4 members so far)');
     expect(first).toContain('Adult titles are left out');
-    expect(await setFeed(h, 1, 'anime-talk', { role, user: 'dave' })).toContain(`new episodes go to <#${channel(h, 1, 'anime-talk')}>, mentioning <@&${role}>.`);
-    expect(postsIn(h, channel(h, 0, 'general'))[0]).toBe(AIRING_FEED_MESSAGES.announcement(fakeUsers.carol.id));
+    // Dave's own Discord is in German: the reply is his, the channel's announcement is the server's (Japanese).
+    const second = await setFeed(h, 1, 'anime-talk', { role, user: 'dave', locale: 'de' });
+    expect(second).toContain(`Episoden-Feed an: Neue Folgen gehen nach <#${channel(h, 1, 'anime-talk')}>, mit Erwähnung von <@&${role}>.`);
+    expect(second).toContain('(bisher 2 Mitglieder)');
+    expect(postsIn(h, channel(h, 0, 'general'))[0]).toBe(AIRING_FEED_MESSAGES.announcement(en, fakeUsers.carol.id));
+    expect(postsIn(h, channel(h, 1, 'anime-talk'))[0]).toBe(AIRING_FEED_MESSAGES.announcement(ja, fakeUsers.dave.id));
+    expect(postsIn(h, channel(h, 1, 'anime-talk'))[0]).toContain('このチャンネルで **放送フィード** を始めます');
 
     // Episode 13 airs 30 s from now; the clock moves a minute on.
     const at = nowS(h);
@@ -137,8 +159,8 @@ describe('/airing-feed', { timeout: 90_000 }, () => {
     await eventually(() => episodePosts(h, channel(h, 0, 'general')).length === 1 && episodePosts(h, channel(h, 1, 'anime-talk')).length === 1, 'episode 13 in both servers');
     const url = `<https://anilist.co/anime/${APOTHECARY}>`;
     expect(episodePosts(h, channel(h, 0, 'general'))).toEqual([`📺 Episode **13** of **Kusuriya no Hitorigoto** aired. 2 members here are watching. ${url}`]);
-    expect(episodePosts(h, channel(h, 1, 'anime-talk'))).toEqual([`<@&${role}> 📺 Episode **13** of **Kusuriya no Hitorigoto** aired. 1 member here is watching. ${url}`]);
-    const rolePost = h.discord.channelMessages.find((record) => record.channelId === channel(h, 1, 'anime-talk') && record.message.content.includes('Episode'))!;
+    expect(episodePosts(h, channel(h, 1, 'anime-talk'))).toEqual([`<@&${role}> 📺 **Kusuriya no Hitorigoto** の第 **13** 話が放送されました。ここでは 1 人が視聴中です。 ${url}`]);
+    const rolePost = h.discord.channelMessages.find((record) => record.channelId === channel(h, 1, 'anime-talk') && episodePosts(h, record.channelId).includes(record.message.content))!;
     expect(rolePost.body).toMatchObject({ allowed_mentions: { parse: [], roles: [role] } });
 
     // Down: the same SQLite file, a rebuilt app. Episode 14 airs while it is down.
@@ -164,8 +186,8 @@ describe('/airing-feed', { timeout: 90_000 }, () => {
     await rebuilt.start({ applicationId: h.discord.applicationId });
     await eventually(() => episodePosts(h, channel(h, 0, 'general')).length >= 2 && episodePosts(h, channel(h, 1, 'anime-talk')).length >= 2, 'episode 14 in both servers');
     await checks(h, 2);
-    expect(episodePosts(h, channel(h, 0, 'general')).map((post) => /Episode \*\*(\d+)\*\*/.exec(post)?.[1])).toEqual(['13', '14']);
-    expect(episodePosts(h, channel(h, 1, 'anime-talk')).map((post) => /Episode \*\*(\d+)\*\*/.exec(post)?.[1])).toEqual(['13', '14']);
+    expect(episodeNumbers(h, channel(h, 0, 'general'))).toEqual(['13', '14']);
+    expect(episodeNumbers(h, channel(h, 1, 'anime-talk'))).toEqual(['13', '14']);
     // Every AniList request of the feed went without a token, and asked about at most 50 ids.
     const feedRequests = h.anilistFake.graphqlRequests().filter((r) => r.operationName === 'AiringSchedules' || r.operationName === 'AiringWatchlist');
     expect(feedRequests.every((r) => r.headers.authorization === undefined)).toBe(true);
@@ -176,7 +198,7 @@ describe('/airing-feed', { timeout: 90_000 }, () => {
   });
 
   it('the union of every server’s titles is asked once per window, one airing-schedule request per 50 titles', async () => {
-    const h = await start();
+    const h = await start({ METRICS: 'true', METRICS_TOKEN: 'a-long-enough-metrics-token-123' });
     // Sixty more airing titles: Alice watches the first 40, Carol the last 40 (20 shared by both).
     const base = h.anilistFake.store.getMedia(APOTHECARY)!;
     const extra = Array.from({ length: 60 }, (_, i) => 5_001 + i);
@@ -203,7 +225,7 @@ describe('/airing-feed', { timeout: 90_000 }, () => {
     await eventually(() => episodePosts(h, channel(h, 0, 'general')).length === 1 && episodePosts(h, channel(h, 1, 'anime-talk')).length === 1, 'the post in both servers');
     await checks(h, 2);
     expect(episodePosts(h, channel(h, 0, 'general'))[0]).toContain(`Episode **5** of **Simulcast ${shared}** aired. 2 members here are watching.`);
-    expect(episodePosts(h, channel(h, 1, 'anime-talk'))[0]).toContain(`Episode **5** of **Simulcast ${shared}** aired. 1 member here is watching.`);
+    expect(episodePosts(h, channel(h, 1, 'anime-talk'))[0]).toContain(`**Simulcast ${shared}** の第 **5** 話が放送されました。ここでは 1 人が視聴中です。`);
 
     // Every window (the same airingAt bounds) was asked in exactly two requests, 50 titles and the rest, together the
     // union once: not once per server (which would take three).
@@ -214,7 +236,7 @@ describe('/airing-feed', { timeout: 90_000 }, () => {
       const key = `${after}-${before}`;
       windows.set(key, [...(windows.get(key) ?? []), mediaIds]);
     }
-    expect(windows.size).toBeGreaterThanOrEqual(4);
+    expect(windows.size).toBeGreaterThanOrEqual(2);
     for (const requests of windows.values()) {
       expect(requests.map((ids) => ids.length)).toEqual([50, union.size - 50]);
       expect(new Set(requests.flat())).toEqual(union);
@@ -222,6 +244,12 @@ describe('/airing-feed', { timeout: 90_000 }, () => {
     // The watchlists were read once for both servers: Alice and Carol in one request.
     const watchlistReads = h.anilistFake.graphqlRequests().filter((r) => r.operationName === 'AiringWatchlist' && r.status === 200);
     expect(watchlistReads.map((r) => (r.body as { variables: { userIds: number[] } }).variables.userIds)).toEqual([[SEED_USERS.alice.id, SEED_USERS.carol.id].sort((a, b) => a - b)]);
+    // /metrics counts the feed's AniList requests by kind, and its checks.
+    const metrics = await h.app.metrics!.registry.metrics();
+    expect(metrics).toMatch(/^anilink_airing_feed_anilist_requests_total\{kind="watchlist"\} 1$/m);
+    expect(metrics).toMatch(/^anilink_airing_feed_anilist_requests_total\{kind="schedule"\} [1-9]\d*$/m);
+    expect(metrics).toMatch(/^anilink_airing_feed_checks_total\{outcome="ok"\} [1-9]\d*$/m);
+    expect(metrics).toMatch(/^anilink_airing_feeds\{state="active"\} 2$/m);
   });
 
   it('adult titles only in age-restricted channels, checked again before posting', async () => {
@@ -241,9 +269,9 @@ describe('/airing-feed', { timeout: 90_000 }, () => {
     h.clock.advance(60_000);
     await eventually(() => episodePosts(h, channel(h, 0, 'nsfw-lounge')).length === 2 && episodePosts(h, channel(h, 1, 'nsfw-lounge')).length === 1, 'the posts');
     await checks(h, 2);
-    expect(episodePosts(h, channel(h, 0, 'nsfw-lounge')).map((post) => /of \*\*(.+?)\*\*/.exec(post)?.[1])).toEqual(['Yoru no Himitsu 2', 'Kusuriya no Hitorigoto']);
+    expect(episodeTitles(h, channel(h, 0, 'nsfw-lounge'))).toEqual(['Yoru no Himitsu 2', 'Kusuriya no Hitorigoto']);
     // Server Two's channel is no longer age-restricted: the adult title is left out, the other is posted.
-    expect(episodePosts(h, channel(h, 1, 'nsfw-lounge')).map((post) => /of \*\*(.+?)\*\*/.exec(post)?.[1])).toEqual(['Kusuriya no Hitorigoto']);
+    expect(episodeTitles(h, channel(h, 1, 'nsfw-lounge'))).toEqual(['Kusuriya no Hitorigoto']);
 
     // A feed in an SFW channel never even queues adult titles.
     expect(await setFeed(h, 0, 'general')).toContain('Adult titles are left out');
@@ -266,7 +294,7 @@ describe('/airing-feed', { timeout: 90_000 }, () => {
 
     h.discord.setBotChannelPermissions(general, withoutSend);
     const refused = await setFeed(h, 0, 'general');
-    expect(refused).toBe(AIRING_FEED_MESSAGES.cannotPost(general, 'missing_permissions'));
+    expect(refused).toBe(en.render(AIRING_FEED_MESSAGES.cannotPost(general, 'missing_permissions')));
     expect(createAiringFeedsRepository(h.database.db).find(guild(h, 0).id)).toBeUndefined();
 
     h.discord.setBotChannelPermissions(general, null);
@@ -277,12 +305,12 @@ describe('/airing-feed', { timeout: 90_000 }, () => {
     h.clock.advance(60_000);
     await eventually(() => createAiringFeedsRepository(h.database.db).find(guild(h, 0).id)?.disabledAt != null, 'the feed to stop');
     await eventually(() => dmsTo(h, 'carol').length === 1, 'the DM to the admin');
-    expect(dmsTo(h, 'carol')[0]).toBe(AIRING_FEED_MESSAGES.disabled(general, guild(h, 0).id, 'missing_permissions'));
+    expect(dmsTo(h, 'carol')[0]).toBe(AIRING_FEED_MESSAGES.disabled(en, general, guild(h, 0).id, 'missing_permissions'));
     expect(episodePosts(h, general)).toEqual([]);
     // Stopped: no feed is active any more, and /airing-feed off clears it.
     expect(createAiringFeedsRepository(h.database.db).active()).toEqual([]);
     const off = h.discord.sendCommand({ name: 'airing-feed', subcommand: 'off', user: 'carol' });
-    expect((await off.waitForInitialResponse()).data?.content).toBe(AIRING_FEED_MESSAGES.off(general));
+    expect((await off.waitForInitialResponse()).data?.content).toBe(AIRING_FEED_MESSAGES.off(en, general));
   });
 
   it('only members with Manage Server: registered with default_member_permissions, and checked again from the payload', async () => {
@@ -301,13 +329,13 @@ describe('/airing-feed', { timeout: 90_000 }, () => {
         options: subcommand === 'set' ? [{ name: 'channel', value: channel(h, 0, 'general') }] : [],
       });
       const answer = await handle.waitForInitialResponse();
-      expect(answer.data).toMatchObject({ content: AIRING_FEED_MESSAGES.needsManageServer, flags: 64 });
+      expect(answer.data).toMatchObject({ content: en.render(AIRING_FEED_MESSAGES.needsManageServer), flags: 64 });
     }
     expect(createAiringFeedsRepository(h.database.db).find(guild(h, 0).id)).toBeUndefined();
     expect(postsIn(h, channel(h, 0, 'general'))).toEqual([]);
     // A member whose roles grant Manage Server may.
     const viaRole = h.discord.sendCommand({ name: 'airing-feed', subcommand: 'off', user: 'dave', memberPermissions: String(BigInt(guild(h, 0).everyonePermissions) | Perm.ManageGuild) });
-    expect((await viaRole.waitForInitialResponse()).data?.content).toBe(AIRING_FEED_MESSAGES.offNone);
+    expect((await viaRole.waitForInitialResponse()).data?.content).toBe(AIRING_FEED_MESSAGES.offNone(en));
   });
 
   it('a 429 pauses the feed while commands keep being answered; a 500 loses nothing', async () => {
@@ -331,7 +359,7 @@ describe('/airing-feed', { timeout: 90_000 }, () => {
     expect((await profile.waitForEdit(10_000)).message?.embeds[0]?.title).toBe('AliceFake');
     // Commands that need no AniList are answered at once.
     const other = h.discord.sendCommand({ name: 'airing-feed', subcommand: 'off', user: 'dave', guildId: guild(h, 1).id });
-    expect((await other.waitForInitialResponse()).data?.content).toBe(AIRING_FEED_MESSAGES.offNone);
+    expect((await other.waitForInitialResponse()).data?.content).toBe(AIRING_FEED_MESSAGES.offNone(en));
 
     await eventually(() => episodePosts(h, channel(h, 0, 'general')).length === 1, 'the post after the pause');
     expect(h.anilistFake.stats().requestsDuringRetryAfter).toBe(0);
@@ -345,7 +373,7 @@ describe('/airing-feed', { timeout: 90_000 }, () => {
     h.clock.advance(60_000);
     await eventually(() => episodePosts(h, channel(h, 0, 'general')).length === 2, 'episode 14 after the failures');
     await checks(h, 2);
-    expect(episodePosts(h, channel(h, 0, 'general')).map((post) => /Episode \*\*(\d+)\*\*/.exec(post)?.[1])).toEqual(['13', '14']);
+    expect(episodeNumbers(h, channel(h, 0, 'general'))).toEqual(['13', '14']);
     expect(h.logs.text()).toContain('airing feed check failed; the next one tries again');
   });
 });

@@ -1,4 +1,5 @@
 import { MessageFlags, SlashCommandBuilder } from 'discord.js';
+import { inEnglish } from '../../src/i18n/index.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ChatInputCommand } from '../../commands/command.js';
 import { commands } from '../../commands/index.js';
@@ -169,21 +170,21 @@ describe('bot over the fake Discord gateway', () => {
 
     const explode = h.discord.sendCommand({ name: 'explode', user: 'alice' });
     const explodeAnswer = await explode.waitForInitialResponse();
-    expect(explodeAnswer.data).toMatchObject({ content: UNEXPECTED_ERROR_MESSAGE, flags: MessageFlags.Ephemeral });
+    expect(explodeAnswer.data).toMatchObject({ content: inEnglish(UNEXPECTED_ERROR_MESSAGE), flags: MessageFlags.Ephemeral });
 
     const refuse = h.discord.sendCommand({ name: 'refuse', user: 'alice' });
     expect((await refuse.waitForEdit()).message!.content).toBe('You cannot do that here.');
 
     const publicFail = h.discord.sendCommand({ name: 'publicfail', user: 'alice' });
     const followUp = await publicFail.waitForFollowUp();
-    expect(followUp.content).toBe(UNEXPECTED_ERROR_MESSAGE);
+    expect(followUp.content).toBe(inEnglish(UNEXPECTED_ERROR_MESSAGE));
     expect(followUp.flags & MessageFlags.Ephemeral).toBeTruthy();
     expect(publicFail.currentMessage()).toBeNull();
 
     // A placeholder that is already gone cannot be deleted again: the member still gets the private apology,
     // and the failed delete is in the debug log rather than swallowed.
     const goneFail = h.discord.sendCommand({ name: 'gonefail', user: 'alice' });
-    expect((await goneFail.waitForFollowUp()).content).toBe(UNEXPECTED_ERROR_MESSAGE);
+    expect((await goneFail.waitForFollowUp()).content).toBe(inEnglish(UNEXPECTED_ERROR_MESSAGE));
     const failedDelete = h.logs
       .lines()
       .map((line) => JSON.parse(line) as { level: number; msg: string; command?: string; err?: { message?: string } })
@@ -192,10 +193,10 @@ describe('bot over the fake Discord gateway', () => {
     expect(failedDelete?.err?.message).toBeTruthy();
 
     const unknown = h.discord.sendCommand({ name: 'nonexistent', user: 'alice' });
-    expect((await unknown.waitForInitialResponse()).data).toMatchObject({ content: UNKNOWN_COMMAND_MESSAGE });
+    expect((await unknown.waitForInitialResponse()).data).toMatchObject({ content: inEnglish(UNKNOWN_COMMAND_MESSAGE) });
 
     const stale = h.discord.sendButton({ customId: 'ghost:page:2', user: 'alice', allowMissingComponent: true });
-    expect((await stale.waitForInitialResponse()).data).toMatchObject({ content: STALE_COMPONENT_MESSAGE });
+    expect((await stale.waitForInitialResponse()).data).toMatchObject({ content: inEnglish(STALE_COMPONENT_MESSAGE) });
 
     const logs = h.logs.lines().map((line) => JSON.parse(line) as { level: number; msg: string; command?: string; userId?: string });
     const failureLog = logs.find((line) => line.msg === 'interaction failed' && line.command === 'explode');

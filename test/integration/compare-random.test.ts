@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NOT_YOUR_PICK, ONLY_TITLE, PICK_EXPIRED } from '../../commands/random.js';
 import { FILLER_MEDIA_FIRST_ID, SEED_MEDIA, SEED_USERS, type LoggedRequest } from '../../fakes/anilist/index.js';
 import { fakeUsers, type DiscordMessage, type FakeUser, type InteractionHandle } from '../../fakes/discord/index.js';
+import { inEnglish } from '../../src/i18n/index.js';
 import { RUN_LINK_FIRST } from '../../src/linking/index.js';
 import { startBotHarness, type BotHarness } from '../support/bot-harness.js';
 import { discordMembers, linkAndUseServer } from '../support/server-members.js';
@@ -228,7 +229,7 @@ describe('/compare', () => {
 
   it('answers clearly, and privately, whoever is not linked, a private profile, and a comparison with oneself', async () => {
     expect(await refusal(compare('alice', 'dave'))).toBe('**dave99** has not linked an AniList account, so there is nothing to compare. They can run `/link` to connect one.');
-    expect(await refusal(compare('dave', 'alice'))).toBe(RUN_LINK_FIRST);
+    expect(await refusal(compare('dave', 'alice'))).toBe(inEnglish(RUN_LINK_FIRST));
     expect(await refusal(compare('dave', stranger))).toBe('Neither you nor **Member 3** have linked an AniList account yet. Run `/link` to connect yours; they can do the same.');
     expect(await refusal(compare('alice', erinsMember))).toBe("**Member 1**'s AniList profile is private, so their taste cannot be compared.");
     expect(await refusal(compare('alice', 'alice'))).toContain('Pick another member');
@@ -303,7 +304,7 @@ describe('/random', () => {
     expect(card.content).toContain('1 of 1 title (Drama)');
     expect(pickedId(card)).toBe(SEED_MEDIA.apothecary.id);
     const only = h.discord.sendButton({ customId: button(card, 'Reroll'), user: 'alice', from: handle });
-    expect((await only.waitForInitialResponse()).data).toMatchObject({ content: ONLY_TITLE, flags: MessageFlags.Ephemeral });
+    expect((await only.waitForInitialResponse()).data).toMatchObject({ content: inEnglish(ONLY_TITLE), flags: MessageFlags.Ephemeral });
     expect(h.anilistFake.graphqlRequests().filter((r) => r.operationName === 'GenreCollection')).toHaveLength(1);
 
     const short = random('alice', [{ name: 'max_episodes', value: 12 }]);
@@ -312,7 +313,7 @@ describe('/random', () => {
     expect([SEED_MEDIA.onaSeries.id, filler(4)]).toContain(pickedId(shortCard));
 
     expect(await refusal(random('alice', [{ name: 'genre', value: 'Drama' }, { name: 'max_episodes', value: 5 }]))).toBe(
-      'No title on your anime Planning list matches: already airing or aired, not 18+ (this channel is not marked NSFW), genre “Drama”, at most 5 episodes (a known number).',
+      'No title on your anime Planning list matches: already airing or aired, not 18+ (this channel is not marked NSFW), genre “Drama” and at most 5 episodes (a known number).',
     );
     expect(await refusal(random('alice', [{ name: 'genre', value: 'Cooking' }]))).toMatch(/^“Cooking” is not an AniList genre\. Pick one from the suggestions, e\.g\. /);
   });
@@ -331,7 +332,7 @@ describe('/random', () => {
     expect(await refusal(random('alice', [{ name: 'with', value: fakeUsers.dave.id }]))).toBe('**dave99** has not linked an AniList account, so I cannot see their Planning list. They can run `/link` to connect one.');
     expect(await refusal(random('alice', [{ name: 'with', value: erinsMember.id }]))).toBe("**Member 1**'s AniList profile is private, so I cannot see their Planning list.");
     expect(await refusal(random('alice', [{ name: 'with', value: fakeUsers.carol.id }]))).toBe('No anime is on both Planning lists of you and **Carol ✨**, so there is nothing to pick together.');
-    expect(await refusal(random('dave'))).toBe(RUN_LINK_FIRST);
+    expect(await refusal(random('dave'))).toBe(inEnglish(RUN_LINK_FIRST));
   });
 });
 
@@ -377,7 +378,7 @@ describe('/random’s buttons', () => {
     const card = await answer(handle);
     for (const label of ['Reroll', 'Start watching']) {
       const stranger = h.discord.sendButton({ customId: button(card, label), user: 'carol', from: handle });
-      expect((await stranger.waitForInitialResponse()).data).toMatchObject({ content: NOT_YOUR_PICK, flags: MessageFlags.Ephemeral });
+      expect((await stranger.waitForInitialResponse()).data).toMatchObject({ content: inEnglish(NOT_YOUR_PICK), flags: MessageFlags.Ephemeral });
     }
     expect(pickedId(handle.currentMessage()!)).toBe(pickedId(card));
   });
@@ -387,6 +388,6 @@ describe('/random’s buttons', () => {
     const card = await answer(handle);
     h.clock.advance(61 * 60_000);
     const late = h.discord.sendButton({ customId: button(card, 'Reroll'), user: 'alice', from: handle });
-    expect((await late.waitForInitialResponse()).data).toMatchObject({ content: PICK_EXPIRED, flags: MessageFlags.Ephemeral });
+    expect((await late.waitForInitialResponse()).data).toMatchObject({ content: inEnglish(PICK_EXPIRED), flags: MessageFlags.Ephemeral });
   });
 });

@@ -3,6 +3,7 @@ import { REST } from 'discord.js';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createInteractionReplies } from '../../src/bot/interaction-replies.js';
 import { failurePage } from '../../src/http/pages.js';
+import { createTranslations } from '../../src/i18n/index.js';
 import { SEED_USERS } from '../../fakes/anilist/index.js';
 import { DEFAULT_DISCORD_CLIENT_SECRET, startFakeDiscord, type FakeDiscord } from '../../fakes/discord/index.js';
 import { TestBrowser, hrefOf } from '../support/browser.js';
@@ -415,7 +416,7 @@ describe('linking journey over real HTTP', () => {
     // (Checking for escaped markup here could not fail, so check the stronger property instead.)
     const reflected = await browser.get(`${h.publicUrl}/oauth/callback?state=<script>alert(1)</script>&error=<script>x</script>&error_description=<b>hi</b>`);
     expect(reflected.status).toBe(400);
-    expect(reflected.body).toBe(failurePage('expired').body);
+    expect(reflected.body).toBe(failurePage(createTranslations().forLocale('en'), 'expired').body);
   });
 
   it('relinking replaces the old AniList account; linking a taken AniList account moves it', async () => {

@@ -1,4 +1,5 @@
 import { MessageFlags } from 'discord.js';
+import { inEnglish } from '../../src/i18n/index.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LINK_EXPIRED, RUN_LINK_FIRST } from '../../src/linking/index.js';
 import { NOT_YOUR_BUTTONS, STALE_LIST_BUTTON } from '../../commands/list.js';
@@ -123,7 +124,7 @@ describe('/list', () => {
     // Someone else pressing bob's buttons is refused privately and the message is untouched.
     const intruder = h.discord.sendButton({ customId: button(page2, '◀ Previous'), from: handle, user: 'alice', channelNsfw: true });
     const refusal = await intruder.waitForInitialResponse();
-    expect(refusal.data).toMatchObject({ content: NOT_YOUR_BUTTONS, flags: MessageFlags.Ephemeral });
+    expect(refusal.data).toMatchObject({ content: inEnglish(NOT_YOUR_BUTTONS), flags: MessageFlags.Ephemeral });
     expect(embedOf(handle.currentMessage()).footer!.text).toContain(`Page 2/${pages}`);
 
     const previous = h.discord.sendButton({ customId: button(page2, '◀ Previous'), from: handle, user: 'bob', channelNsfw: true });
@@ -151,7 +152,7 @@ describe('/list', () => {
     expect(embedOf(last).footer!.text).toMatch(/^Page (\d+)\/\1 /);
 
     const oldFormat = h.discord.sendButton({ customId: 'list:page:2', from: handle, user: 'bob', allowMissingComponent: true });
-    expect((await oldFormat.waitForInitialResponse()).data).toMatchObject({ content: STALE_LIST_BUTTON, flags: MessageFlags.Ephemeral });
+    expect((await oldFormat.waitForInitialResponse()).data).toMatchObject({ content: inEnglish(STALE_LIST_BUTTON), flags: MessageFlags.Ephemeral });
 
     // After a restart nothing in memory survives; the custom id carries all that is needed to rebuild the page.
     const restarted = await startBotHarness({ dir: tempDir() });
@@ -209,7 +210,7 @@ describe('/list', () => {
     expect(notLinked.data).toMatchObject({ flags: MessageFlags.Ephemeral });
     expect((notLinked.data as { content: string }).content).toContain('has not linked an AniList account');
     const callerUnlinked = await h.discord.sendCommand({ name: 'list', user: 'dave' }).waitForInitialResponse();
-    expect(callerUnlinked.data).toMatchObject({ content: RUN_LINK_FIRST, flags: MessageFlags.Ephemeral });
+    expect(callerUnlinked.data).toMatchObject({ content: inEnglish(RUN_LINK_FIRST), flags: MessageFlags.Ephemeral });
     expect(requests()).toBe(before);
 
     const privateList = h.discord.sendCommand({ name: 'list', user: 'alice', options: [{ name: 'user', value: fakeUsers.carol.id }] });
@@ -241,7 +242,7 @@ describe('/list', () => {
 
     const before = h.anilistFake.graphqlRequests().length;
     const again = await h.discord.sendCommand({ name: 'list', user: 'alice' }).waitForInitialResponse();
-    expect(again.data).toMatchObject({ content: LINK_EXPIRED, flags: MessageFlags.Ephemeral });
+    expect(again.data).toMatchObject({ content: inEnglish(LINK_EXPIRED), flags: MessageFlags.Ephemeral });
     expect(h.anilistFake.graphqlRequests().length).toBe(before);
     // No token or stack trace in anything sent to Discord.
     expect(JSON.stringify(h.discord.requests.map((r) => r.body))).not.toMatch(/Bearer|eyJ|at .*\.ts:\d+/);
@@ -260,7 +261,7 @@ describe('/list +1 buttons', () => {
     expect(plusOne?.label).toBe('#1 +1');
 
     const intruder = h.discord.sendButton({ customId: plusOne!.custom_id!, from: handle, user: 'bob' });
-    expect((await intruder.waitForInitialResponse()).data).toMatchObject({ content: NOT_YOUR_BUTTONS });
+    expect((await intruder.waitForInitialResponse()).data).toMatchObject({ content: inEnglish(NOT_YOUR_BUTTONS) });
     expect(apothecary.progress).toBe(10);
 
     const press = h.discord.sendButton({ customId: plusOne!.custom_id!, from: handle, user: 'alice' });

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADULT_REFUSED } from '../../commands/media/card.js';
 import { SEED_MEDIA, SEED_USERS, type LoggedRequest, type MediaListStatus } from '../../fakes/anilist/index.js';
 import { fakeUsers, type DiscordMessage, type FakeUser, type InteractionHandle } from '../../fakes/discord/index.js';
+import { inEnglish } from '../../src/i18n/index.js';
 import { RUN_LINK_FIRST } from '../../src/linking/index.js';
 import { linkMember, startBotHarness, type BotHarness } from '../support/bot-harness.js';
 import { addAniListUsers, discordMembers, linkAndUseServer } from '../support/server-members.js';
@@ -249,7 +250,7 @@ describe('/anime in a server of 63 linked members', () => {
     expect(JSON.stringify(embedsOf(davesCard))).not.toContain(fakeUsers.dave.id);
     expect(buttonsOf(davesCard).map((b) => b.label)).toEqual(['Add to Planning', 'Set Watching', 'AniList']);
     const press = h.discord.sendButton({ customId: button(davesCard, 'Add to Planning'), user: 'dave', message: davesCard });
-    expect((await press.waitForInitialResponse()).data).toMatchObject({ content: RUN_LINK_FIRST, flags: MessageFlags.Ephemeral });
+    expect((await press.waitForInitialResponse()).data).toMatchObject({ content: inEnglish(RUN_LINK_FIRST), flags: MessageFlags.Ephemeral });
   });
 
   it('refreshes the cached view after the bot’s own /update of that title, without asking AniList again', async () => {
@@ -347,7 +348,7 @@ describe('the card’s buttons', () => {
     const unlinked = h.discord.sendButton({ customId: button(first, 'Set Watching'), user: 'dave', from: handle });
     const unlinkedAnswer = await unlinked.waitForInitialResponse();
     expect(unlinkedAnswer.type).toBe(4);
-    expect(unlinkedAnswer.data).toMatchObject({ content: RUN_LINK_FIRST, flags: MessageFlags.Ephemeral });
+    expect(unlinkedAnswer.data).toMatchObject({ content: inEnglish(RUN_LINK_FIRST), flags: MessageFlags.Ephemeral });
 
     let pressed!: InteractionHandle;
     const requests = await aniListRequestsDuring(async () => {
@@ -403,7 +404,7 @@ describe('the card’s buttons', () => {
 describe('titles that are refused, and where there is no server', () => {
   it('refuses an 18+ title outside NSFW channels, privately, and shows it in one; autocomplete leaves it out', async () => {
     const adult = SEED_MEDIA.adultAnimeA.id;
-    expect(await refusal(anime('alice', adult))).toBe(ADULT_REFUSED);
+    expect(await refusal(anime('alice', adult))).toBe(inEnglish(ADULT_REFUSED));
     expect(embedsOf(await card(anime('alice', adult, { channelNsfw: true })))[0]!.title).toBe('Secrets of the Night');
     const safe = h.discord.sendAutocomplete({ name: 'anime', user: 'alice', focused: 'title', focusedValue: 'himitsu' });
     await safe.waitForInitialResponse();

@@ -38,14 +38,15 @@ interface World {
   inboxReads(): { types: unknown; page: unknown }[];
 }
 
-async function world(): Promise<World> {
+/** `discordLocale`: alice's Discord language when she linked. */
+async function world(discordLocale?: string): Promise<World> {
   const h = await startLinkHarness({ dir: tempDir() });
   cleanups.push(() => h.close());
   // These journeys send a hundred DMs to one member to test paging, not Discord's 5-per-5-s limit on a channel
   // (which the DM tests of the expiry reminders and of the bot harness keep on).
   const discord = await startFakeDiscord({ token: TEST_DISCORD_TOKEN, now: h.clock.nowMs, rateLimits: false });
   cleanups.push(() => discord.close());
-  await linkThroughAniList(h, alice, ANILIST_ALICE);
+  await linkThroughAniList(h, alice, ANILIST_ALICE, discordLocale);
   const subscriptions = createNotificationSubscriptionsRepository(h.database.db);
   const dms = createDirectMessages(new REST({ api: discord.apiUrl }).setToken(TEST_DISCORD_TOKEN));
   const outcomes: PollOutcome[] = [];
@@ -60,6 +61,7 @@ async function world(): Promise<World> {
         members: h.links,
         anilist: h.anilist,
         dms,
+        i18n: h.app.i18n,
         clock: h.clock.now,
         logger: h.logs.logger,
         pollIntervalMs: 120_000,
@@ -123,6 +125,25 @@ describe('the notification poller', () => {
     expect(w.inboxReads()).toHaveLength(3);
     expect(w.h.anilistFake.graphqlRequests().filter((r) => r.operationName === 'Notifications').every((r) => r.viewerId === ANILIST_ALICE)).toBe(true);
     expect(w.h.limiter.stats().background.sent).toBe(3);
+  });
+
+  it('writes the DMs in the language the member had in Discord when they linked; titles and names stay AniList’s', async () => {
+    const w = await world('ja');
+    w.optIn();
+    await w.poll();
+    w.h.anilistFake.pushNotification(ANILIST_ALICE, { type: 'AIRING', mediaId: SEED_MEDIA.frieren.id, episode: 7 });
+    w.h.anilistFake.pushNotification(ANILIST_ALICE, { type: 'ACTIVITY_LIKE', userId: SEED_USERS.bob.id, activityId: 40 });
+    w.h.anilistFake.pushNotification(ANILIST_ALICE, { type: 'FOLLOWING', userId: SEED_USERS.carol.id });
+    await w.poll();
+    expect(w.dms()).toEqual([
+      `📺 **Frieren: Beyond Journey's End** の第 **7** 話が放送されました。\nhttps://anilist.co/anime/${SEED_MEDIA.frieren.id}`,
+      [
+        '🔔 AniList で**新しいいいね 1 件**、**新しいフォロワー 1 人**:',
+        '• **BobFake** があなたのアクティビティにいいねしました。 <https://anilist.co/activity/40>',
+        '• **CarolFake** があなたをフォローしました。',
+        '<https://anilist.co/notifications>',
+      ].join('\n'),
+    ]);
   });
 
   it('asks AniList only for the chosen types: with "Airing only" the likes stay on AniList', async () => {

@@ -10,6 +10,7 @@ import { createRateLimiter, type RateLimiterOptions } from '../../src/anilist/in
 import { buildApp } from '../../src/app.js';
 import { openDatabase } from '../../src/db/database.js';
 import { createNotificationSubscriptionsRepository } from '../../src/db/notification-subscriptions.js';
+import { inEnglish } from '../../src/i18n/index.js';
 import { LINK_EXPIRED, RUN_LINK_FIRST } from '../../src/linking/index.js';
 import { DMS_CLOSED_NOTICE } from '../../src/notifications/index.js';
 import { migrationsFolder } from '../../src/paths.js';
@@ -92,7 +93,7 @@ describe('/notifications', { timeout: 60_000 }, () => {
     expect(reply).toContain('Notifications on: I will DM you new episodes of the anime you are watching of your AniList account **AliceFake**');
     expect(reply).toContain('I look every second');
     expect(await optIn(h, 'bob')).toContain('Notifications on');
-    expect(await optIn(h, 'carol')).toBe(RUN_LINK_FIRST);
+    expect(await optIn(h, 'carol')).toBe(inEnglish(RUN_LINK_FIRST));
     await polls(h, 'alice', 1);
     push(h, 'alice', airing(4));
     await eventually(() => dmsTo(h, 'alice').length > 0, 'the DM');
@@ -221,7 +222,7 @@ describe('/notifications', { timeout: 60_000 }, () => {
     const first = await command(h, 'bob', 'profile');
     await first.handle.waitForEdit();
     const notice = await first.handle.waitForFollowUp();
-    expect(notice.content).toBe(DMS_CLOSED_NOTICE);
+    expect(notice.content).toBe(inEnglish(DMS_CLOSED_NOTICE));
     expect(notice.flags & 64).toBe(64);
     const second = await command(h, 'bob', 'link');
     expect(second.content).toContain('Link');
@@ -249,7 +250,7 @@ describe('/notifications', { timeout: 60_000 }, () => {
     expect(inboxReads(h, 'alice')).toBe(readsWhenRejected);
     expect(dmsTo(h, 'alice')).toEqual([]);
     expect(h.logs.text()).toContain('AniList rejected the token; notifications pause until the member links again');
-    expect(await optIn(h, 'alice')).toBe(LINK_EXPIRED);
+    expect(await optIn(h, 'alice')).toBe(inEnglish(LINK_EXPIRED));
 
     await linkMember(h, 'alice', ANILIST.alice);
     await eventually(() => dmsTo(h, 'alice').length === 1, 'the DM after linking again');
@@ -263,7 +264,7 @@ describe('/notifications', { timeout: 60_000 }, () => {
   it('with ANILIST_BACKGROUND_SHARE=0 there are no notifications to turn on', async () => {
     const h = await start({ ANILIST_BACKGROUND_SHARE: '0' });
     await linkMember(h, 'alice', ANILIST.alice);
-    expect(await optIn(h, 'alice')).toBe(NOTIFICATIONS_UNAVAILABLE);
+    expect(await optIn(h, 'alice')).toBe(inEnglish(NOTIFICATIONS_UNAVAILABLE));
     expect((await command(h, 'alice', 'notifications', [{ name: 'enabled', value: false }])).content).toContain('were not on');
   });
 });

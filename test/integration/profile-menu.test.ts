@@ -9,6 +9,7 @@ import { commands } from '../../commands/index.js';
 import { USER_AND_NAME } from '../../commands/profile.js';
 import { SEED_USERS } from '../../fakes/anilist/index.js';
 import { fakeUsers, type InteractionHandle } from '../../fakes/discord/index.js';
+import { inEnglish } from '../../src/i18n/index.js';
 import { linkMember, startBotHarness, type BotHarness } from '../support/bot-harness.js';
 import { useTempDir } from '../support/temp.js';
 
@@ -63,7 +64,7 @@ describe('/profile name:', () => {
 
     const before = h.anilistFake.graphqlRequests().length;
     expect(await privateAnswer(profile([{ name: 'name', value: 'not a name!' }]))).toContain('An AniList user name is 2 to 50 letters or digits');
-    expect(await privateAnswer(profile([{ name: 'user', value: fakeUsers.bob.id }, { name: 'name', value: 'CarolFake' }]))).toBe(USER_AND_NAME);
+    expect(await privateAnswer(profile([{ name: 'user', value: fakeUsers.bob.id }, { name: 'name', value: 'CarolFake' }]))).toBe(inEnglish(USER_AND_NAME));
     expect(h.anilistFake.graphqlRequests().length).toBe(before);
   });
 });

@@ -5,6 +5,7 @@ import { SEED_MEDIA, SEED_USERS, type ScoreFormat } from '../../fakes/anilist/in
 import { fakeUsers, type CommandOptionInput, type DiscordMessage, type InteractionHandle, type SendAutocompleteOptions } from '../../fakes/discord/index.js';
 import { linkMember, startBotHarness, type BotHarness } from '../support/bot-harness.js';
 import { useTempDir } from '../support/temp.js';
+import { inEnglish } from '../../src/i18n/index.js';
 
 const tempDir = useTempDir('anilink-update-');
 let harness: BotHarness | undefined;
@@ -158,7 +159,7 @@ describe('/update', () => {
   it('refuses invalid input before any AniList request', async () => {
     const h = await start([['alice', SEED_USERS.alice.id], ['carol', SEED_USERS.carol.id], ['dave', SEED_USERS.dave.id], ['bob', SEED_USERS.bob.id]]);
     const cases: [Member, CommandOptionInput[], RegExp][] = [
-      ['alice', [], new RegExp(NOTHING_TO_CHANGE.replace(/[`.]/g, '.'))],
+      ['alice', [], new RegExp(inEnglish(NOTHING_TO_CHANGE).replace(/[`.]/g, '.'))],
       ['alice', [{ name: 'score', value: 8.55 }], /10 point decimal.*one decimal/],
       ['alice', [{ name: 'score', value: 11 }], /10 point decimal/],
       ['bob', [{ name: 'score', value: 85.5 }], /100 point.*whole number/],

@@ -4,6 +4,7 @@ import type { OpenDatabase } from '../../src/db/database.js';
 import type { LinkedAccountsRepository } from '../../src/db/linked-accounts.js';
 import { createDirectMessages, type DirectMessages } from '../../src/expiry/direct-messages.js';
 import { createExpiryReminders, type ExpiryRemindersDeps } from '../../src/expiry/reminders.js';
+import { createTranslations } from '../../src/i18n/index.js';
 import { fakeUsers, startFakeDiscord, type FakeDiscord } from '../../fakes/discord/index.js';
 import { createTestClock, type TestClock } from '../support/clock.js';
 import { TEST_DISCORD_TOKEN } from '../support/env.js';
@@ -41,6 +42,7 @@ async function setup(overrides: Partial<ExpiryRemindersDeps> = {}): Promise<Setu
     clock: clock.now,
     logger: logs.logger,
     reminderDays: 14,
+    i18n: createTranslations(),
     ...overrides,
   });
   cleanups.push(() => reminders.stop());
@@ -101,6 +103,20 @@ describe('token expiry reminders', () => {
     expect(dm!.content).toContain('`/link`');
     await s.reminders.runOnce();
     expect(s.dmsTo(carol.id)).toHaveLength(1);
+  });
+
+  it('writes each DM in the member’s Discord language as of their latest /link, English when it is unknown', async () => {
+    const s = await setup();
+    const expiry = new Date(s.clock.nowMs() + 5 * DAY_MS);
+    s.accounts.save(linkRow(alice.id, expiry, { anilistName: 'Alice_Ani', discordLocale: 'ja' }), s.clock.now());
+    s.accounts.save(linkRow(bob.id, expiry, { anilistName: 'Bob_Ani', discordLocale: 'pt-BR' }), s.clock.now());
+    s.accounts.save(linkRow(carol.id, expiry, { anilistName: 'Carol_Ani' }), s.clock.now());
+    expect(await s.reminders.runOnce()).toEqual({ sent: 3, undeliverable: 0, failed: 0 });
+    const [japanese] = s.dmsTo(alice.id);
+    expect(japanese!.content).toContain('あなたの AniList アカウント **Alice\\_Ani** に対する私の認証は <t:');
+    expect(japanese!.content).toContain('`/リンク` をもう一度実行してください');
+    expect(s.dmsTo(bob.id)[0]!.content).toContain('use `/vincular` de novo');
+    expect(s.dmsTo(carol.id)[0]!.content).toContain('run `/link` again');
   });
 
   it('remembers closed DMs as undeliverable (logged at info) and does not retry them', async () => {

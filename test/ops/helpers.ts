@@ -37,12 +37,14 @@ export function linkRow(discordUserId: string, tokenExpiresAt: Date, overrides: 
 }
 
 /** A real link through the harness: /link start page → Discord sign-in → fake AniList approves → callback stores the sealed token. */
-export async function linkThroughAniList(h: LinkHarness, discordUserId = '300000000000000001', anilistUserId: number = SEED_USERS.alice.id) {
+/** `discordLocale`: the member's Discord language as their /link interaction says it (none: unknown, English). */
+export async function linkThroughAniList(h: LinkHarness, discordUserId = '300000000000000001', anilistUserId: number = SEED_USERS.alice.id, discordLocale?: string) {
   h.discordFake.addUser(fakeDiscordUser(discordUserId, 'mira', 'Mira'));
   const { pageUrl } = h.links.startLink({
     discordUser: { id: discordUserId, username: 'mira', displayName: 'Mira', avatarUrl: 'https://cdn.discordapp.com/embed/avatars/0.png' },
     applicationId: h.discordFake.applicationId,
     interactionToken: `interaction-token-${Math.random()}`,
+    discordLocale,
   });
   const done = await walkLinkPages({ discord: h.discordFake, anilist: h.anilistFake }, new TestBrowser(), pageUrl, { discordUserId, anilistUserId });
   expect(done.url).toBe(`${h.publicUrl}/oauth/done`);

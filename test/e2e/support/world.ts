@@ -17,6 +17,7 @@ import { TestBrowser } from '../../support/browser.js';
 import { TEST_DISCORD_TOKEN } from '../../support/env.js';
 import { walkLinkPages, type WalkAs, type WalkedPage } from '../../support/link-walk.js';
 import { allocatePublicUrl, describeOutput, e2eTempDir, freshEncryptionKey, startBot, type BotProcess } from './bot-process.js';
+import { createTranslations } from '../../../src/i18n/index.js';
 
 export interface World {
   discord: FakeDiscord;
@@ -108,11 +109,12 @@ export function dataOf(response: { data: Record<string, unknown> | undefined }):
 }
 
 /** `/link` over the gateway; returns the handle and the URL behind its button. */
-export async function runLinkCommand(world: World, user: 'alice' | 'bob' | 'carol' | 'dave'): Promise<{ handle: InteractionHandle; pageUrl: string }> {
-  const handle = world.discord.sendCommand({ name: 'link', user });
+/** `/link` from a member whose Discord is in `locale` (Discord's code; default en-US): the button is in that language. */
+export async function runLinkCommand(world: World, user: 'alice' | 'bob' | 'carol' | 'dave', locale = 'en-US'): Promise<{ handle: InteractionHandle; pageUrl: string }> {
+  const handle = world.discord.sendCommand({ name: 'link', user, locale });
   const initial = await handle.waitForInitialResponse(5_000);
   const button = dataOf(initial).components?.[0]?.components[0];
-  expect(button?.label).toBe('Link AniList account');
+  expect(button?.label).toBe(createTranslations().forDiscord(locale)('link.button'));
   const pageUrl = button!.url!;
   world.secrets.add(new URL(pageUrl).pathname.split('/').pop()!);
   return { handle, pageUrl };

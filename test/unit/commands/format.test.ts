@@ -2,6 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { displayTitle, formatProgress, totalUnits } from '../../../commands/format/media.js';
 import { UNSCORED, checkScore, formatScore, toScoreFormat } from '../../../commands/format/score.js';
 import { escapeInline, safeLabel, truncate } from '../../../commands/format/text.js';
+import { createTranslations, inEnglish } from '../../../src/i18n/index.js';
+
+const i18n = createTranslations();
+const en = i18n.forLocale('en');
 
 describe('formatScore', () => {
   it.each([
@@ -15,13 +19,18 @@ describe('formatScore', () => {
     ['POINT_3', 2, '😐'],
     ['POINT_3', 3, '🙂'],
   ] as const)('%s %d → %s', (format, score, shown) => {
-    expect(formatScore(score, format)).toBe(shown);
+    expect(formatScore(en, score, format)).toBe(shown);
+  });
+
+  it('writes decimal scores with the reader’s decimal separator', () => {
+    expect(formatScore(i18n.forLocale('de'), 8.5, 'POINT_10_DECIMAL')).toBe('8,5/10');
+    expect(formatScore(i18n.forLocale('ja'), 8.5, 'POINT_10_DECIMAL')).toBe('8.5/10');
   });
 
   it('shows 0 and missing scores as unscored in every format', () => {
     for (const format of ['POINT_100', 'POINT_10_DECIMAL', 'POINT_10', 'POINT_5', 'POINT_3'] as const) {
-      expect(formatScore(0, format)).toBe(UNSCORED);
-      expect(formatScore(null, format)).toBe(UNSCORED);
+      expect(formatScore(en, 0, format)).toBe(UNSCORED);
+      expect(formatScore(en, null, format)).toBe(UNSCORED);
     }
   });
 });
@@ -54,7 +63,7 @@ describe('checkScore', () => {
   ] as const)('refuses %s %d with a message naming the format', (format, input) => {
     const result = checkScore(input, format);
     expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.message).toMatch(/score format/);
+    if (!result.ok) expect(inEnglish(result.message)).toMatch(/score format/);
   });
 
   it('falls back to POINT_100 for an unknown stored format', () => {
@@ -78,9 +87,11 @@ describe('text helpers', () => {
 
 describe('media helpers', () => {
   it('uses episodes for anime and chapters for manga, ? when unknown', () => {
-    expect(formatProgress(5, { type: 'ANIME', episodes: 12 })).toBe('Ep 5/12');
-    expect(formatProgress(120, { type: 'MANGA', chapters: null })).toBe('Ch 120/?');
+    expect(formatProgress(en, 5, { type: 'ANIME', episodes: 12 })).toBe('Ep 5/12');
+    expect(formatProgress(en, 120, { type: 'MANGA', chapters: null })).toBe('Ch 120/?');
     expect(totalUnits({ type: 'MANGA', episodes: 3, chapters: 0 })).toBeNull();
+    expect(formatProgress(i18n.forLocale('de'), 5, { type: 'ANIME', episodes: 12 })).toBe('Folge 5/12');
+    expect(formatProgress(i18n.forLocale('ja'), 120, { type: 'MANGA', chapters: null })).toBe('120/? 話');
   });
 
   it('picks the title by language when the data came without a token', () => {

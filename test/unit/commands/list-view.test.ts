@@ -4,6 +4,7 @@ import { ENTRIES_PER_PAGE, renderListPage, type ListPageView } from '../../../co
 import { CHOICE_NAME_MAX, MAX_CHOICES, mergeChoices } from '../../../commands/media/choices.js';
 import { resolveFreeText } from '../../../commands/media/search.js';
 import type { MediaListEntry, MediaSearchResult } from '../../../src/anilist/index.js';
+import { createTranslations } from '../../../src/i18n/index.js';
 
 const SNOWFLAKE = '123456789012345678901'; // 21 digits: the longest a snowflake gets
 
@@ -57,12 +58,14 @@ describe('list custom ids', () => {
   });
 });
 
+const en = createTranslations().forLocale('en');
+
 describe('renderListPage', () => {
   it('stays inside Discord embed and component limits with 200+ character, markdown-heavy titles', () => {
     const nasty = `${'[**x**](y) '.repeat(30)}`;
     const entries = Array.from({ length: 35 }, (_, i) => entry(i + 1, i % 2 ? nasty : 'T'.repeat(250)));
     for (let page = 1; page <= 4; page++) {
-      const rendered = renderListPage(view(entries, { page }));
+      const rendered = renderListPage(view(entries, { page }), en);
       const embed = rendered.embeds[0]!.toJSON();
       const total = (embed.title ?? '').length + (embed.description ?? '').length + (embed.footer?.text ?? '').length;
       expect(embed.description!.length).toBeLessThanOrEqual(4096);
@@ -79,7 +82,7 @@ describe('renderListPage', () => {
 
   it('clamps a page beyond the end to the last page and disables +1 at the last episode', () => {
     const entries = Array.from({ length: ENTRIES_PER_PAGE + 1 }, (_, i) => entry(i + 1, `Show ${i + 1}`, { progress: i === ENTRIES_PER_PAGE ? 12 : 3 }));
-    const rendered = renderListPage(view(entries, { page: 50 }));
+    const rendered = renderListPage(view(entries, { page: 50 }), en);
     expect(rendered.page).toBe(2);
     const [incRow, navRow] = rendered.components.map((row) => row.toJSON().components);
     expect(incRow).toHaveLength(1);
@@ -105,7 +108,7 @@ describe('autocomplete choices', () => {
   it('puts own entries first, de-duplicates, drops adult media outside NSFW, and keeps ≤25 names of ≤100 chars', () => {
     const own = Array.from({ length: 20 }, (_, i) => entry(i + 1, 'O'.repeat(300)));
     const found = [search(1, 'dup'), ...Array.from({ length: 20 }, (_, i) => search(100 + i, 'S'.repeat(150), i === 0))];
-    const choices = mergeChoices(own, found, false, 'ENGLISH');
+    const choices = mergeChoices(en, own, found, false, 'ENGLISH');
     expect(choices).toHaveLength(MAX_CHOICES);
     expect(choices.slice(0, 20).map((c) => c.value)).toEqual(own.map((e) => String(e.mediaId)));
     expect(choices.map((c) => c.value)).not.toContain('100');
@@ -116,12 +119,12 @@ describe('autocomplete choices', () => {
   });
 
   it('resolves free text: own exact title, single search hit, otherwise ambiguous', () => {
-    expect(resolveFreeText('frieren', [entry(7, 'Frieren')], [search(7, 'Frieren'), search(8, 'Frieren')], false, undefined)).toEqual({ kind: 'found', mediaId: 7 });
-    expect(resolveFreeText('mushishi', [], [search(9, 'Mushishi')], false, undefined)).toEqual({ kind: 'found', mediaId: 9 });
-    expect(resolveFreeText('zzz', [], [], false, undefined)).toEqual({ kind: 'none' });
-    const ambiguous = resolveFreeText('frieren', [], [search(7, 'Frieren'), search(8, 'Frieren')], false, undefined);
+    expect(resolveFreeText(en, 'frieren', [entry(7, 'Frieren')], [search(7, 'Frieren'), search(8, 'Frieren')], false, undefined)).toEqual({ kind: 'found', mediaId: 7 });
+    expect(resolveFreeText(en, 'mushishi', [], [search(9, 'Mushishi')], false, undefined)).toEqual({ kind: 'found', mediaId: 9 });
+    expect(resolveFreeText(en, 'zzz', [], [], false, undefined)).toEqual({ kind: 'none' });
+    const ambiguous = resolveFreeText(en, 'frieren', [], [search(7, 'Frieren'), search(8, 'Frieren')], false, undefined);
     expect(ambiguous.kind).toBe('ambiguous');
     // Adult results do not count outside NSFW channels, so one safe hit is not ambiguous.
-    expect(resolveFreeText('himitsu', [], [search(1, 'Himitsu A', true), search(2, 'Himitsu B')], false, undefined)).toEqual({ kind: 'found', mediaId: 2 });
+    expect(resolveFreeText(en, 'himitsu', [], [search(1, 'Himitsu A', true), search(2, 'Himitsu B')], false, undefined)).toEqual({ kind: 'found', mediaId: 2 });
   });
 });

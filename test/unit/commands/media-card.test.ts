@@ -9,6 +9,9 @@ describe('card button ids', () => {
   it('parses the card’s own buttons and nothing else', () => {
     expect(parseCardButtonId(`anime:card:plan:1001:${VIEWER}`)).toEqual({ command: 'anime', action: 'plan', mediaId: 1001, viewerId: VIEWER, shownProgress: undefined });
     expect(parseCardButtonId(`random:card:inc:1001:${VIEWER}:7`)).toMatchObject({ command: 'random', action: 'inc', shownProgress: 7 });
+    // The language the card was drawn in travels with its buttons.
+    expect(parseCardButtonId(`anime:card:inc:1001:${VIEWER}:ja:7`)).toMatchObject({ action: 'inc', locale: 'ja', shownProgress: 7 });
+    expect(parseCardButtonId(`anime:card:plan:1001:${VIEWER}:pt-BR`)).toMatchObject({ action: 'plan', locale: 'pt-BR', shownProgress: undefined });
     for (const bad of [
       `anime:card:inc:1001:${VIEWER}`, // +1 without the progress it was drawn with
       `anime:card:plan:1001:${VIEWER}:3`,
@@ -17,6 +20,9 @@ describe('card button ids', () => {
       'anime:card:plan:1001:123',
       `list:page:${VIEWER}:${VIEWER}:A:ALL:1`,
       `:card:plan:1001:${VIEWER}`,
+      `anime:card:plan:1001:${VIEWER}:xx`, // not a language of the catalogues
+      `anime:card:inc:1001:${VIEWER}:ja`, // a locale, but no progress
+      `anime:card:inc:1001:${VIEWER}:ja:7:8`,
     ]) {
       expect(parseCardButtonId(bad), bad).toBeUndefined();
     }

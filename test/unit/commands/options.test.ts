@@ -1,9 +1,10 @@
 import { ApplicationCommandOptionType, ApplicationCommandType, CommandInteractionOptionResolver, type ChatInputCommandInteraction, type CommandInteractionOption, type User } from 'discord.js';
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import type { list } from '../../../commands/list.js';
+import { list } from '../../../commands/list.js';
 import { readOptions, type OptionsOf } from '../../../commands/options.js';
 import type { profile } from '../../../commands/profile.js';
 import type { update } from '../../../commands/update.js';
+import { createTranslations } from '../../../src/i18n/index.js';
 import { UserFacingError } from '../../../src/user-facing-error.js';
 
 const definition = {
@@ -25,6 +26,9 @@ function interactionWith(options: CommandInteractionOption[]): Pick<ChatInputCom
   const Resolver = CommandInteractionOptionResolver as unknown as new (client: null, options: CommandInteractionOption[], resolved: object) => ChatInputCommandInteraction['options'];
   return { options: new Resolver(null, options, {}) };
 }
+
+/** A UserFacingError whose English text is exactly `text`. */
+const refusal = (text: string) => expect.objectContaining({ name: 'UserFacingError', message: text }) as unknown as Error;
 
 const option = (name: string, type: ApplicationCommandOptionType, value: string | number | boolean): CommandInteractionOption => ({ name, type, value });
 
@@ -62,14 +66,26 @@ describe('readOptions', () => {
 
   it('refuses values the definition does not allow with a message naming the option and what it takes', () => {
     const read = (...extra: CommandInteractionOption[]) => () => readOptions(interactionWith([option('kind', ApplicationCommandOptionType.String, 'a'), ...extra]), definition);
-    expect(() => readOptions(interactionWith([option('kind', ApplicationCommandOptionType.String, 'c')]), definition)).toThrow(
-      new UserFacingError('Kind must be one of: A, B.'),
-    );
-    expect(read(option('count', ApplicationCommandOptionType.Integer, 11))).toThrow(new UserFacingError('Count must be a whole number from 0 to 10.'));
-    expect(read(option('count', ApplicationCommandOptionType.Integer, 1.5))).toThrow(new UserFacingError('Count must be a whole number from 0 to 10.'));
-    expect(read(option('ratio', ApplicationCommandOptionType.Number, -0.5))).toThrow(new UserFacingError('Ratio must be a number of at least 0.'));
-    expect(read(option('text', ApplicationCommandOptionType.String, 'toolong'))).toThrow(new UserFacingError('Text must be at most 5 characters long.'));
+    expect(() => readOptions(interactionWith([option('kind', ApplicationCommandOptionType.String, 'c')]), definition)).toThrow(refusal('`kind` must be A or B.'));
+    expect(read(option('count', ApplicationCommandOptionType.Integer, 11))).toThrow(refusal('`count` must be a whole number from 0 to 10.'));
+    expect(read(option('count', ApplicationCommandOptionType.Integer, 1.5))).toThrow(refusal('`count` must be a whole number from 0 to 10.'));
+    expect(read(option('ratio', ApplicationCommandOptionType.Number, -0.5))).toThrow(refusal('`ratio` must be a number of at least 0.'));
+    expect(read(option('text', ApplicationCommandOptionType.String, 'toolong'))).toThrow(refusal('`text` must be at most 5 characters long.'));
     expect(read(option('count', ApplicationCommandOptionType.Integer, 0), option('ratio', ApplicationCommandOptionType.Number, 0.5))).not.toThrow();
+  });
+
+  it('names the option and its choices as the member’s Discord shows them', () => {
+    const i18n = createTranslations();
+    let refusal: unknown;
+    try {
+      readOptions(interactionWith([option('type', ApplicationCommandOptionType.String, 'NOVEL')]), list.definition);
+    } catch (error) {
+      refusal = error;
+    }
+    if (!(refusal instanceof UserFacingError)) throw new Error('expected a UserFacingError');
+    expect(refusal.render(i18n.forDiscord('ja'))).toBe('`種類` には アニメまたはマンガ のいずれかを指定してください。');
+    expect(refusal.render(i18n.forDiscord('pt-BR'))).toBe('`tipo` deve ser Anime ou Mangá.');
+    expect(refusal.render(i18n.forDiscord('en-US'))).toBe('`type` must be Anime or Manga.');
   });
 
   it('leaves a missing required option to discord.js, which refuses it (the dispatcher answers with the generic error)', () => {

@@ -93,7 +93,7 @@ describe('buildPool', () => {
 
 describe('random picks (rerolls from memory)', () => {
   const titles = [1, 2, 3, 4, 5].map((id) => ({ mediaId: id, media: media(id), plannedBy: ['a'] }));
-  const input = (id: string) => ({ id, callerId: '100000000000000001', memberIds: ['100000000000000001'], type: 'ANIME' as const, titles, headline: 'h' });
+  const input = (id: string) => ({ id, callerId: '100000000000000001', memberIds: ['100000000000000001'], type: 'ANIME' as const, titles, locale: 'en' as const, headline: () => 'h' });
   const all = () => true;
 
   it('brings every title once before any comes again', () => {

@@ -5,8 +5,10 @@ import { createCommandDeps, type CommandServices } from '../../../commands/comma
 import { AUTOCOMPLETE_BUDGET_MS } from '../../../commands/media/suggestions.js';
 import { update } from '../../../commands/update.js';
 import type { CallContext, SearchMediaInput } from '../../../src/anilist/index.js';
+import { createTranslations } from '../../../src/i18n/index.js';
 
 const log = pino({ level: 'silent' });
+const t = createTranslations().forLocale('en');
 
 /** A search that only ever ends by being abandoned, like one stuck behind a busy limiter. */
 function pendingSearches() {
@@ -26,6 +28,7 @@ function pendingSearches() {
     },
     anilist: { searchMedia, peekUserMediaList, userMediaList },
     clock: () => new Date(),
+    i18n: createTranslations(),
   } as unknown as CommandServices;
   return { deps: createCommandDeps(services), services, calls, userMediaList, peekUserMediaList };
 }
@@ -55,7 +58,7 @@ describe('/update autocomplete and the shared AniList budget', () => {
     const second = keystroke('100000000000000001', 'frieren');
     const otherMember = keystroke('100000000000000002', 'bebop');
 
-    const answers = [first, second, otherMember].map(({ interaction }) => update.autocomplete({ interaction, deps, log }));
+    const answers = [first, second, otherMember].map(({ interaction }) => update.autocomplete({ interaction, deps, log, t }));
     await vi.advanceTimersByTimeAsync(0);
     expect(calls.map((c) => c.input.search)).toEqual(['frier', 'frieren', 'bebop']);
     expect(calls.map((c) => c.context.signal?.aborted)).toEqual([true, false, false]);
@@ -76,7 +79,7 @@ describe('/update autocomplete and the shared AniList budget', () => {
     const here = keystroke('100000000000000001', 'frier');
     const there = keystroke('100000000000000001', 'frieren');
 
-    const answers = [update.autocomplete({ interaction: here.interaction, deps, log }), update.autocomplete({ interaction: there.interaction, deps: otherBot, log })];
+    const answers = [update.autocomplete({ interaction: here.interaction, deps, log, t }), update.autocomplete({ interaction: there.interaction, deps: otherBot, log, t })];
     await vi.advanceTimersByTimeAsync(0);
     expect(calls.map((c) => c.input.search)).toEqual(['frier', 'frieren']);
     expect(calls.map((c) => c.context.signal?.aborted)).toEqual([false, false]);
@@ -89,7 +92,7 @@ describe('/update autocomplete and the shared AniList budget', () => {
   it('starts no list load, and no search for one or two typed characters', async () => {
     const { deps, calls, userMediaList, peekUserMediaList } = pendingSearches();
     const short = keystroke('100000000000000001', 'fr');
-    await update.autocomplete({ interaction: short.interaction, deps, log });
+    await update.autocomplete({ interaction: short.interaction, deps, log, t });
     expect(calls).toEqual([]);
     expect(userMediaList).not.toHaveBeenCalled();
     expect(peekUserMediaList).toHaveBeenCalledTimes(2); // anime and manga, from the cache only

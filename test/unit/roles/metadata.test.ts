@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RoleConnectionStatistics } from '../../../src/anilist/index.js';
-import { METADATA_KEYS, connectionFor, metadataRecords } from '../../../src/roles/index.js';
+import { CATALOGUES, DEFAULT_LOCALE, LOCALES, createTranslations } from '../../../src/i18n/index.js';
+import { METADATA_KEYS, METADATA_TEXT, connectionFor, metadataRecords, metadataTextKeys, metadataTranslations } from '../../../src/roles/index.js';
 import { serializeConnection } from '../../../src/roles/metadata.js';
 
 function statistics(overrides: Partial<RoleConnectionStatistics> = {}): RoleConnectionStatistics {
@@ -42,6 +43,31 @@ describe('linked-roles metadata', () => {
     const records = metadataRecords({ anime_completed: { name: { ja: 'アニメ完了数' }, description: {} } });
     expect(records[0]).toMatchObject({ key: 'anime_completed', name: 'Anime completed', name_localizations: { ja: 'アニメ完了数' } });
     expect(records[0]).not.toHaveProperty('description_localizations');
+  });
+
+  it('names and descriptions in every language of the catalogues: English as METADATA_TEXT says, the others within Discord’s limits', () => {
+    const problems: string[] = [];
+    for (const key of METADATA_KEYS) {
+      const ids = metadataTextKeys(key);
+      expect(CATALOGUES[DEFAULT_LOCALE][ids.name]).toBe(METADATA_TEXT[key].name);
+      expect(CATALOGUES[DEFAULT_LOCALE][ids.description]).toBe(METADATA_TEXT[key].description);
+      for (const locale of LOCALES) {
+        const name = CATALOGUES[locale][ids.name];
+        const description = CATALOGUES[locale][ids.description];
+        if (!name || name.length > 100) problems.push(`${locale} ${ids.name}`);
+        if (!description || description.length > 200) problems.push(`${locale} ${ids.description}`);
+      }
+    }
+    expect(problems).toEqual([]);
+    const records = metadataRecords(metadataTranslations(createTranslations()));
+    expect(records[1]).toMatchObject({
+      key: 'episodes_watched',
+      name: 'Episodes watched',
+      name_localizations: { ja: '視聴したエピソード', 'es-ES': 'Episodios vistos', 'es-419': 'Episodios vistos', 'pt-BR': 'Episódios assistidos', de: 'Gesehene Folgen', fr: 'Épisodes vus' },
+      description_localizations: { fr: 'Épisodes d’anime vus, tels qu’AniList les compte' },
+    });
+    // English is the records' own text, never a localization.
+    expect(Object.keys(records[1]!.name_localizations!)).not.toContain('en-US');
   });
 
   it('values from the statistics: COMPLETED counts, episodes, chapters, the creation date; strings, as Discord takes them', () => {

@@ -28,6 +28,7 @@ CREATE TABLE `airing_feeds` (
 	`role_id` text,
 	`channel_nsfw` integer NOT NULL,
 	`set_by` text NOT NULL,
+	`locale` text DEFAULT 'en' NOT NULL,
 	`since` integer NOT NULL,
 	`disabled_at` integer,
 	`disabled_reason` text,
