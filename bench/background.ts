@@ -191,6 +191,12 @@ function measures(on: RunResult, off: RunResult): Record<string, Measure> {
     roundMinutes: value(`one round over all ${OPTED_IN} opted-in members at the idle rate (each member's interval)`, 'min', 1, rate > 0 ? OPTED_IN / rate : Number.POSITIVE_INFINITY),
     lagAtEnd: value('poll lag at the end (anilink_notifications_poll_lag_seconds)', 's', 0, on.lagS),
     polledMembers: value('members polled during the run', '', 0, on.polledMembers),
+    backgroundBeforeMix: value(
+      "background requests in the minute before the mix (still in AniList's one-minute window when members come)",
+      '',
+      0,
+      on.timeline.filter(([ms, operation]) => ms >= -60_000 && ms < 0 && operation === 'Notifications').length,
+    ),
   };
 }
 
@@ -207,7 +213,15 @@ export async function runBackground({ quick }: { quick: boolean }): Promise<Omit
   return {
     repetitions: 1,
     setup: { mixMembers, optedIn: OPTED_IN, warmupS: timing.warmupMs / 1000, tailS: timing.tailMs / 1000, anilistPerMinute: 30, backgroundShare: 0.5, mixWallOnS: Math.round(on.wallS), mixWallOffS: Math.round(off.wallS) },
-    measures: measures(on, off),
+    measures: {
+      ...measures(on, off),
+      ...(smaller
+        ? {
+            extraRefusalsSmallerShare: { label: 'steps refused beyond background off, with ANILIST_BACKGROUND_SHARE=0.25', unit: '', digits: 0, anilink: [count(smaller.steps, 'refusal') - count(off.steps, 'refusal')] },
+            backgroundBeforeMixSmallerShare: { ...measures(smaller, off).backgroundBeforeMix!, label: 'background requests in the minute before the mix, with ANILIST_BACKGROUND_SHARE=0.25' },
+          }
+        : {}),
+    },
     detail: { ...timing, optedIn: OPTED_IN, off: summary(off), on: summary(on), share025: smaller ? { summary: summary(smaller), measures: measures(smaller, off) } : null },
   };
 }

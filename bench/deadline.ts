@@ -41,8 +41,19 @@ async function burstCommand(): Promise<string> {
   return commands.some((c) => c.definition.name === 'list') ? 'list' : 'profile';
 }
 
+/** Discord's interaction callback type for an answer sent as the initial response (no defer). */
+const CHANNEL_MESSAGE_WITH_SOURCE = 4;
+
+/** The answer when the initial response was the message itself: how a busy refusal is sent (one Discord call). */
+function answeredAtOnce(handle: InteractionHandle): { content: string; embeds: readonly unknown[] } | undefined {
+  const initial = handle.initialResponse;
+  if (initial?.type !== CHANNEL_MESSAGE_WITH_SOURCE) return undefined;
+  const data = initial.data ?? {};
+  return { content: typeof data.content === 'string' ? data.content : '', embeds: Array.isArray(data.embeds) ? data.embeds : [] };
+}
+
 function classify(handle: InteractionHandle): { outcome: Outcome; text?: string } {
-  const messages = [...handle.edits.map((e) => e.message), ...handle.followUps];
+  const messages = [answeredAtOnce(handle), ...handle.edits.map((e) => e.message), ...handle.followUps];
   const first = messages.find((m) => m !== undefined && m !== null);
   if (!first) return { outcome: 'none' };
   if (first.embeds.length > 0 || first.content.toLowerCase().startsWith('done:')) return { outcome: 'served' };
@@ -79,7 +90,14 @@ async function collect(handles: InteractionHandle[], sentAt: number[], finalTime
   );
   // Final answer: the first successful edit of @original or follow-up (an error after a public defer is a follow-up).
   const finalOf = (h: InteractionHandle) => h.webhookRequests.find((r) => (r.method === 'PATCH' || r.method === 'POST') && r.status >= 200 && r.status < 300);
-  await waitUntil(() => handles.every((h) => finalOf(h) !== undefined), finalTimeoutMs, 'final answers', 100).catch(() => undefined);
+  // An answer sent as the initial response is final at once: its latency is the initial response's.
+  const finalLatency = (h: InteractionHandle, sent: number) => {
+    const atOnce = answeredAtOnce(h) ? h.initialResponse?.latencyMs : undefined;
+    if (atOnce !== undefined) return atOnce;
+    const f = finalOf(h);
+    return f ? f.receivedAt - sent : undefined;
+  };
+  await waitUntil(() => handles.every((h) => answeredAtOnce(h) !== undefined || finalOf(h) !== undefined), finalTimeoutMs, 'final answers', 100).catch(() => undefined);
   const finalServed: number[] = [];
   const finalRefused: number[] = [];
   const outcomes: Record<Outcome, number> = { served: 0, refused: 0, other: 0, none: 0 };
@@ -88,9 +106,9 @@ async function collect(handles: InteractionHandle[], sentAt: number[], finalTime
     const { outcome, text } = classify(h);
     outcomes[outcome]++;
     if (text) others.add(text);
-    const f = finalOf(h);
-    if (f && outcome === 'served') finalServed.push(f.receivedAt - sentAt[i]!);
-    if (f && outcome === 'refused') finalRefused.push(f.receivedAt - sentAt[i]!);
+    const latency = finalLatency(h, sentAt[i]!);
+    if (latency !== undefined && outcome === 'served') finalServed.push(latency);
+    if (latency !== undefined && outcome === 'refused') finalRefused.push(latency);
   });
   return { initial, late: initial.filter((ms) => ms > DEADLINE_MS).length, missing, finalServed, finalRefused, outcomes, others: [...others] };
 }

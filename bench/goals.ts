@@ -54,7 +54,7 @@ export const GOALS: readonly GoalSpec[] = [
     pass: (x) => x <= 50,
     evidence: ['initialP50', 'initialMax', 'cpuPerInteraction', 'refused', 'dispatchSpan'],
     cause:
-      "The initial response is a defer sent before any AniList call, so what delays it is CPU, not AniList: the bot spends more CPU per interaction than the reference (row above), a refused command costing three Discord calls (defer, delete, private follow-up) where a served one costs two, and on two cores shared with the fakes (the fake Discord validates every request against the OpenAPI spec) and with other work (load column) it falls behind a burst of this rate, new interactions queueing behind earlier ones' work. The reference's own p99 shows what the machine allows. Next levers: answer a refusal before deferring (one Discord call), and the per-interaction cost in the REST client.",
+      "The initial response (a defer, or the one-call refusal when AniList's budget is spent) comes before any AniList call, so what delays it is CPU, not AniList: the bot spends more CPU per interaction than the reference (row above; it checks the limiter, reads the member's link from SQLite and picks the member's language before it answers), and on two cores shared with the fakes (the fake Discord validates every request against the OpenAPI spec) and with other work (load column) a burst of this rate queues new interactions behind earlier ones' work. The reference's own p99 shows what the machine allows. Next lever: the per-interaction cost in discord.js's REST client and in the dispatcher before the first response.",
   },
   {
     id: 'budget-per-served',
@@ -229,7 +229,9 @@ export const GOALS: readonly GoalSpec[] = [
     compare: 'value',
     aggregate: 'max',
     pass: (x) => x <= 0,
-    evidence: ['refused', 'keystrokesOutOfTime', 'interactiveRequests'],
+    evidence: ['refused', 'keystrokesOutOfTime', 'interactiveRequests', 'pollsPerMinuteBusy', 'backgroundBeforeMix', 'extraRefusalsSmallerShare', 'backgroundBeforeMixSmallerShare'],
+    cause:
+      "Background work yields to members (notification polls while the mix ran, row above), but what it sent in the minute before the members came still counts in AniList's one-minute window: the mix starts with that part of the budget spent, members get fewer requests in its first minute (AniList requests for members, row above), and the steps that needed them are refused. A smaller ANILIST_BACKGROUND_SHARE sends less in that minute (rows above), yet any background request is budget a burst that follows within a minute cannot use, and the bot cannot foresee a burst; zero extra refusals would mean no background work at all. The share is the admin's dial between notification delay and burst headroom.",
   },
   {
     id: 'background-latency',
