@@ -15,6 +15,7 @@ import type { LinkedRoles } from '../src/roles/index.js';
 import type { ServerMembership } from '../src/servers/membership.js';
 import { createServerViews, type ServerViews, type ServerViewsTuning } from './media/server-views.js';
 import type { NotificationSettings } from '../src/notifications/index.js';
+import type { AiringFeedSettings } from '../src/airing/index.js';
 import { createKeystrokeTracker, type KeystrokeTracker } from './media/suggestions.js';
 import { createRandomPicks, type RandomPicks } from './taste/random-picks.js';
 
@@ -34,6 +35,8 @@ export interface CommandServices {
   tuning?: { serverViews?: ServerViewsTuning | undefined } | undefined;
   /** Members' `/notifications` opt-ins. */
   notifications: NotificationSettings;
+  /** Servers' `/airing-feed`. */
+  airingFeeds: AiringFeedSettings;
 }
 
 /** What commands may use: the services, plus the state commands keep per bot. */

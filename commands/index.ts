@@ -1,3 +1,4 @@
+import { airingFeed } from './airing-feed.js';
 import { anilistProfileMenu } from './anilist-profile-menu.js';
 import { anime } from './anime.js';
 import type { Command } from './command.js';
@@ -13,4 +14,4 @@ import { unlink } from './unlink.js';
 import { update } from './update.js';
 
 /** The registry: every slash command and member menu the bot offers. */
-export const commands: readonly Command[] = [link, profile, unlink, list, update, anime, manga, privacy, compare, random, notifications, anilistProfileMenu];
+export const commands: readonly Command[] = [link, profile, unlink, list, update, anime, manga, privacy, compare, random, notifications, airingFeed, anilistProfileMenu];

@@ -13,7 +13,14 @@ interface ValueByType {
   [ApplicationCommandOptionType.Number]: number;
   [ApplicationCommandOptionType.Boolean]: boolean;
   [ApplicationCommandOptionType.User]: User;
+  [ApplicationCommandOptionType.Channel]: ResolvedChannel;
+  [ApplicationCommandOptionType.Role]: ResolvedRole;
 }
+
+/** A channel option's value as the interaction resolved it (the bot keeps no channel cache). */
+export type ResolvedChannel = NonNullable<ReturnType<ChatInputCommandInteraction['options']['getChannel']>>;
+/** A role option's value as the interaction resolved it. */
+export type ResolvedRole = NonNullable<ReturnType<ChatInputCommandInteraction['options']['getRole']>>;
 
 type OptionValue<O> = O extends { readonly choices: readonly { readonly value: infer V }[] }
   ? V
@@ -25,7 +32,10 @@ type OptionValue<O> = O extends { readonly choices: readonly { readonly value: i
  * What a command's options hold, typed from its literal definition: a required option is always there, any
  * other may be undefined, and an option with choices holds one of their values.
  */
-export type OptionsOf<D extends CommandDefinition> = D extends { readonly options: readonly (infer O)[] }
+export type OptionsOf<D extends CommandDefinition> = OptionsIn<D>;
+
+/** The options declared by a command or a subcommand, as `OptionsOf` types them. */
+type OptionsIn<D> = D extends { readonly options: readonly (infer O)[] }
   ? { readonly [Option in O as Option extends { readonly name: infer N extends string } ? N : never]: Option extends { readonly required: true } ? OptionValue<Option> : OptionValue<Option> | undefined }
   : Record<string, never>;
 
@@ -38,6 +48,29 @@ export function readOptions<const D extends CommandDefinition>(interaction: Pick
   const values: Record<string, unknown> = {};
   for (const option of definition.options ?? []) values[option.name] = readOption(interaction.options, definition.name, option);
   return values as OptionsOf<D>;
+}
+
+/** The subcommand an interaction chose, with that subcommand's options typed from the definition. */
+export type SubcommandOf<D extends CommandDefinition> = D extends { readonly options: readonly (infer S)[] }
+  ? S extends { readonly type: ApplicationCommandOptionType.Subcommand; readonly name: infer N extends string }
+    ? { readonly subcommand: N; readonly options: OptionsIn<S> }
+    : never
+  : never;
+
+/**
+ * Reads which subcommand an interaction chose and its options, as `definition` declares them (see readOptions);
+ * a subcommand the definition does not have gets a clear message.
+ */
+export function readSubcommand<const D extends CommandDefinition>(interaction: Pick<ChatInputCommandInteraction, 'options'>, definition: D): SubcommandOf<D> {
+  const name = interaction.options.getSubcommand(false);
+  const subcommand = (definition.options ?? []).find((option) => option.type === ApplicationCommandOptionType.Subcommand && option.name === name);
+  if (!subcommand || subcommand.type !== ApplicationCommandOptionType.Subcommand) {
+    const known = (definition.options ?? []).filter((option) => option.type === ApplicationCommandOptionType.Subcommand).map((option) => `/${definition.name} ${option.name}`);
+    throw new UserFacingError(msg('options.pickSubcommand', { subcommands: (t) => t.list(known, 'or') }));
+  }
+  const values: Record<string, unknown> = {};
+  for (const option of subcommand.options ?? []) values[option.name] = readOption(interaction.options, definition.name, option);
+  return { subcommand: subcommand.name, options: values } as SubcommandOf<D>;
 }
 
 function readOption(options: ChatInputCommandInteraction['options'], commandName: string, option: OptionDefinition): unknown {
@@ -64,6 +97,10 @@ function readOption(options: ChatInputCommandInteraction['options'], commandName
       return options.getBoolean(option.name, required) ?? undefined;
     case ApplicationCommandOptionType.User:
       return options.getUser(option.name, required) ?? undefined;
+    case ApplicationCommandOptionType.Channel:
+      return options.getChannel(option.name, required) ?? undefined;
+    case ApplicationCommandOptionType.Role:
+      return options.getRole(option.name, required) ?? undefined;
     default:
       throw new Error(`readOptions does not read options of type ${option.type} yet (option "${option.name}")`);
   }

@@ -13,15 +13,18 @@ import type { FastifyInstance } from 'fastify';
 import { createCommandDeps, type Command } from '../commands/command.js';
 import { commands as registry } from '../commands/index.js';
 import type { ServerViewsTuning } from '../commands/media/server-views.js';
+import { createAiringFeed, createAiringFeedSettings, createChannelPoster, type AiringCheckOutcome, type AiringFeedTuning } from './airing/index.js';
 import { createAniListClient, type AniListClient, type AniListClientOptions, type RateLimiter } from './anilist/index.js';
 import { createBackgroundScheduler, type BackgroundScheduler } from './background/scheduler.js';
 import { createInteractionDispatcher, type InteractionDispatcher } from './bot/dispatcher.js';
 import type { GatewayState } from './bot/gateway-status.js';
+import { createThreadParentLookup } from './bot/interaction-channel.js';
 import { createInteractionReplies } from './bot/interaction-replies.js';
 import { createMemberLookup } from './bot/member-lookup.js';
 import { registerCommands } from './bot/register-commands.js';
 import type { Config } from './config.js';
 import { createTokenVault } from './crypto/vault.js';
+import { createAiringFeedsRepository } from './db/airing-feeds.js';
 import type { OpenDatabase } from './db/database.js';
 import { createGuildMembersRepository } from './db/guild-members.js';
 import { createLinkRequestsRepository } from './db/link-requests.js';
@@ -80,6 +83,9 @@ export interface AppTuning {
   linkedRoles?: LinkedRolesTuning;
   /** Background polls (notifications) waiting for AniList at once; default 2. */
   backgroundConcurrency?: number;
+  airingFeed?: AiringFeedTuning;
+  /** Told what each airing-feed check cost and found (tests, benchmarks). */
+  onAiringCheck?: (outcome: AiringCheckOutcome) => void;
 }
 
 export interface App {
@@ -133,6 +139,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const i18n = createTranslations();
   const accounts = createLinkedAccountsRepository(db.db);
   const subscriptions = createNotificationSubscriptionsRepository(db.db);
+  const airingFeeds = createAiringFeedsRepository(db.db);
 
   const metrics =
     isMain && config.metrics.enabled
@@ -145,6 +152,11 @@ export async function buildApp(deps: AppDeps): Promise<App> {
             const state = subscriptions.backgroundState(now);
             const lagMs = state.oldestDueAt === undefined ? 0 : now.getTime() - state.oldestDueAt.getTime();
             return { ...state, lagSeconds: Math.max(0, lagMs / 1000) };
+          },
+          airingFeeds: () => {
+            const counts = airingFeeds.counts();
+            const lagMs = counts.nextCheckAt === undefined || counts.active === 0 ? 0 : clock().getTime() - counts.nextCheckAt.getTime();
+            return { ...counts, lagSeconds: Math.max(0, lagMs / 1000) };
           },
         })
       : undefined;
@@ -223,6 +235,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     tuning: deps.tuning?.membership,
   });
 
+  const channelPoster = createChannelPoster(rest);
+  // GET /channels/{id}, cached: an adult title is posted only while its channel is still age-restricted.
+  const feedChannels = createThreadParentLookup({ rest, ttlMs: 10 * 60_000, timeoutMs: 5_000, logger: logger.child({ component: 'airing-feed' }) });
   // Background work against AniList runs once, in the main process, and only when it has a share of the budget.
   const backgroundJobs: BackgroundScheduler | undefined =
     isMain && config.anilist.backgroundShare > 0
@@ -239,6 +254,23 @@ export async function buildApp(deps: AppDeps): Promise<App> {
               pollIntervalMs: config.notifications.pollSeconds * 1000,
               onPoll: metrics ? (outcome) => metrics.notificationPoll(outcome) : undefined,
               onDm: metrics ? (outcome) => metrics.notificationDm(outcome) : undefined,
+            }),
+            createAiringFeed({
+              feeds: airingFeeds,
+              membership,
+              anilist,
+              channels: channelPoster,
+              channelIsNsfw: (channelId) => feedChannels.isNsfw(channelId),
+              dms,
+              i18n,
+              clock,
+              logger: logger.child({ component: 'airing-feed' }),
+              checkIntervalMs: config.airingFeed.pollSeconds * 1000,
+              tuning: deps.tuning?.airingFeed,
+              onCheck: (outcome) => {
+                metrics?.airingCheck(outcome);
+                deps.tuning?.onAiringCheck?.(outcome);
+              },
             }),
           ],
           concurrency: deps.tuning?.backgroundConcurrency,
@@ -257,6 +289,16 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     onChange: () => backgroundJobs?.wake(),
   });
 
+  const airingFeedSettings = createAiringFeedSettings({
+    feeds: airingFeeds,
+    channels: channelPoster,
+    i18n,
+    clock,
+    logger: logger.child({ component: 'airing-feed' }),
+    available: config.anilist.backgroundShare > 0,
+    onChange: () => backgroundJobs?.wake(),
+  });
+
   const dispatch = createInteractionDispatcher({
     commands,
     deps: createCommandDeps({
@@ -268,6 +310,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       i18n,
       logger: logger.child({ component: 'commands' }),
       notifications,
+      airingFeeds: airingFeedSettings,
       tuning: { serverViews: deps.tuning?.serverViews },
     }),
     logger: logger.child({ component: 'bot' }),

@@ -148,6 +148,12 @@ const schema = z.object({
     .min(1, 'must be from 1 to 1800 seconds (30 minutes)')
     .max(1800, 'must be from 1 to 1800 seconds (30 minutes): members must hear about new episodes within half an hour')
     .default(120),
+  AIRING_FEED_POLL_SECONDS: z.coerce
+    .number({ message: 'must be a whole number of seconds between two looks for aired episodes (e.g. 900)' })
+    .int('must be a whole number of seconds (e.g. 900)')
+    .min(1, 'must be from 1 to 3600 seconds (an hour)')
+    .max(3600, 'must be from 1 to 3600 seconds (an hour): servers must hear about new episodes within the hour')
+    .default(900),
   EXPIRY_REMINDER_DAYS: z.coerce
     .number({ message: 'must be a whole number of days (0 turns expiry reminders off)' })
     .int('must be a whole number of days (0 turns expiry reminders off)')
@@ -251,6 +257,13 @@ export interface Config {
      */
     readonly pollSeconds: number;
   };
+  readonly airingFeed: {
+    /**
+     * Seconds between two looks for aired episodes for every server's /airing-feed (AIRING_FEED_POLL_SECONDS): each
+     * look costs one AniList request per 50 titles the feeds' members are watching.
+     */
+    readonly pollSeconds: number;
+  };
   /**
    * SHARDS: undefined runs one process with one gateway connection (the default); otherwise a sharding manager
    * spawns this many shard processes ('auto': as many as Discord recommends). Always undefined inside a shard.
@@ -351,6 +364,7 @@ function freeze(parsed: ParsedConfig): Config {
     },
     expiryReminderDays: parsed.EXPIRY_REMINDER_DAYS,
     notifications: { pollSeconds: parsed.NOTIFICATION_POLL_SECONDS },
+    airingFeed: { pollSeconds: parsed.AIRING_FEED_POLL_SECONDS },
     shards: parsed.SHARDS,
   };
   return deepFreeze(config);

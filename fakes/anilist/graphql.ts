@@ -26,6 +26,7 @@ import type {
   SelectionSetNode,
   SourceLocation,
 } from 'graphql';
+import { airingScheduleId, episodesOf, nextEpisodeOf, type AiringScheduleSource } from './airing.js';
 import { formatToRaw, rawToFormat } from './scores.js';
 import type { FakeAniListStore } from './store.js';
 import type {
@@ -476,6 +477,83 @@ function groupEntries(ctx: GqlContext, user: FakeUser, type: MediaType, entries:
   return groups;
 }
 
+// ----- airing schedules ---------------------------------------------------------
+
+const AIRING_SORTS: Record<string, (a: AiringItem, b: AiringItem) => number> = {
+  ID: (a, b) => a.id - b.id,
+  ID_DESC: (a, b) => b.id - a.id,
+  MEDIA_ID: (a, b) => a.mediaId - b.mediaId,
+  MEDIA_ID_DESC: (a, b) => b.mediaId - a.mediaId,
+  TIME: (a, b) => a.airingAt - b.airingAt,
+  TIME_DESC: (a, b) => b.airingAt - a.airingAt,
+  EPISODE: (a, b) => a.episode - b.episode,
+  EPISODE_DESC: (a, b) => b.episode - a.episode,
+};
+
+interface AiringItem {
+  id: number;
+  airingAt: number;
+  timeUntilAiring: number;
+  episode: number;
+  mediaId: number;
+  media: FakeMedia;
+}
+
+function airingSource(ctx: GqlContext): AiringScheduleSource {
+  return { anchorS: ctx.store.airingAnchorS, explicit: ctx.store.airingSchedules };
+}
+
+function airingItem(ctx: GqlContext, media: FakeMedia, episode: { episode: number; airingAt: number }): AiringItem {
+  const nowS = Math.floor(ctx.nowMs / 1000);
+  return { id: airingScheduleId(media.id, episode.episode), airingAt: episode.airingAt, timeUntilAiring: episode.airingAt - nowS, episode: episode.episode, mediaId: media.id, media };
+}
+
+/** `Page.airingSchedules`: every title's schedule (derived from the fake's clock, or set by a test), filtered. */
+function filterAiringSchedules(ctx: GqlContext, args: Args): AiringItem[] {
+  const mediaId = int(args.mediaId);
+  const mediaIdIn = arr<number>(args.mediaId_in);
+  const mediaIdNotIn = arr<number>(args.mediaId_not_in);
+  const episode = int(args.episode);
+  const episodeIn = arr<number>(args.episode_in);
+  const episodeGreater = int(args.episode_greater);
+  const episodeLesser = int(args.episode_lesser);
+  const airingAt = int(args.airingAt);
+  const after = int(args.airingAt_greater);
+  const before = int(args.airingAt_lesser);
+  const notYetAired = bool(args.notYetAired);
+  const id = int(args.id);
+  const nowS = Math.floor(ctx.nowMs / 1000);
+  const source = airingSource(ctx);
+  const out: AiringItem[] = [];
+  for (const media of ctx.store.media.values()) {
+    if (mediaId !== undefined && media.id !== mediaId) continue;
+    if (mediaIdIn && !mediaIdIn.includes(media.id)) continue;
+    if (mediaIdNotIn?.includes(media.id)) continue;
+    // The time bounds narrow the (possibly endless) derived schedule before anything else.
+    const lower = Math.max(after ?? -Infinity, notYetAired === true ? nowS : -Infinity);
+    const upper = Math.min(before ?? Infinity, notYetAired === false ? nowS + 1 : Infinity);
+    for (const e of episodesOf(media, source, Number.isFinite(lower) ? lower : undefined, Number.isFinite(upper) ? upper : undefined)) {
+      if (episode !== undefined && e.episode !== episode) continue;
+      if (episodeIn && !episodeIn.includes(e.episode)) continue;
+      if (episodeGreater !== undefined && e.episode <= episodeGreater) continue;
+      if (episodeLesser !== undefined && e.episode >= episodeLesser) continue;
+      if (airingAt !== undefined && e.airingAt !== airingAt) continue;
+      const item = airingItem(ctx, media, e);
+      if (id !== undefined && item.id !== id) continue;
+      out.push(item);
+    }
+  }
+  const sorts = sortArg(args.sort).map((name) => AIRING_SORTS[name]).filter((compare) => compare !== undefined);
+  const order = sorts.length > 0 ? sorts : [AIRING_SORTS.ID!];
+  return out.sort((a, b) => {
+    for (const compare of order) {
+      const d = compare(a, b);
+      if (d !== 0) return d;
+    }
+    return a.id - b.id;
+  });
+}
+
 // ----- Page ---------------------------------------------------------------------
 
 interface PageInfoData {
@@ -746,6 +824,7 @@ function attachResolvers(schema: GraphQLSchema): void {
       const entries = filterEntries(ctx, candidates, args).sort(entrySorter(ctx, sortArg(args.sort)));
       return paginate(src as PageSource, entries);
     },
+    airingSchedules: (src, args, ctx) => paginate(src as PageSource, filterAiringSchedules(ctx, args)),
     notifications: (src, args, ctx) => {
       // Only the token owner's own inbox; without a token AniList answers "Unauthorized.".
       const viewer = requireViewer(ctx);
@@ -841,9 +920,9 @@ function attachResolvers(schema: GraphQLSchema): void {
     },
     nextAiringEpisode: (m, _a, ctx) => {
       const media = m as FakeMedia;
-      if (media.status !== 'RELEASING' || media.type !== 'ANIME' || media.nextEpisode === undefined || media.nextEpisode === null) return null;
-      const timeUntilAiring = 3 * 86_400 + (media.id % 24) * 3_600;
-      return { id: media.id * 10_000 + media.nextEpisode, airingAt: nowS(ctx) + timeUntilAiring, timeUntilAiring, episode: media.nextEpisode, mediaId: media.id, media };
+      // The same schedule Page.airingSchedules answers from: the next episode moves on as the fake's clock does.
+      const next = nextEpisodeOf(media, airingSource(ctx), nowS(ctx));
+      return next ? airingItem(ctx, media, next) : null;
     },
   });
 

@@ -12,7 +12,7 @@ import type { Reply } from './oauth.js';
 import { SEED_USERS, defaultSeed } from './seed.js';
 import { FakeAniListStore } from './store.js';
 import { TokenService } from './tokens.js';
-import type { FakeAniListOptions, FakeAniListStats, FakeFailure, FakeNotification, FakeOAuthClient, LoggedRequest, NewFakeNotification } from './types.js';
+import type { FakeAiringEpisode, FakeAniListOptions, FakeAniListStats, FakeFailure, FakeNotification, FakeOAuthClient, LoggedRequest, NewFakeNotification } from './types.js';
 
 export * from './types.js';
 export * from './seed.js';
@@ -58,6 +58,11 @@ export interface FakeAniList {
   pushNotification(recipientId: number, notification: NewFakeNotification): FakeNotification;
   /** The user's unread count on anilist.co: reading notifications resets it unless `resetNotificationCount: false`. */
   unreadNotificationCount(userId: number): number;
+  /**
+   * Sets when a title's episodes air (unix seconds), replacing the schedule it derives from the fake's clock (see
+   * airing.ts); `null` goes back to the derived one. `Page.airingSchedules` and `Media.nextAiringEpisode` answer from it.
+   */
+  setAiringSchedule(mediaId: number, episodes: readonly FakeAiringEpisode[] | null): void;
   /** Queue a failure for the next `times` (default 1; Infinity = until clearFailures) GraphQL requests. */
   inject(failure: FakeFailure, opts?: { times?: number }): void;
   clearFailures(): void;
@@ -210,6 +215,7 @@ export async function startFakeAniList(options: FakeAniListOptions = {}): Promis
 
   const usingDefaultSeed = options.seed === undefined;
   const store = new FakeAniListStore(options.seed ?? defaultSeed());
+  store.airingAnchorS = Math.floor(now() / 1000);
   const tokens = new TokenService(store, now);
   const client: FakeOAuthClient = {
     id: options.clientId ?? DEFAULT_CLIENT_ID,
@@ -547,6 +553,11 @@ export async function startFakeAniList(options: FakeAniListOptions = {}): Promis
       return store.addNotification(recipientId, notification, Math.floor(now() / 1000));
     },
     unreadNotificationCount: (userId) => store.unreadNotificationCount(userId),
+    setAiringSchedule(mediaId, episodes) {
+      if (!store.getMedia(mediaId)) throw new Error(`fake-anilist: unknown media ${mediaId}`);
+      if (episodes === null) store.airingSchedules.delete(mediaId);
+      else store.airingSchedules.set(mediaId, episodes.map((e) => ({ ...e })));
+    },
     inject(failure, opts = {}) {
       failures.push({ failure, remaining: opts.times ?? 1 });
     },

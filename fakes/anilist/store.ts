@@ -1,4 +1,4 @@
-import type { FakeAniListSeed, FakeMedia, FakeMediaListEntry, FakeNotification, FakeUser, MediaType, NewFakeNotification } from './types.js';
+import type { FakeAiringEpisode, FakeAniListSeed, FakeMedia, FakeMediaListEntry, FakeNotification, FakeUser, MediaType, NewFakeNotification } from './types.js';
 
 export interface StoredAuthCode {
   code: string;
@@ -38,6 +38,10 @@ export class FakeAniListStore {
   nextNotificationId = 3_000_001;
   /** Per user: the newest notification id when their unread count was last reset (reading with resetNotificationCount). */
   readonly notificationsReadUpTo = new Map<number, number>();
+  /** Airing schedules set by tests (fake.setAiringSchedule), by media id; other RELEASING anime derive theirs (airing.ts). */
+  readonly airingSchedules = new Map<number, FakeAiringEpisode[]>();
+  /** Unix seconds the derived airing schedules are anchored to: when the fake started. */
+  airingAnchorS = Math.floor(Date.now() / 1000);
 
   constructor(seed: FakeAniListSeed) {
     for (const u of seed.users) this.users.set(u.id, structuredClone(u));

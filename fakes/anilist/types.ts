@@ -111,6 +111,13 @@ export interface FakeMediaListEntry {
   updatedAt: number;
 }
 
+/** One episode's airing time in a title's schedule (`Page.airingSchedules`). */
+export interface FakeAiringEpisode {
+  episode: number;
+  /** unix seconds */
+  airingAt: number;
+}
+
 /** AniList's NotificationType values. */
 export type FakeNotificationType =
   | 'ACTIVITY_MESSAGE'

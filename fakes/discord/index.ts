@@ -1296,6 +1296,26 @@ export async function startFakeDiscord(options: StartFakeDiscordOptions = {}): P
     return { guild, channel: { ...channelPayload(ch), permissions: appPerms }, channelId: ch.id, context: 0 };
   }
 
+  /** The invoking member's permissions as the payload carries them: the owner has every one. */
+  function memberPermissionsIn(guild: GuildState, user: FakeUser, opts: BaseSendOptions): string {
+    return opts.memberPermissions ?? (guild.ownerId === user.id ? (BigInt(guild.everyonePermissions) | 0x1ffffffffffffn).toString() : guild.everyonePermissions);
+  }
+
+  /**
+   * Discord offers a command with `default_member_permissions` only to members who have all of those permissions
+   * (or Administrator), unless a server admin overrode it for them.
+   */
+  function checkDefaultMemberPermissions(opts: SendCommandOptions): void {
+    if (opts.dm || opts.privateChannel || opts.allowedByServerOverride) return;
+    const guild = opts.guildId ? findGuild(opts.guildId) : guilds[0];
+    if (!guild) return;
+    const required = findCommand(opts.name, guild.id, 1)?.default_member_permissions;
+    if (typeof required !== 'string') return;
+    const perms = BigInt(memberPermissionsIn(guild, resolveUser(opts.user), opts));
+    if ((perms & Perm.Administrator) !== 0n || (perms & BigInt(required)) === BigInt(required)) return;
+    throw new Error(`fake-discord: command "${opts.name}" needs permissions ${required} (default_member_permissions); Discord does not offer it to this member`);
+  }
+
   function newInteraction(
     type: number,
     data: Record<string, unknown>,
@@ -1326,9 +1346,7 @@ export async function startFakeDiscord(options: StartFakeDiscordOptions = {}): P
     };
     if (guild) {
       membersOf(guild.id).add(user.id);
-      const memberPerms =
-        opts.memberPermissions ??
-        (guild.ownerId === user.id ? (BigInt(guild.everyonePermissions) | 0x1ffffffffffffn).toString() : guild.everyonePermissions);
+      const memberPerms = memberPermissionsIn(guild, user, opts);
       payload.guild_id = guild.id;
       payload.guild = { id: guild.id, locale: guild.preferredLocale, features: [] };
       payload.guild_locale = guild.preferredLocale;
@@ -1734,6 +1752,7 @@ export async function startFakeDiscord(options: StartFakeDiscordOptions = {}): P
     invalidateSessions: (resumable = false) => gateway.invalidateSessions(resumable),
     dispatch: (t, d, guildId = null) => gateway.dispatch(t, d, guildId),
     sendCommand(opts) {
+      checkDefaultMemberPermissions(opts);
       const { data } = commandData(opts);
       return newInteraction(InteractionType.ApplicationCommand, data, opts, { commandName: opts.name });
     },

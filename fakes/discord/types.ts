@@ -151,6 +151,12 @@ export interface SendCommandOptions extends BaseSendOptions {
   subcommandGroup?: string;
   /** Sent verbatim as `data.options` (skips all option processing). */
   rawOptions?: unknown;
+  /**
+   * A server admin allowed this member the command (Server Settings → Integrations) although they lack its
+   * `default_member_permissions`. Without it, sending such a command as such a member throws: Discord would not
+   * offer it to them.
+   */
+  allowedByServerOverride?: boolean;
 }
 
 export interface SendAutocompleteOptions extends SendCommandOptions {

@@ -6,6 +6,8 @@ import type { Logger } from 'pino';
 import { createLoadingCache } from './cache.js';
 import { AniListError, toAniListError } from './errors.js';
 import {
+  AiringSchedulesDocument,
+  AiringWatchlistDocument,
   DeleteMediaListEntryDocument,
   GenreCollectionDocument,
   MediaByIdDocument,
@@ -25,7 +27,7 @@ import {
 } from './generated/graphql.js';
 import { createMediaListAccumulator, type UserMediaList } from './media-list.js';
 import type { Lane, RateLimiter } from './rate-limiter.js';
-import type { AniListNotification, MediaCardMedia, MediaDetails, MediaSearchResult, RoleConnectionStatistics, SavedMediaListEntry, ServerEntry, UserProfile, Viewer } from './types.js';
+import type { AiredEpisode, AniListNotification, MediaCardMedia, MediaDetails, MediaSearchResult, RoleConnectionStatistics, SavedMediaListEntry, ServerEntry, UserProfile, Viewer, WatchlistEntry } from './types.js';
 
 export interface AniListClientOptions {
   /** https://graphql.anilist.co in production; a local fake in tests. */
@@ -136,6 +138,34 @@ export interface NotificationsPage {
   readonly hasNextPage: boolean;
 }
 
+export interface AiringWatchlistInput {
+  /** AniList ids of up to 50 members (`userId_in` takes a page of them). */
+  readonly userIds: readonly number[];
+}
+
+export interface AiringWatchlistData {
+  /** Their public CURRENT anime entries: nothing of a private profile, no private entry. */
+  readonly entries: readonly WatchlistEntry[];
+  /** The AniList requests it took (four pages of 50 entries each). */
+  readonly requests: number;
+}
+
+export interface AiringSchedulesInput {
+  /** Up to 50 AniList media ids. */
+  readonly mediaIds: readonly number[];
+  /** Unix seconds; episodes airing strictly after this… */
+  readonly afterS: number;
+  /** …and strictly before this. */
+  readonly beforeS: number;
+}
+
+export interface AiringSchedulesData {
+  /** Oldest first. */
+  readonly episodes: readonly AiredEpisode[];
+  /** The AniList requests it took (one per page of 50 episodes: one, unless a window is very busy). */
+  readonly requests: number;
+}
+
 export interface DeleteMediaListEntryInput {
   /** The list-entry id (MediaListEntry.id), not the media id. */
   readonly entryId: number;
@@ -171,6 +201,13 @@ export interface AniListClient {
   deleteMediaListEntry(input: DeleteMediaListEntryInput, context: AuthenticatedCallContext): Promise<boolean>;
   /** One page of the token owner's notifications, newest first. Never resets their unread count; never cached. */
   notifications(input: NotificationsPageInput, context: AuthenticatedCallContext): Promise<NotificationsPage>;
+  /**
+   * The public CURRENT anime of up to 50 members, without a token (pages of 50 entries by `userId_in`, four to a
+   * request). Never cached here: the airing feed keeps it. Ignores `context.token`.
+   */
+  airingWatchlist(input: AiringWatchlistInput, context: CallContext): Promise<AiringWatchlistData>;
+  /** Episodes of up to 50 titles airing within a window, without a token. Never cached. Ignores `context.token`. */
+  airingSchedules(input: AiringSchedulesInput, context: CallContext): Promise<AiringSchedulesData>;
   /** Drop cached lists of one AniList user (after a write made elsewhere). */
   invalidateUserList(userId: number): void;
   /** Any typed document through the same headers, limiter, timeout and error mapping; never cached. */
@@ -190,6 +227,12 @@ const MEMBERS_PER_PAGE = 50;
 // Page aliases per MediaCard request (the document declares four).
 const PAGES_PER_REQUEST = 4;
 const MAX_NOTIFICATIONS_PER_PAGE = 50;
+// `mediaId_in` / `userId_in` of one page: AniList's Page size.
+const IDS_PER_PAGE = 50;
+// Pages aliased into one AiringWatchlist request (the document declares four).
+const WATCHLIST_PAGES_PER_REQUEST = 4;
+// A runaway answer (pages that never end) stops here: 40 requests, 2,000 entries or episodes.
+const MAX_AIRING_PAGES = 40;
 
 export function createAniListClient(options: AniListClientOptions): AniListClient {
   const { endpoint, userAgent, referer, limiter, logger } = options;
@@ -483,6 +526,48 @@ export function createAniListClient(options: AniListClientOptions): AniListClien
     };
   }
 
+  function checkIds(ids: readonly number[], what: string): void {
+    // An empty `_in` filters nothing on AniList: it would ask about everyone.
+    if (ids.length === 0 || ids.length > IDS_PER_PAGE) throw new RangeError(`${what}: 1 to ${IDS_PER_PAGE} ids, got ${ids.length}`);
+  }
+
+  async function airingWatchlist(input: AiringWatchlistInput, context: CallContext): Promise<AiringWatchlistData> {
+    checkIds(input.userIds, 'airingWatchlist');
+    const publicContext: CallContext = { key: context.key, signal: context.signal, lane: context.lane };
+    const entries: WatchlistEntry[] = [];
+    let requests = 0;
+    for (let first = 1; first <= MAX_AIRING_PAGES; first += WATCHLIST_PAGES_PER_REQUEST) {
+      requests++;
+      const data = await execute(
+        AiringWatchlistDocument,
+        { userIds: [...input.userIds], page0: first, page1: first + 1, page2: first + 2, page3: first + 3 },
+        publicContext,
+      );
+      const pages = [data.p0, data.p1, data.p2, data.p3];
+      for (const page of pages) for (const entry of page?.mediaList ?? []) if (entry && entry.private !== true) entries.push(entry);
+      if (pages[WATCHLIST_PAGES_PER_REQUEST - 1]?.pageInfo?.hasNextPage !== true) break;
+    }
+    return { entries, requests };
+  }
+
+  async function airingSchedules(input: AiringSchedulesInput, context: CallContext): Promise<AiringSchedulesData> {
+    checkIds(input.mediaIds, 'airingSchedules');
+    const publicContext: CallContext = { key: context.key, signal: context.signal, lane: context.lane };
+    const episodes: AiredEpisode[] = [];
+    let requests = 0;
+    for (let page = 1; page <= MAX_AIRING_PAGES; page++) {
+      requests++;
+      const data = await execute(
+        AiringSchedulesDocument,
+        { mediaIds: [...input.mediaIds], after: Math.floor(input.afterS), before: Math.ceil(input.beforeS), page },
+        publicContext,
+      );
+      for (const episode of data.Page?.airingSchedules ?? []) if (episode) episodes.push(episode);
+      if (data.Page?.pageInfo?.hasNextPage !== true) break;
+    }
+    return { episodes, requests };
+  }
+
   return {
     viewer,
     viewerStatistics,
@@ -498,6 +583,8 @@ export function createAniListClient(options: AniListClientOptions): AniListClien
     saveMediaListEntry,
     deleteMediaListEntry,
     notifications,
+    airingWatchlist,
+    airingSchedules,
     invalidateUserList,
     execute,
   };

@@ -1,6 +1,7 @@
 // Friendly names for the shapes the generated operation types describe. Nothing here is
 // hand-written response typing: every type is carved out of src/anilist/generated.
 import type {
+  AiringSchedulesQuery,
   MediaByIdQuery,
   MediaCardQuery,
   RoleConnectionStatisticsFragment,
@@ -11,6 +12,7 @@ import type {
   UserMediaListQuery,
   UserProfileQuery,
   ViewerQuery,
+  WatchlistEntryFragment,
 } from './generated/graphql.js';
 
 export type {
@@ -46,3 +48,9 @@ export type RoleConnectionStatistics = RoleConnectionStatisticsFragment;
 
 /** One of the token owner's notifications, discriminated by `__typename`. */
 export type AniListNotification = NonNullable<NonNullable<NonNullable<NotificationsQuery['Page']>['notifications']>[number]>;
+
+/** An episode that aired, as an airing feed announces it (fetched without a token). */
+export type AiredEpisode = NonNullable<NonNullable<NonNullable<AiringSchedulesQuery['Page']>['airingSchedules']>[number]>;
+
+/** One member's CURRENT anime, public entries only. */
+export type WatchlistEntry = WatchlistEntryFragment;

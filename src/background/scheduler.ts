@@ -71,6 +71,13 @@ export function createBackgroundScheduler(options: BackgroundSchedulerOptions): 
   const closeGraceMs = options.closeGraceMs ?? 3_000;
   const runningKeys = new Map<BackgroundSource, Set<string>>(sources.map((source) => [source, new Set<string>()]));
   const inFlight = new Set<Promise<void>>();
+  /**
+   * Items that just ran, by source and key: when each finished and the due time it ran for. One still due at that
+   * same time (its run did not move it) waits MIN_SLEEP_MS instead of running again from the same microtask queue,
+   * which would keep the event loop from ever serving anything else.
+   */
+  const justRan = new Map<string, { dueAt: number; finishedAt: number }>();
+  const itemId = (source: BackgroundSource, key: string) => `${source.name}\u0000${key}`;
   const stop = new AbortController();
   let started = false;
   let closed = false;
@@ -94,6 +101,7 @@ export function createBackgroundScheduler(options: BackgroundSchedulerOptions): 
     })();
     inFlight.add(task);
     void task.finally(() => {
+      justRan.set(itemId(source, work.key), { dueAt: work.dueAt, finishedAt: clock().getTime() });
       keys.delete(work.key);
       inFlight.delete(task);
       fill();
@@ -106,13 +114,17 @@ export function createBackgroundScheduler(options: BackgroundSchedulerOptions): 
     clearTimeout(timer);
     timer = undefined;
     const now = clock();
+    for (const [id, last] of justRan) if (now.getTime() - last.finishedAt >= MIN_SLEEP_MS) justRan.delete(id);
     let failed = false;
     while (runningCount() < concurrency) {
       const free = concurrency - runningCount();
       const candidates: { source: BackgroundSource; work: BackgroundWork }[] = [];
       for (const source of sources) {
         try {
-          for (const work of source.due(now, free, runningKeys.get(source)!)) candidates.push({ source, work });
+          for (const work of source.due(now, free, runningKeys.get(source)!)) {
+            if (ranMomentsAgo(source, work, now)) continue;
+            candidates.push({ source, work });
+          }
         } catch (error) {
           failed = true;
           logger.error({ err: error, source: source.name }, 'could not read due background work');
@@ -128,6 +140,19 @@ export function createBackgroundScheduler(options: BackgroundSchedulerOptions): 
       if (launched === 0) break;
     }
     sleepUntilNextDue(now, failed);
+  }
+
+  /** Whether this item just ran for this same due time: its source did not move it on. */
+  function ranMomentsAgo(source: BackgroundSource, work: BackgroundWork, now: Date): boolean {
+    const id = itemId(source, work.key);
+    const last = justRan.get(id);
+    if (!last) return false;
+    if (last.dueAt !== work.dueAt || now.getTime() - last.finishedAt >= MIN_SLEEP_MS) {
+      justRan.delete(id);
+      return false;
+    }
+    logger.warn({ source: source.name, key: work.key }, 'background work is still due after it ran; trying again shortly');
+    return true;
   }
 
   function sleepUntilNextDue(now: Date, failed: boolean): void {

@@ -201,9 +201,91 @@ export const notificationSubscriptions = sqliteTable(
   (table) => [index('notification_subscriptions_next_poll_idx').on(table.nextPollAt)],
 );
 
+/**
+ * A server's `/airing-feed`: the channel where the episodes its linked members are watching are announced. One per
+ * server; `/airing-feed off` deletes it (with its posts).
+ */
+export const airingFeeds = sqliteTable('airing_feeds', {
+  guildId: text('guild_id').primaryKey(),
+  channelId: text('channel_id').notNull(),
+  /** Mentioned in every post (allowed_mentions for exactly this role); null for none. */
+  roleId: text('role_id'),
+  /** The channel's age restriction when the feed was set: adult titles are announced only in an NSFW channel. */
+  channelNsfw: integer('channel_nsfw', { mode: 'boolean' }).notNull(),
+  /** The admin who set it up: told by DM if the feed has to stop. */
+  setBy: text('set_by').notNull(),
+  /** The language of the posts: the server's (Discord's guild locale when it was set up), else the admin's. */
+  locale: text('locale').notNull().default('en'),
+  /** Only episodes airing at or after this are announced (set, or set again). */
+  since: integer('since', { mode: 'timestamp_ms' }).notNull(),
+  /** Set when Discord refused a post for good (missing access or permissions, channel gone): nothing more is posted. */
+  disabledAt: integer('disabled_at', { mode: 'timestamp_ms' }),
+  disabledReason: text('disabled_reason', { enum: ['missing_access', 'missing_permissions', 'unknown_channel'] }),
+  createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+  updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
+});
+
+/**
+ * Each episode announced (or to be announced) in each server: the primary key is what makes a post happen at most
+ * once per server, across windows that overlap and across restarts. A post is `pending` until it is sent, `sending`
+ * while Discord is asked (a crash then leaves it so: never sent twice), `sent`, or `dropped` (feed stopped, channel
+ * no longer NSFW, given up on).
+ */
+export const airingFeedPosts = sqliteTable(
+  'airing_feed_posts',
+  {
+    guildId: text('guild_id')
+      .notNull()
+      .references(() => airingFeeds.guildId, { onDelete: 'cascade' }),
+    mediaId: integer('media_id').notNull(),
+    episode: integer('episode').notNull(),
+    airingAt: integer('airing_at', { mode: 'timestamp_ms' }).notNull(),
+    title: text('title').notNull(),
+    siteUrl: text('site_url'),
+    isAdult: integer('is_adult', { mode: 'boolean' }).notNull(),
+    /** How many of the server's linked members had the title as Watching when it aired. */
+    watchers: integer('watchers').notNull(),
+    state: text('state', { enum: ['pending', 'sending', 'sent', 'dropped'] }).notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+    postedAt: integer('posted_at', { mode: 'timestamp_ms' }),
+  },
+  (table) => [primaryKey({ columns: [table.guildId, table.mediaId, table.episode] }), index('airing_feed_posts_state_idx').on(table.state, table.airingAt)],
+);
+
+/**
+ * The public CURRENT anime of the linked members of servers with a feed, as AniList showed it to a logged-out
+ * visitor (no private profile, no private entry). By AniList user id; refreshed every few hours.
+ */
+export const airingWatchlist = sqliteTable(
+  'airing_watchlist',
+  {
+    anilistUserId: integer('anilist_user_id').notNull(),
+    mediaId: integer('media_id').notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.anilistUserId, table.mediaId] }), index('airing_watchlist_media_idx').on(table.mediaId)],
+);
+
+/** When each member's CURRENT anime were last read for the airing feeds. */
+export const airingWatchlistReads = sqliteTable('airing_watchlist_reads', {
+  anilistUserId: integer('anilist_user_id').primaryKey(),
+  readAt: integer('read_at', { mode: 'timestamp_ms' }).notNull(),
+});
+
+/** Where the shared airing check (one for all servers) got to: one row, id 1. */
+export const airingFeedState = sqliteTable('airing_feed_state', {
+  id: integer('id').primaryKey(),
+  /** Episodes airing up to this moment were looked at; null before the first check. */
+  checkedThrough: integer('checked_through', { mode: 'timestamp_ms' }),
+  /** When the next check is due. */
+  nextCheckAt: integer('next_check_at', { mode: 'timestamp_ms' }).notNull(),
+});
+
 export type LinkRequestRow = typeof linkRequests.$inferSelect;
 export type LinkedAccountRow = typeof linkedAccounts.$inferSelect;
 export type GuildMemberRow = typeof guildMembers.$inferSelect;
 export type LinkedRoleSignInRow = typeof linkedRoleSignIns.$inferSelect;
 export type RoleConnectionRow = typeof roleConnections.$inferSelect;
 export type NotificationSubscriptionRow = typeof notificationSubscriptions.$inferSelect;
+export type AiringFeedRow = typeof airingFeeds.$inferSelect;
+export type AiringFeedPostRow = typeof airingFeedPosts.$inferSelect;

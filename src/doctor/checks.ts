@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
 import type { CommandDefinition, UserCommandDefinition } from '../../commands/command.js';
 import type { LinkedAccount } from '../db/linked-accounts.js';
+import type { AiringFeedCounts } from '../db/airing-feeds.js';
 import type { NotificationBackgroundState } from '../db/notification-subscriptions.js';
 
 /** One line of the doctor's report. `fix` says what to do when `ok` is false, or when `warning` is set. */
@@ -543,5 +544,51 @@ export function checkNotificationPolls({
     'the bot polls only while it runs: start it if it is stopped (npm start). If it runs, check its logs for AniList errors; ' +
       `if there are none, ${state.active} members need more AniList budget than background work gets: raise ANILIST_BACKGROUND_SHARE ` +
       '(anilink_notifications_poll_lag_seconds on /metrics shows how far behind the polls are)',
+  );
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Background work: the servers' airing feeds
+
+export const AIRING_FEED_CHECK = 'Airing feed';
+/** A server must hear about an episode within the hour (AIRING_FEED_POLL_SECONDS is at most an hour). */
+export const MAX_AIRING_CHECK_LAG_MS = 30 * 60_000;
+
+/**
+ * The airing feeds as the database records them: how many servers have one, how many stopped because Discord no
+ * longer lets the bot post in their channel, posts waiting for Discord, and how late the shared check is (one per
+ * AIRING_FEED_POLL_SECONDS for every server at once); ✗ past 30 minutes late, or with no background budget.
+ */
+export function checkAiringFeeds({
+  counts,
+  now,
+  pollSeconds,
+  backgroundShare,
+}: {
+  counts: AiringFeedCounts;
+  now: Date;
+  pollSeconds: number;
+  backgroundShare: number;
+}): CheckResult {
+  const stopped = counts.disabled > 0 ? `; ${counts.disabled} stopped (the bot may not post in their channel; their admins were told by DM)` : '';
+  if (counts.active === 0) return pass(AIRING_FEED_CHECK, `no server has an airing feed (/airing-feed)${stopped}`);
+  const servers = `${counts.active} server${counts.active === 1 ? '' : 's'} with a feed${stopped}`;
+  if (backgroundShare <= 0) {
+    return fail(
+      AIRING_FEED_CHECK,
+      `${servers}, but ANILIST_BACKGROUND_SHARE=0 leaves background work no budget: nothing is announced`,
+      "set ANILIST_BACKGROUND_SHARE above 0 (default 0.5; members' commands still come first)",
+    );
+  }
+  const pending = counts.pending > 0 ? `, ${counts.pending} post${counts.pending === 1 ? '' : 's'} waiting for Discord` : '';
+  const lagMs = counts.nextCheckAt === undefined ? 0 : Math.max(0, now.getTime() - counts.nextCheckAt.getTime());
+  const detail = `${servers}${pending}, next check ${lagMs > 0 ? `${formatDuration(lagMs)} overdue` : 'on time'} (interval ${formatDuration(pollSeconds * 1000)})`;
+  if (lagMs <= MAX_AIRING_CHECK_LAG_MS) return pass(AIRING_FEED_CHECK, detail);
+  return fail(
+    AIRING_FEED_CHECK,
+    `${detail}: servers hear about new episodes more than ${formatDuration(MAX_AIRING_CHECK_LAG_MS)} late`,
+    'the bot checks only while it runs: start it if it is stopped (npm start). If it runs, check its logs for AniList errors; ' +
+      'if there are none, background work needs more AniList budget: raise ANILIST_BACKGROUND_SHARE ' +
+      '(anilink_airing_feed_check_lag_seconds on /metrics shows how far behind the checks are)',
   );
 }

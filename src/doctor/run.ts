@@ -1,9 +1,11 @@
 import Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { createLinkedAccountsRepository, type LinkedAccount } from '../db/linked-accounts.js';
+import { createAiringFeedsRepository } from '../db/airing-feeds.js';
 import { createNotificationSubscriptionsRepository } from '../db/notification-subscriptions.js';
 import * as schema from '../db/schema.js';
 import {
+  AIRING_FEED_CHECK,
   ANILIST_CREDENTIALS_CHECK,
   COMMANDS_CHECK,
   DATABASE_CHECK,
@@ -16,6 +18,7 @@ import {
   PUBLIC_URL_CHECK,
   REDIRECT_URI_CHECK,
   REVERSE_PROXY_CHECK,
+  checkAiringFeeds,
   checkAniListCredentials,
   checkCommandsRegistered,
   checkConfiguration,
@@ -49,6 +52,7 @@ export interface DoctorConfig {
   readonly databasePath: string;
   readonly tokenEncryptionKey: Buffer;
   readonly notifications: { readonly pollSeconds: number };
+  readonly airingFeed: { readonly pollSeconds: number };
 }
 
 export interface DoctorDeps {
@@ -78,6 +82,7 @@ const ALL_CHECKS = [
   LINKED_ROLES_URL_CHECK,
   ENCRYPTION_KEY_CHECK,
   NOTIFICATIONS_CHECK,
+  AIRING_FEED_CHECK,
 ];
 
 /** Every check in order. Never throws: whatever goes wrong becomes a ✗ line. */
@@ -134,7 +139,9 @@ export async function runDoctor(deps: DoctorDeps): Promise<CheckResult[]> {
   );
   const notReadable = (name: string): CheckResult => ({ name, ok: false, detail: 'not checked: the database is not usable yet', fix: 'fix the Database line first' });
   results.push(database.ok ? keyCheck(config, deps) : notReadable(ENCRYPTION_KEY_CHECK));
-  results.push(database.ok ? notificationsCheck(config, (deps.clock ?? (() => new Date()))()) : notReadable(NOTIFICATIONS_CHECK));
+  const now = (deps.clock ?? (() => new Date()))();
+  results.push(database.ok ? notificationsCheck(config, now) : notReadable(NOTIFICATIONS_CHECK));
+  results.push(database.ok ? airingFeedCheck(config, now) : notReadable(AIRING_FEED_CHECK));
   return results;
 }
 
@@ -154,6 +161,15 @@ function notificationsCheck(config: DoctorConfig, now: Date): CheckResult {
     return checkNotificationPolls({ state, now, pollSeconds: config.notifications.pollSeconds, backgroundShare: config.anilist.backgroundShare });
   } catch (error) {
     return { name: NOTIFICATIONS_CHECK, ok: false, detail: `cannot read the notification polls: ${(error as Error).message}`, fix: 'check the Database line above' };
+  }
+}
+
+function airingFeedCheck(config: DoctorConfig, now: Date): CheckResult {
+  try {
+    const counts = withDatabase(config.databasePath, (db) => createAiringFeedsRepository(db).counts());
+    return checkAiringFeeds({ counts, now, pollSeconds: config.airingFeed.pollSeconds, backgroundShare: config.anilist.backgroundShare });
+  } catch (error) {
+    return { name: AIRING_FEED_CHECK, ok: false, detail: `cannot read the airing feeds: ${(error as Error).message}`, fix: 'check the Database line above' };
   }
 }
 

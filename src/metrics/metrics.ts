@@ -23,6 +23,25 @@ export interface NotificationPollsState {
   readonly lagSeconds: number;
 }
 
+/** The servers' airing feeds as the database sees them. */
+export interface AiringFeedsState {
+  readonly active: number;
+  /** Stopped because Discord no longer lets the bot post in their channel. */
+  readonly disabled: number;
+  /** Posts waiting for Discord. */
+  readonly pending: number;
+  /** How late the shared check is; 0 when it is not overdue. */
+  readonly lagSeconds: number;
+}
+
+/** What one airing-feed check cost and did (src/airing AiringCheckOutcome has this shape). */
+export interface AiringCheckObservation {
+  readonly ok: boolean;
+  readonly watchlistRequests: number;
+  readonly scheduleRequests: number;
+  readonly queued: number;
+}
+
 export interface MetricsSources {
   /** Read at every scrape (a COUNT on the SQLite file). */
   linkedMembers?: () => { total: number; tokenRejected: number };
@@ -32,6 +51,8 @@ export interface MetricsSources {
   gateway?: () => { ready: boolean; guilds: number | undefined };
   /** Members' notification polls, read at every scrape (one query on the SQLite file). */
   notificationPolls?: () => NotificationPollsState;
+  /** Servers' airing feeds, read at every scrape (two queries on the SQLite file). */
+  airingFeeds?: () => AiringFeedsState;
   clock?: () => number;
   /** Node.js process metrics (CPU, memory, event loop lag, GC). Default true. */
   processMetrics?: boolean;
@@ -49,6 +70,8 @@ export interface Metrics {
   /** Pass to the notification poller. */
   notificationPoll(outcome: NotificationPollOutcome): void;
   notificationDm(outcome: NotificationDmOutcome): void;
+  /** Pass to the airing feed (each check). */
+  airingCheck(observation: AiringCheckObservation): void;
 }
 
 /** Seconds: Discord's 3 s deadline for the first response sits between buckets, as does its 15 min token life. */
@@ -113,7 +136,54 @@ export function createMetrics(sources: MetricsSources = {}): Metrics {
     registers: [registry],
   });
 
-  const { limiterStats, linkedMembers, gateway, notificationPolls: pollsState } = sources;
+  const airingChecks = new Counter({
+    name: 'anilink_airing_feed_checks_total',
+    help: 'Airing-feed checks (one per AIRING_FEED_POLL_SECONDS for every server at once) by outcome: ok, failed (the next check covers the same window).',
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+  });
+  const airingRequests = new Counter({
+    name: 'anilink_airing_feed_anilist_requests_total',
+    help: "AniList requests of the airing feed by kind: watchlist (members' Watching lists, 50 members a request, each member every few hours), schedule (one per 50 titles per check, shared by every server).",
+    labelNames: ['kind'] as const,
+    registers: [registry],
+  });
+  const airingPostsQueued = new Counter({
+    name: 'anilink_airing_feed_posts_queued_total',
+    help: 'Episode posts queued for servers (each episode once per server).',
+    registers: [registry],
+  });
+
+  const { limiterStats, linkedMembers, gateway, notificationPolls: pollsState, airingFeeds: feedsState } = sources;
+  if (feedsState) {
+    new Gauge({
+      name: 'anilink_airing_feed_check_lag_seconds',
+      help: 'How far behind schedule the shared airing-feed check is: seconds since it should have run (0 when it is not overdue).',
+      registers: [registry],
+      collect() {
+        this.set(feedsState().lagSeconds);
+      },
+    });
+    new Gauge({
+      name: 'anilink_airing_feeds',
+      help: "Servers' airing feeds by state: active, disabled (Discord no longer lets the bot post in the channel; the admin was told).",
+      labelNames: ['state'] as const,
+      registers: [registry],
+      collect() {
+        const state = feedsState();
+        this.set({ state: 'active' }, state.active);
+        this.set({ state: 'disabled' }, state.disabled);
+      },
+    });
+    new Gauge({
+      name: 'anilink_airing_feed_posts_pending',
+      help: 'Episode posts waiting for Discord.',
+      registers: [registry],
+      collect() {
+        this.set(feedsState().pending);
+      },
+    });
+  }
   if (pollsState) {
     new Gauge({
       name: 'anilink_notifications_poll_lag_seconds',
@@ -268,6 +338,12 @@ export function createMetrics(sources: MetricsSources = {}): Metrics {
     reminder: (outcome) => reminders.inc({ outcome }),
     notificationPoll: (outcome) => notificationPolls.inc({ outcome }),
     notificationDm: (outcome) => notificationDms.inc({ outcome }),
+    airingCheck(observation) {
+      airingChecks.inc({ outcome: observation.ok ? 'ok' : 'failed' });
+      if (observation.watchlistRequests > 0) airingRequests.inc({ kind: 'watchlist' }, observation.watchlistRequests);
+      if (observation.scheduleRequests > 0) airingRequests.inc({ kind: 'schedule' }, observation.scheduleRequests);
+      if (observation.queued > 0) airingPostsQueued.inc(observation.queued);
+    },
   };
 }
 

@@ -52,6 +52,9 @@ const sampleVariables: Record<string, Record<string, unknown>> = {
   GenreCollection: {},
   ViewerStatistics: {},
   Notifications: { page: 1, perPage: 50, types: ['AIRING', 'RELATED_MEDIA_ADDITION'] },
+  // The airing feed's largest requests: 50 titles in a window, and four pages of 50 members' Watching entries.
+  AiringSchedules: { mediaIds: Array.from({ length: 50 }, (_, i) => i + 1), after: 1_700_000_000, before: 1_700_000_900, page: 1 },
+  AiringWatchlist: { userIds: Array.from({ length: 50 }, (_, i) => i + 1), page0: 1, page1: 2, page2: 3, page3: 4 },
 };
 
 // AniList refuses queries above this (API-FACTS §5: "Max query complexity should be 500").

@@ -495,6 +495,59 @@ describe('GraphQL data', () => {
     expect(airing.timeUntilAiring).toBeGreaterThan(0);
   });
 
+  it('Page.airingSchedules: weekly episodes derived from the fake clock, agreeing with nextAiringEpisode; mediaId_in, time bounds, sort, pages', async () => {
+    await start();
+    const q = `query ($ids: [Int], $after: Int, $before: Int, $page: Int, $perPage: Int) {
+      Page(page: $page, perPage: $perPage) { pageInfo { hasNextPage }
+        airingSchedules(mediaId_in: $ids, airingAt_greater: $after, airingAt_lesser: $before, sort: [TIME, MEDIA_ID]) { id episode airingAt timeUntilAiring mediaId media { id isAdult title { romaji } } } } }`;
+    type Item = { id: number; episode: number; airingAt: number; timeUntilAiring: number; mediaId: number; media: { id: number } };
+    const page = async (variables: Record<string, unknown>) => {
+      const result = await gql(fake, q, variables);
+      expect(result.body.errors).toBeUndefined();
+      const p = result.body.data?.Page as { pageInfo: { hasNextPage: boolean }; airingSchedules: Item[] };
+      return p;
+    };
+    const nowS = Math.floor(clock / 1000);
+    const next = (await gql(fake, `query { Media(id: ${SEED_MEDIA.apothecary.id}) { nextAiringEpisode { episode airingAt } } }`)).body.data?.Media as { nextAiringEpisode: { episode: number; airingAt: number } };
+    const week = 7 * 86_400;
+    // Three weeks from now: the next episode and the two after it, each a week apart, for the asked title only.
+    const three = await page({ ids: [SEED_MEDIA.apothecary.id], after: nowS, before: nowS + 3 * week + 86_400 * 4 });
+    expect(three.airingSchedules.map((item) => [item.episode, item.airingAt])).toEqual([
+      [13, next.nextAiringEpisode.airingAt],
+      [14, next.nextAiringEpisode.airingAt + week],
+      [15, next.nextAiringEpisode.airingAt + 2 * week],
+      [16, next.nextAiringEpisode.airingAt + 3 * week],
+    ].filter(([, at]) => at! < nowS + 3 * week + 86_400 * 4));
+    expect(three.airingSchedules[0]).toMatchObject({ id: SEED_MEDIA.apothecary.id * 10_000 + 13, mediaId: SEED_MEDIA.apothecary.id, media: { id: SEED_MEDIA.apothecary.id }, timeUntilAiring: next.nextAiringEpisode.airingAt - nowS });
+    // The past: episode 12 aired a week before 13; the bounds are strict.
+    const past = await page({ ids: [SEED_MEDIA.apothecary.id], after: next.nextAiringEpisode.airingAt - week - 1, before: next.nextAiringEpisode.airingAt });
+    expect(past.airingSchedules.map((item) => item.episode)).toEqual([12]);
+    expect((await page({ ids: [SEED_MEDIA.apothecary.id], after: next.nextAiringEpisode.airingAt, before: next.nextAiringEpisode.airingAt + 1 })).airingSchedules).toEqual([]);
+
+    // Moving the clock past an airing makes it aired: nextAiringEpisode moves on to the following episode.
+    clock = (next.nextAiringEpisode.airingAt + 60) * 1000;
+    const moved = (await gql(fake, `query { Media(id: ${SEED_MEDIA.apothecary.id}) { nextAiringEpisode { episode timeUntilAiring } } }`)).body.data?.Media as { nextAiringEpisode: { episode: number; timeUntilAiring: number } };
+    expect(moved.nextAiringEpisode).toEqual({ episode: 14, timeUntilAiring: week - 60 });
+
+    // A schedule set by a test replaces the derived one; both releasing titles answer one query, in time order.
+    const at = Math.floor(clock / 1000);
+    fake.setAiringSchedule(SEED_MEDIA.frieren.id, [{ episode: 29, airingAt: at + 10 }, { episode: 30, airingAt: at + 20 }]);
+    const both = await page({ ids: [SEED_MEDIA.frieren.id, SEED_MEDIA.onePiece.id, SEED_MEDIA.apothecary.id], after: at - 1, before: at + 8 * 86_400 });
+    expect(both.airingSchedules.map((item) => item.mediaId)).toEqual([SEED_MEDIA.frieren.id, SEED_MEDIA.frieren.id, ...both.airingSchedules.slice(2).map((item) => item.mediaId)]);
+    expect(both.airingSchedules.map((item) => item.airingAt)).toEqual([...both.airingSchedules.map((item) => item.airingAt)].sort((a, b) => a - b));
+    expect(new Set(both.airingSchedules.slice(2).map((item) => item.mediaId))).toEqual(new Set([SEED_MEDIA.onePiece.id, SEED_MEDIA.apothecary.id]));
+    // Pages of `perPage`, with hasNextPage.
+    const first = await page({ ids: [SEED_MEDIA.frieren.id, SEED_MEDIA.onePiece.id, SEED_MEDIA.apothecary.id], after: at - 1, before: at + 8 * 86_400, page: 1, perPage: 2 });
+    const second = await page({ ids: [SEED_MEDIA.frieren.id, SEED_MEDIA.onePiece.id, SEED_MEDIA.apothecary.id], after: at - 1, before: at + 8 * 86_400, page: 2, perPage: 2 });
+    expect(first.pageInfo.hasNextPage).toBe(true);
+    expect([...first.airingSchedules, ...second.airingSchedules]).toEqual(both.airingSchedules);
+    expect(second.pageInfo.hasNextPage).toBe(false);
+    // A finished title without a schedule of its own never airs.
+    expect((await page({ ids: [SEED_MEDIA.aot.id], after: 0, before: at + 365 * 86_400 })).airingSchedules).toEqual([]);
+    fake.setAiringSchedule(SEED_MEDIA.frieren.id, null);
+    expect((await page({ ids: [SEED_MEDIA.frieren.id], after: 0, before: at + 365 * 86_400 })).airingSchedules).toEqual([]);
+  });
+
   it('MediaListCollection: chunking, split completed lists, custom lists, private entries', async () => {
     await start();
     const q = `query ($chunk: Int, $force: Boolean) { MediaListCollection(userId: ${SEED_USERS.bob.id}, type: ANIME, chunk: $chunk, perChunk: 25, forceSingleCompletedList: $force, sort: UPDATED_TIME_DESC) {

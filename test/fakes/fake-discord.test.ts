@@ -142,6 +142,28 @@ describe('fake Discord with a real discord.js client', () => {
     expect(fake.registeredCommands.global.map((c) => c.name)).toEqual(['ping', 'defer']);
   });
 
+  it('validates default_member_permissions on registration and offers such a command only to members who have them', async () => {
+    // Not a number: the spec's integer type refuses it and nothing changes.
+    const rest = client.rest;
+    await expect(
+      rest.put(Routes.applicationCommands(fake.applicationId), { body: [{ name: 'admin', description: 'Admins only', default_member_permissions: 'manage-server' }] }),
+    ).rejects.toMatchObject({ code: 50035, status: 400 });
+    expect(fake.schemaViolations.at(-1)?.errors.map((e) => e.path)).toContain('0.default_member_permissions');
+    await client.application!.commands.set([
+      ...fake.registeredCommands.global.map((c) => ({ name: c.name, description: c.description, options: c.options as never, defaultMemberPermissions: c.default_member_permissions === null ? null : BigInt(c.default_member_permissions) })),
+      new SlashCommandBuilder().setName('admin').setDescription('Admins only').setDefaultMemberPermissions('32').toJSON(),
+    ]);
+    expect(fake.registeredCommands.global.find((c) => c.name === 'admin')?.default_member_permissions).toBe('32');
+
+    // Alice has @everyone's permissions (no Manage Server); Carol owns the server.
+    expect(() => fake.sendCommand({ name: 'admin', user: 'alice' })).toThrow(/needs permissions 32/);
+    expect(() => fake.sendCommand({ name: 'admin', user: 'alice', memberPermissions: String(1n << 5n) })).not.toThrow();
+    expect(() => fake.sendCommand({ name: 'admin', user: 'carol' })).not.toThrow();
+    // A server admin may allow it to anyone: the payload then carries the member's real permissions.
+    const overridden = fake.sendCommand({ name: 'admin', user: 'alice', allowedByServerOverride: true });
+    expect(BigInt((overridden.payload.member as { permissions: string }).permissions) & (1n << 5n)).toBe(0n);
+  });
+
   it('answers a chat-input command with an ephemeral reply', async () => {
     const h = fake.sendCommand({ name: 'ping', options: [{ name: 'echo', value: 'hi' }], user: 'bob' });
     const res = await h.waitForInitialResponse();

@@ -12,6 +12,7 @@ import { parseConfig, type ConfigError } from '../../src/config.js';
 import { openDatabase } from '../../src/db/database.js';
 import { createLinkedAccountsRepository, type LinkedAccount } from '../../src/db/linked-accounts.js';
 import { checkAniListCredentials, checkDatabase, commandLabel } from '../../src/doctor/checks.js';
+import { createAiringFeedsRepository } from '../../src/db/airing-feeds.js';
 import { createNotificationSubscriptionsRepository } from '../../src/db/notification-subscriptions.js';
 import { formatReport, runDoctor, type CheckResult, type DoctorConfig, type DoctorDeps } from '../../src/doctor/run.js';
 import { createStoredTokenOpener } from '../../src/doctor/token-opener.js';
@@ -60,6 +61,7 @@ async function world({ register = true, env }: { register?: boolean; env?: Recor
     // The key the bot sealed its tokens with, as scripts/doctor.ts reads it from the same configuration.
     tokenEncryptionKey: h.config.tokenEncryptionKey,
     notifications: { pollSeconds: 120 },
+    airingFeed: { pollSeconds: 900 },
   };
   return {
     h,
@@ -111,6 +113,7 @@ describe('npm run doctor', () => {
       'Linked roles verification URL',
       'Encryption key',
       'Notifications',
+      'Airing feed',
     ]);
     const report = formatReport(results);
     expect(report).toContain(`✓ Discord sign-in: client ${w.discord.applicationId} accepted`);
@@ -251,7 +254,7 @@ describe('npm run doctor', () => {
     expect(report).toContain('DISCORD_CLIENT_SECRET is required');
     expect(report).toContain('TOKEN_ENCRYPTION_KEY');
     expect(results.every((result) => !result.ok)).toBe(true);
-    expect(report).toContain('13 checks failed.');
+    expect(report).toContain('14 checks failed.');
   });
 
   it('commands not registered, or out of date: ✗ naming them, fix = commands:deploy', async () => {
@@ -309,6 +312,41 @@ describe('npm run doctor', () => {
     expect(noBudget).toMatchObject({ ok: false, fix: expect.stringContaining('set ANILIST_BACKGROUND_SHARE above 0') as unknown });
   });
 
+  it('airing feed: servers with a feed, stopped ones, waiting posts and how late the shared check is; ✗ past 30 minutes, with the fix', async () => {
+    const w = await world();
+    const feeds = createAiringFeedsRepository(w.h.database.db);
+    const now = w.h.clock.now();
+    const minutesAgo = (minutes: number) => new Date(now.getTime() - minutes * 60_000);
+    const feed = (guildId: string) => ({ guildId, channelId: `${guildId}9`, roleId: null, channelNsfw: false, setBy: '300000000000000001', locale: 'en' });
+    feeds.set(feed('400000000000000001'), minutesAgo(60));
+    feeds.set(feed('400000000000000002'), minutesAgo(60));
+    feeds.set(feed('400000000000000003'), minutesAgo(60));
+    feeds.disable('400000000000000003', 'missing_permissions', minutesAgo(10));
+    // Due 47 minutes ago and never checked since: the bot was down, or the budget could not keep up.
+    feeds.checkNoLaterThan(minutesAgo(47));
+    const behind = byName(await runDoctor({ ...w.deps(), clock: () => now }))['Airing feed']!;
+    expect(behind).toMatchObject({
+      ok: false,
+      detail:
+        '2 servers with a feed; 1 stopped (the bot may not post in their channel; their admins were told by DM), next check 47 min overdue (interval 15 min): servers hear about new episodes more than 30 min late',
+    });
+    expect(behind.fix).toContain('start it if it is stopped');
+
+    feeds.recordCheck(
+      [{ guildId: '400000000000000001', mediaId: 1, episode: 2, airingAt: minutesAgo(3), title: 'A', siteUrl: null, isAdult: false, watchers: 1 }],
+      minutesAgo(1),
+      new Date(now.getTime() + 60_000),
+      minutesAgo(1),
+    );
+    expect(byName(await runDoctor({ ...w.deps(), clock: () => now }))['Airing feed']).toEqual({
+      name: 'Airing feed',
+      ok: true,
+      detail: '2 servers with a feed; 1 stopped (the bot may not post in their channel; their admins were told by DM), 1 post waiting for Discord, next check on time (interval 15 min)',
+    });
+    const noBudget = byName(await runDoctor({ ...w.deps({ config: { anilist: { ...w.config.anilist, backgroundShare: 0 } } }), clock: () => now }))['Airing feed']!;
+    expect(noBudget).toMatchObject({ ok: false, fix: expect.stringContaining('set ANILIST_BACKGROUND_SHARE above 0') as unknown });
+  });
+
   it('database: missing, not migrated, or unusable', () => {
     const dir = tempDir();
     const missing = checkDatabase({ path: join(dir, 'data', 'anilink.sqlite'), migrationsFolder });
@@ -349,7 +387,8 @@ describe('npm run doctor', () => {
       });
     const green = await run({});
     expect(green.stdout).toContain('✓ Encryption key: TOKEN_ENCRYPTION_KEY is set; no member has linked yet');
-    expect(green.stdout.match(/^✓ /gm)).toHaveLength(13);
+    expect(green.stdout.match(/^✓ /gm)).toHaveLength(14);
+    expect(green.stdout).toContain('✓ Airing feed: no server has an airing feed (/airing-feed)');
     expect(green.stdout).toContain(`✓ Discord redirect URL: add exactly ${w.h.publicUrl}/oauth/discord/callback`);
     expect(green.stdout).toContain('✓ Notifications: no member has opted in to notification DMs (/notifications)');
     expect(green.status).toBe(0);

@@ -8,6 +8,7 @@ import { createAniListClient, createRateLimiter, isAniListError } from '../../sr
 import { buildServer } from '../../src/http/server.js';
 import { buildMetricsServer } from '../../src/metrics/http.js';
 import { createMetrics, type Metrics } from '../../src/metrics/metrics.js';
+import { createAiringFeedsRepository } from '../../src/db/airing-feeds.js';
 import { createNotificationSubscriptionsRepository } from '../../src/db/notification-subscriptions.js';
 import { SEED_USERS, startFakeAniList } from '../../fakes/anilist/index.js';
 import { captureLogs } from '../support/log-capture.js';
@@ -204,6 +205,35 @@ describe('metrics', () => {
     limiter.close();
     await expect(background).rejects.toSatisfy((e) => isAniListError(e) && e.kind === 'busy');
     expect(sample(await metrics.registry.metrics(), 'anilink_anilist_requests_total{lane="background",outcome="busy"}')).toBe(1);
+  });
+
+  it('shows the airing feeds, their waiting posts and how late the shared check is, from the database', async () => {
+    // Built but not started: no check runs, so the state stays exactly as written here.
+    const h = await startLinkHarness({ dir: tempDir(), env: { METRICS: 'true', METRICS_TOKEN: 'a-long-enough-metrics-token-123' } });
+    cleanups.push(() => h.close());
+    const feeds = createAiringFeedsRepository(h.database.db);
+    const at = new Date(h.clock.nowMs() - 600_000);
+    for (const guildId of ['400000000000000001', '400000000000000002']) feeds.set({ guildId, channelId: `${guildId}9`, roleId: null, channelNsfw: false, setBy: '300000000000000001', locale: 'en' }, at);
+    feeds.disable('400000000000000002', 'unknown_channel', at);
+    feeds.checkNoLaterThan(new Date(h.clock.nowMs() - 120_000));
+    const metrics = () => h.app.metrics!.registry.metrics();
+    let text = await metrics();
+    expect(sample(text, 'anilink_airing_feeds{state="active"}')).toBe(1);
+    expect(sample(text, 'anilink_airing_feeds{state="disabled"}')).toBe(1);
+    expect(sample(text, 'anilink_airing_feed_posts_pending')).toBe(0);
+    const lag = sample(text, 'anilink_airing_feed_check_lag_seconds')!;
+    expect(lag).toBeGreaterThanOrEqual(120);
+    expect(lag).toBeLessThan(180);
+
+    feeds.recordCheck(
+      [{ guildId: '400000000000000001', mediaId: 1, episode: 2, airingAt: at, title: 'A', siteUrl: null, isAdult: false, watchers: 1 }],
+      new Date(h.clock.nowMs()),
+      new Date(h.clock.nowMs() + 60_000),
+      new Date(h.clock.nowMs()),
+    );
+    text = await metrics();
+    expect(sample(text, 'anilink_airing_feed_posts_pending')).toBe(1);
+    expect(sample(text, 'anilink_airing_feed_check_lag_seconds')).toBe(0);
   });
 
   it('shows how far behind the notification polls are, and who is paused, from the database', async () => {

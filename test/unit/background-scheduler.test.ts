@@ -122,6 +122,33 @@ describe('the background scheduler', () => {
     expect(members.started).toEqual(['members:new-member']);
   });
 
+  it('an item whose run leaves it due (a source bug) runs again only after a pause, never starving the event loop', async () => {
+    const dueAt = Date.now() - 1_000;
+    const runs: number[] = [];
+    const order: string[] = [];
+    const stuck: BackgroundSource = {
+      name: 'stuck',
+      due: (_now, limit, running) => (limit > 0 && !running.has('item') ? [{ key: 'item', dueAt }] : []),
+      nextDueAt: (_now, running) => (running.has('item') ? undefined : dueAt),
+      // Finishes at once and never moves the item on.
+      run: () => {
+        runs.push(runs.length + 1);
+        order.push(`run ${runs.length}`);
+        return Promise.resolve();
+      },
+    };
+    const logs = captureLogs();
+    scheduler = createBackgroundScheduler({ sources: [stuck], maxIdleMs: 60_000, clock: () => new Date(), logger: logs.logger });
+    scheduler.start();
+    await new Promise((resolve) => setImmediate(resolve));
+    order.push('the event loop turned');
+    expect(order).toEqual(['run 1', 'the event loop turned']);
+    expect(logs.text()).toContain('background work is still due after it ran; trying again shortly');
+    // Tried again after the pause, not dropped.
+    for (let i = 0; i < 200 && runs.length < 2; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(runs.length).toBeGreaterThanOrEqual(2);
+  });
+
   it('refuses a concurrency below 1 and two sources of one name', () => {
     const logger = captureLogs().logger;
     const options = { maxIdleMs: 1_000, clock: () => new Date(), logger };

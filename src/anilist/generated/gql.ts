@@ -14,6 +14,8 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
+    "query AiringSchedules($mediaIds: [Int]!, $after: Int!, $before: Int!, $page: Int!) {\n  Page(page: $page, perPage: 50) {\n    pageInfo {\n      hasNextPage\n    }\n    airingSchedules(\n      mediaId_in: $mediaIds\n      airingAt_greater: $after\n      airingAt_lesser: $before\n      sort: [TIME, MEDIA_ID]\n    ) {\n      id\n      episode\n      airingAt\n      mediaId\n      media {\n        id\n        isAdult\n        siteUrl\n        title {\n          userPreferred\n          romaji\n        }\n      }\n    }\n  }\n}": typeof types.AiringSchedulesDocument,
+    "query AiringWatchlist($userIds: [Int]!, $page0: Int!, $page1: Int!, $page2: Int!, $page3: Int!) {\n  p0: Page(page: $page0, perPage: 50) {\n    pageInfo {\n      hasNextPage\n    }\n    mediaList(userId_in: $userIds, status: CURRENT, type: ANIME, sort: [MEDIA_ID]) {\n      ...WatchlistEntry\n    }\n  }\n  p1: Page(page: $page1, perPage: 50) {\n    pageInfo {\n      hasNextPage\n    }\n    mediaList(userId_in: $userIds, status: CURRENT, type: ANIME, sort: [MEDIA_ID]) {\n      ...WatchlistEntry\n    }\n  }\n  p2: Page(page: $page2, perPage: 50) {\n    pageInfo {\n      hasNextPage\n    }\n    mediaList(userId_in: $userIds, status: CURRENT, type: ANIME, sort: [MEDIA_ID]) {\n      ...WatchlistEntry\n    }\n  }\n  p3: Page(page: $page3, perPage: 50) {\n    pageInfo {\n      hasNextPage\n    }\n    mediaList(userId_in: $userIds, status: CURRENT, type: ANIME, sort: [MEDIA_ID]) {\n      ...WatchlistEntry\n    }\n  }\n}": typeof types.AiringWatchlistDocument,
     "mutation DeleteMediaListEntry($id: Int!) {\n  DeleteMediaListEntry(id: $id) {\n    deleted\n  }\n}": typeof types.DeleteMediaListEntryDocument,
     "query GenreCollection {\n  GenreCollection\n}": typeof types.GenreCollectionDocument,
     "query MediaById($id: Int!) {\n  Media(id: $id) {\n    ...MediaSummary\n    coverImage {\n      medium\n    }\n    mediaListEntry {\n      id\n      status\n      progress\n      score\n    }\n  }\n}": typeof types.MediaByIdDocument,
@@ -32,8 +34,11 @@ type Documents = {
     "fragment NotificationMedia on Media {\n  id\n  type\n  siteUrl\n  title {\n    userPreferred\n    romaji\n  }\n}": typeof types.NotificationMediaFragmentDoc,
     "fragment RoleConnectionStatistics on User {\n  id\n  name\n  createdAt\n  statistics {\n    anime {\n      episodesWatched\n      statuses {\n        status\n        count\n      }\n    }\n    manga {\n      chaptersRead\n      statuses {\n        status\n        count\n      }\n    }\n  }\n}": typeof types.RoleConnectionStatisticsFragmentDoc,
     "fragment ServerEntry on MediaList {\n  id\n  userId\n  status\n  progress\n  progressVolumes\n  score\n  scoreRaw: score(format: POINT_100)\n  private\n  user {\n    id\n    mediaListOptions {\n      scoreFormat\n    }\n  }\n}": typeof types.ServerEntryFragmentDoc,
+    "fragment WatchlistEntry on MediaList {\n  userId\n  mediaId\n  private\n}": typeof types.WatchlistEntryFragmentDoc,
 };
 const documents: Documents = {
+    "query AiringSchedules($mediaIds: [Int]!, $after: Int!, $before: Int!, $page: Int!) {\n  Page(page: $page, perPage: 50) {\n    pageInfo {\n      hasNextPage\n    }\n    airingSchedules(\n      mediaId_in: $mediaIds\n      airingAt_greater: $after\n      airingAt_lesser: $before\n      sort: [TIME, MEDIA_ID]\n    ) {\n      id\n      episode\n      airingAt\n      mediaId\n      media {\n        id\n        isAdult\n        siteUrl\n        title {\n          userPreferred\n          romaji\n        }\n      }\n    }\n  }\n}": types.AiringSchedulesDocument,
+    "query AiringWatchlist($userIds: [Int]!, $page0: Int!, $page1: Int!, $page2: Int!, $page3: Int!) {\n  p0: Page(page: $page0, perPage: 50) {\n    pageInfo {\n      hasNextPage\n    }\n    mediaList(userId_in: $userIds, status: CURRENT, type: ANIME, sort: [MEDIA_ID]) {\n      ...WatchlistEntry\n    }\n  }\n  p1: Page(page: $page1, perPage: 50) {\n    pageInfo {\n      hasNextPage\n    }\n    mediaList(userId_in: $userIds, status: CURRENT, type: ANIME, sort: [MEDIA_ID]) {\n      ...WatchlistEntry\n    }\n  }\n  p2: Page(page: $page2, perPage: 50) {\n    pageInfo {\n      hasNextPage\n    }\n    mediaList(userId_in: $userIds, status: CURRENT, type: ANIME, sort: [MEDIA_ID]) {\n      ...WatchlistEntry\n    }\n  }\n  p3: Page(page: $page3, perPage: 50) {\n    pageInfo {\n      hasNextPage\n    }\n    mediaList(userId_in: $userIds, status: CURRENT, type: ANIME, sort: [MEDIA_ID]) {\n      ...WatchlistEntry\n    }\n  }\n}": types.AiringWatchlistDocument,
     "mutation DeleteMediaListEntry($id: Int!) {\n  DeleteMediaListEntry(id: $id) {\n    deleted\n  }\n}": types.DeleteMediaListEntryDocument,
     "query GenreCollection {\n  GenreCollection\n}": types.GenreCollectionDocument,
     "query MediaById($id: Int!) {\n  Media(id: $id) {\n    ...MediaSummary\n    coverImage {\n      medium\n    }\n    mediaListEntry {\n      id\n      status\n      progress\n      score\n    }\n  }\n}": types.MediaByIdDocument,
@@ -52,6 +57,7 @@ const documents: Documents = {
     "fragment NotificationMedia on Media {\n  id\n  type\n  siteUrl\n  title {\n    userPreferred\n    romaji\n  }\n}": types.NotificationMediaFragmentDoc,
     "fragment RoleConnectionStatistics on User {\n  id\n  name\n  createdAt\n  statistics {\n    anime {\n      episodesWatched\n      statuses {\n        status\n        count\n      }\n    }\n    manga {\n      chaptersRead\n      statuses {\n        status\n        count\n      }\n    }\n  }\n}": types.RoleConnectionStatisticsFragmentDoc,
     "fragment ServerEntry on MediaList {\n  id\n  userId\n  status\n  progress\n  progressVolumes\n  score\n  scoreRaw: score(format: POINT_100)\n  private\n  user {\n    id\n    mediaListOptions {\n      scoreFormat\n    }\n  }\n}": types.ServerEntryFragmentDoc,
+    "fragment WatchlistEntry on MediaList {\n  userId\n  mediaId\n  private\n}": types.WatchlistEntryFragmentDoc,
 };
 
 /**
@@ -68,6 +74,14 @@ const documents: Documents = {
  */
 export function graphql(source: string): unknown;
 
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query AiringSchedules($mediaIds: [Int]!, $after: Int!, $before: Int!, $page: Int!) {\n  Page(page: $page, perPage: 50) {\n    pageInfo {\n      hasNextPage\n    }\n    airingSchedules(\n      mediaId_in: $mediaIds\n      airingAt_greater: $after\n      airingAt_lesser: $before\n      sort: [TIME, MEDIA_ID]\n    ) {\n      id\n      episode\n      airingAt\n      mediaId\n      media {\n        id\n        isAdult\n        siteUrl\n        title {\n          userPreferred\n          romaji\n        }\n      }\n    }\n  }\n}"): (typeof documents)["query AiringSchedules($mediaIds: [Int]!, $after: Int!, $before: Int!, $page: Int!) {\n  Page(page: $page, perPage: 50) {\n    pageInfo {\n      hasNextPage\n    }\n    airingSchedules(\n      mediaId_in: $mediaIds\n      airingAt_greater: $after\n      airingAt_lesser: $before\n      sort: [TIME, MEDIA_ID]\n    ) {\n      id\n      episode\n      airingAt\n      mediaId\n      media {\n        id\n        isAdult\n        siteUrl\n        title {\n          userPreferred\n          romaji\n        }\n      }\n    }\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query AiringWatchlist($userIds: [Int]!, $page0: Int!, $page1: Int!, $page2: Int!, $page3: Int!) {\n  p0: Page(page: $page0, perPage: 50) {\n    pageInfo {\n      hasNextPage\n    }\n    mediaList(userId_in: $userIds, status: CURRENT, type: ANIME, sort: [MEDIA_ID]) {\n      ...WatchlistEntry\n    }\n  }\n  p1: Page(page: $page1, perPage: 50) {\n    pageInfo {\n      hasNextPage\n    }\n    mediaList(userId_in: $userIds, status: CURRENT, type: ANIME, sort: [MEDIA_ID]) {\n      ...WatchlistEntry\n    }\n  }\n  p2: Page(page: $page2, perPage: 50) {\n    pageInfo {\n      hasNextPage\n    }\n    mediaList(userId_in: $userIds, status: CURRENT, type: ANIME, sort: [MEDIA_ID]) {\n      ...WatchlistEntry\n    }\n  }\n  p3: Page(page: $page3, perPage: 50) {\n    pageInfo {\n      hasNextPage\n    }\n    mediaList(userId_in: $userIds, status: CURRENT, type: ANIME, sort: [MEDIA_ID]) {\n      ...WatchlistEntry\n    }\n  }\n}"): (typeof documents)["query AiringWatchlist($userIds: [Int]!, $page0: Int!, $page1: Int!, $page2: Int!, $page3: Int!) {\n  p0: Page(page: $page0, perPage: 50) {\n    pageInfo {\n      hasNextPage\n    }\n    mediaList(userId_in: $userIds, status: CURRENT, type: ANIME, sort: [MEDIA_ID]) {\n      ...WatchlistEntry\n    }\n  }\n  p1: Page(page: $page1, perPage: 50) {\n    pageInfo {\n      hasNextPage\n    }\n    mediaList(userId_in: $userIds, status: CURRENT, type: ANIME, sort: [MEDIA_ID]) {\n      ...WatchlistEntry\n    }\n  }\n  p2: Page(page: $page2, perPage: 50) {\n    pageInfo {\n      hasNextPage\n    }\n    mediaList(userId_in: $userIds, status: CURRENT, type: ANIME, sort: [MEDIA_ID]) {\n      ...WatchlistEntry\n    }\n  }\n  p3: Page(page: $page3, perPage: 50) {\n    pageInfo {\n      hasNextPage\n    }\n    mediaList(userId_in: $userIds, status: CURRENT, type: ANIME, sort: [MEDIA_ID]) {\n      ...WatchlistEntry\n    }\n  }\n}"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -140,6 +154,10 @@ export function graphql(source: "fragment RoleConnectionStatistics on User {\n  
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "fragment ServerEntry on MediaList {\n  id\n  userId\n  status\n  progress\n  progressVolumes\n  score\n  scoreRaw: score(format: POINT_100)\n  private\n  user {\n    id\n    mediaListOptions {\n      scoreFormat\n    }\n  }\n}"): (typeof documents)["fragment ServerEntry on MediaList {\n  id\n  userId\n  status\n  progress\n  progressVolumes\n  score\n  scoreRaw: score(format: POINT_100)\n  private\n  user {\n    id\n    mediaListOptions {\n      scoreFormat\n    }\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "fragment WatchlistEntry on MediaList {\n  userId\n  mediaId\n  private\n}"): (typeof documents)["fragment WatchlistEntry on MediaList {\n  userId\n  mediaId\n  private\n}"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};
