@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { SEED_MEDIA, SEED_USERS } from '../../fakes/anilist/index.js';
+import { eventually } from '../support/eventually.js';
 import { describeOutput, killAllBots, type BotProcess } from './support/bot-process.js';
 import { dataOf, expectCleanDiscordTraffic, expectNoSecretsInOutput, linkOverHttp, startWorld, type World } from './support/world.js';
 
@@ -13,13 +14,6 @@ afterEach(async () => {
   bots = [];
 });
 
-async function eventually(predicate: () => boolean, what: string, bot: BotProcess, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${describeOutput(bot)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 describe('the airing feed from the real bot process', () => {
   it('/airing-feed set → an aired episode is posted in the channel; after a restart the next one is, and nothing twice', async () => {
@@ -42,21 +36,21 @@ describe('the airing feed from the real bot process', () => {
     const apothecary = SEED_MEDIA.apothecary.id;
     const nowS = () => Math.floor(Date.now() / 1000);
     w.anilist.setAiringSchedule(apothecary, [{ episode: 13, airingAt: nowS() + 2 }]);
-    await eventually(() => posts().length === 1, 'the first post', w.bot);
+    await eventually(() => posts().length === 1, 'the first post', { context: () => describeOutput(w.bot) });
     expect(posts()[0]).toBe(`📺 Episode **13** of **Kusuriya no Hitorigoto** aired. 1 member here is watching. <https://anilist.co/anime/${apothecary}>`);
 
     // Stopped between two checks (SIGTERM), the next episode airs meanwhile, the bot starts again on the same file.
     const before = checks();
-    await eventually(() => checks() > before, 'one more check', w.bot);
+    await eventually(() => checks() > before, 'one more check', { context: () => describeOutput(w.bot) });
     expect((await w.bot.stop('SIGTERM')).code).toBe(0);
     w.anilist.setAiringSchedule(apothecary, [
       { episode: 13, airingAt: nowS() - 60 },
       { episode: 14, airingAt: nowS() + 1 },
     ]);
     bots.push(await w.restart());
-    await eventually(() => posts().length >= 2, 'the post after the restart', w.bot);
+    await eventually(() => posts().length >= 2, 'the post after the restart', { context: () => describeOutput(w.bot) });
     const after = checks();
-    await eventually(() => checks() >= after + 2, 'two more checks', w.bot);
+    await eventually(() => checks() >= after + 2, 'two more checks', { context: () => describeOutput(w.bot) });
     expect(posts().map((post) => /Episode \*\*(\d+)\*\*/.exec(post)?.[1])).toEqual(['13', '14']);
     // Every AniList request of the feed went without a token.
     const feedRequests = w.anilist.graphqlRequests().filter((request) => request.operationName === 'AiringSchedules' || request.operationName === 'AiringWatchlist');

@@ -3,19 +3,17 @@
  * gateway (two servers), the background scheduler started by app.start, a check every second
  * (AIRING_FEED_POLL_SECONDS=1), the fake AniList airing episodes on the harness's clock.
  */
-import { REST } from 'discord.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SEED_MEDIA, SEED_USERS, type FakeMedia } from '../../fakes/anilist/index.js';
 import { Perm, fakeUsers, type FakeUserRef } from '../../fakes/discord/index.js';
-import { createRateLimiter, type RateLimiterOptions } from '../../src/anilist/index.js';
+import type { RateLimiterOptions } from '../../src/anilist/index.js';
 import { AIRING_FEED_MESSAGES } from '../../src/airing/index.js';
 import { createTranslations } from '../../src/i18n/index.js';
-import { buildApp } from '../../src/app.js';
 import { createAiringFeedsRepository } from '../../src/db/airing-feeds.js';
 import { openDatabase } from '../../src/db/database.js';
 import { migrationsFolder } from '../../src/paths.js';
-import { linkMember, startBotHarness, type BotHarness } from '../support/bot-harness.js';
-import { TEST_DISCORD_TOKEN } from '../support/env.js';
+import { linkMember, startAgain, startBotHarness, type BotHarness } from '../support/bot-harness.js';
+import { eventually } from '../support/eventually.js';
 import { useTempDir } from '../support/temp.js';
 
 const tempDir = useTempDir('anilink-airing-');
@@ -45,14 +43,6 @@ async function start(env: Record<string, string> = {}, limiter?: RateLimiterOpti
   return h;
 }
 
-/** Waits (without timing anything) until `predicate` holds. */
-async function eventually(predicate: () => boolean, what: string, timeoutMs = 40_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 function guild(h: BotHarness, index: number) {
   return h.discord.guilds[index]!;
@@ -169,21 +159,9 @@ describe('/airing-feed', { timeout: 90_000 }, () => {
     h.clock.advance(3_600_000);
     // As if the last window had not been saved: the next one covers episode 13 again, and must not post it again.
     const database = openDatabase(h.databasePath, migrationsFolder);
-    cleanups.push(() => database.close());
     createAiringFeedsRepository(database.db).recordCheck([], new Date((at - 60) * 1000), new Date(h.clock.nowMs()), h.clock.now());
-    const limiter = createRateLimiter({ perMinute: 90 });
-    const rebuilt = await buildApp({
-      config: h.config,
-      db: database,
-      limiter,
-      rest: new REST({ api: h.discord.apiUrl }).setToken(TEST_DISCORD_TOKEN),
-      logger: h.logs.logger,
-      clock: h.clock.now,
-      gateway: { status: () => 'test', ready: () => true, guilds: () => undefined },
-    });
-    cleanups.push(() => rebuilt.close());
-    cleanups.push(() => limiter.close());
-    await rebuilt.start({ applicationId: h.discord.applicationId });
+    const restarted = await startAgain(h, database);
+    cleanups.push(() => restarted.close());
     await eventually(() => episodePosts(h, channel(h, 0, 'general')).length >= 2 && episodePosts(h, channel(h, 1, 'anime-talk')).length >= 2, 'episode 14 in both servers');
     await checks(h, 2);
     expect(episodeNumbers(h, channel(h, 0, 'general'))).toEqual(['13', '14']);

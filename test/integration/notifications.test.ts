@@ -2,21 +2,17 @@
  * `/notifications` journeys with the whole bot built by the real builder: the discord.js client against the fake
  * gateway, the background scheduler started by app.start, polls every second (NOTIFICATION_POLL_SECONDS=1).
  */
-import { REST } from 'discord.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SEED_MEDIA, SEED_USERS, type NewFakeNotification } from '../../fakes/anilist/index.js';
 import { fakeUsers, type InteractionHandle } from '../../fakes/discord/index.js';
-import { createRateLimiter, type RateLimiterOptions } from '../../src/anilist/index.js';
-import { buildApp } from '../../src/app.js';
-import { openDatabase } from '../../src/db/database.js';
+import type { RateLimiterOptions } from '../../src/anilist/index.js';
 import { createNotificationSubscriptionsRepository } from '../../src/db/notification-subscriptions.js';
 import { inEnglish } from '../../src/i18n/index.js';
 import { LINK_EXPIRED, RUN_LINK_FIRST } from '../../src/linking/index.js';
 import { DMS_CLOSED_NOTICE } from '../../src/notifications/index.js';
-import { migrationsFolder } from '../../src/paths.js';
 import { NOTIFICATIONS_UNAVAILABLE } from '../../commands/notifications.js';
-import { linkMember, startBotHarness, type BotHarness } from '../support/bot-harness.js';
-import { TEST_DISCORD_TOKEN } from '../support/env.js';
+import { linkMember, startAgain, startBotHarness, type BotHarness } from '../support/bot-harness.js';
+import { eventually } from '../support/eventually.js';
 import { useTempDir } from '../support/temp.js';
 
 const tempDir = useTempDir('anilink-notifications-');
@@ -34,14 +30,6 @@ async function start(env: Record<string, string> = {}, limiter?: RateLimiterOpti
   return h;
 }
 
-/** Waits (without timing anything) until `predicate` holds. */
-async function eventually(predicate: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 function dmsTo(h: BotHarness, member: Member): string[] {
   return h.discord.channelMessages.filter((record) => record.recipientId === fakeUsers[member].id).map((record) => record.message.content);
@@ -135,21 +123,8 @@ describe('/notifications', { timeout: 60_000 }, () => {
     push(h, 'alice', airing(2));
     push(h, 'alice', { type: 'ACTIVITY_LIKE', userId: SEED_USERS.bob.id, activityId: 9 });
 
-    const database = openDatabase(h.databasePath, migrationsFolder);
-    const limiter = createRateLimiter({ perMinute: 90 });
-    const rebuilt = await buildApp({
-      config: h.config,
-      db: database,
-      limiter,
-      rest: new REST({ api: h.discord.apiUrl }).setToken(TEST_DISCORD_TOKEN),
-      logger: h.logs.logger,
-      clock: h.clock.now,
-      gateway: { status: () => 'test', ready: () => true, guilds: () => undefined },
-    });
-    cleanups.push(() => database.close());
-    cleanups.push(() => rebuilt.close());
-    cleanups.push(() => limiter.close());
-    await rebuilt.start({ applicationId: h.discord.applicationId });
+    const restarted = await startAgain(h);
+    cleanups.push(() => restarted.close());
 
     await eventually(() => dmsTo(h, 'alice').length >= 3, 'the DMs after the restart');
     await polls(h, 'alice');

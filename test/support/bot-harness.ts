@@ -1,6 +1,10 @@
-import type { Client } from 'discord.js';
+import { REST, type Client } from 'discord.js';
 import type { Command } from '../../commands/command.js';
+import { createRateLimiter } from '../../src/anilist/index.js';
+import { buildApp, type App } from '../../src/app.js';
 import { createClientGateway } from '../../src/bot/gateway.js';
+import { openDatabase, type OpenDatabase } from '../../src/db/database.js';
+import { migrationsFolder } from '../../src/paths.js';
 import { fakeUsers, startFakeDiscord, type FakeDiscord, type FakeUserRef, type StartFakeDiscordOptions } from '../../fakes/discord/index.js';
 import { TestBrowser } from './browser.js';
 import { TEST_DISCORD_TOKEN } from './env.js';
@@ -58,4 +62,31 @@ export async function linkMember(h: BotHarness, user: FakeUserRef, anilistUserId
   const done = await walkLinkPages({ discord: h.discord, anilist: h.anilistFake }, new TestBrowser(), url, { discordUserId, anilistUserId });
   if (done.status !== 200 || !done.url.endsWith('/oauth/done')) throw new Error(`linking ended on ${done.url} with ${done.status}`);
   if (h.links.member(discordUserId)?.anilistUserId !== anilistUserId) throw new Error('the link was not stored');
+}
+
+/**
+ * The bot started again on the harness's SQLite file, as after a restart (close `h.app` first): a new connection
+ * to the file (or `db`, opened by the test to arrange the file), a new limiter, REST to the same fake Discord, the
+ * jobs started as `main.ts` starts them. `close()` stops it and closes the connection.
+ */
+export async function startAgain(h: BotHarness, db: OpenDatabase = openDatabase(h.databasePath, migrationsFolder)): Promise<{ app: App; close(): Promise<void> }> {
+  const limiter = createRateLimiter({ perMinute: 90 });
+  const app = await buildApp({
+    config: h.config,
+    db,
+    limiter,
+    rest: new REST({ api: h.discord.apiUrl }).setToken(TEST_DISCORD_TOKEN),
+    logger: h.logs.logger,
+    clock: h.clock.now,
+    gateway: { status: () => 'test', ready: () => true, guilds: () => undefined },
+  });
+  await app.start({ applicationId: h.discord.applicationId });
+  return {
+    app,
+    async close() {
+      await app.close();
+      limiter.close();
+      db.close();
+    },
+  };
 }
