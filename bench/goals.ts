@@ -29,7 +29,7 @@ export interface GoalSpec {
 
 /** The four cold-start goals share one cause. */
 const COLD_START_CAUSE =
-  "Everything before IDENTIFY: the gateway handshake itself no longer depends on the guilds (IDENTIFY → READY, row above), and the bot identifies only after loading its modules beyond discord.js (the web server, SQLite and drizzle, zod, GraphQL, prom-client, pino), migrating a fresh database and starting its web server (its /healthz answers just before it identifies). Next levers, in the composition root: start the gateway login before loading what the gateway does not need, or load that while the handshake runs.";
+  "Everything before IDENTIFY: the gateway handshake itself no longer depends on the guilds (IDENTIFY → READY, row above), and the bot identifies only after loading its modules beyond discord.js (the web server, SQLite and drizzle, zod, GraphQL, prom-client, pino, intl-messageformat and the message catalogues), migrating a fresh database and starting its web server (its /healthz answers just before it identifies). Next levers, in the composition root: start the gateway login before loading what the gateway does not need, or load that while the handshake runs.";
 
 export const GOALS: readonly GoalSpec[] = [
   {
@@ -104,7 +104,7 @@ export const GOALS: readonly GoalSpec[] = [
     pass: (x) => x <= 1.0,
     evidence: ['heapSmall', 'heapTotalSmall', 'rssLarge'],
     cause:
-      "A fixed cost, not guilds: the bot loads a web server (Fastify, helmet, cookies, rate limits), SQLite with drizzle, zod, GraphQL documents, prom-client and pino beside discord.js, and V8 reserves more heap for it (heap reserved, row above, grows more than heap used). At the smallest guild count the reference's guild data (what no intent saves) is smaller than that; the larger guild count (every measurement) shows the bot well below the reference.",
+      "A fixed cost, not guilds: the bot loads a web server (Fastify, helmet, cookies, rate limits), SQLite with drizzle, zod, GraphQL documents, prom-client, pino and intl-messageformat with the six message catalogues beside discord.js, and V8 reserves more heap for it (heap reserved, row above, grows more than heap used). At the smallest guild count the reference's guild data (what no intent saves) is smaller than that; the larger guild count (every measurement) shows the bot well below the reference.",
   },
   {
     id: 'http-callback',
