@@ -13,7 +13,6 @@
  * members at the idle rate (each member's effective interval, target ≤ 30 min), and the oldest due poll at the
  * end (anilink_notifications_poll_lag_seconds). `detail.*.timeline` lists every AniList request around the mix.
  */
-import { join } from 'node:path';
 import type { FakeAniList } from '../fakes/anilist/index.js';
 import { SEED_MEDIA } from '../fakes/anilist/index.js';
 import type { FakeUser } from '../fakes/discord/index.js';
@@ -21,8 +20,8 @@ import { openDatabase } from '../src/db/database.js';
 import { createNotificationSubscriptionsRepository, type NotificationBackgroundState } from '../src/db/notification-subscriptions.js';
 import { AUTOCOMPLETE_BUDGET_MS } from '../commands/media/suggestions.js';
 import { session, updateShape, type Step } from './budget.js';
-import { startRealBot } from './lib/bot-process.js';
-import { MIGRATIONS, bounded, freePort, newEncryptionKey, sleep, tempDir } from './lib/common.js';
+import { startBotAgainstFakes } from './lib/bot-process.js';
+import { MIGRATIONS, bounded, newEncryptionKey, sleep, tempDir } from './lib/common.js';
 import { percentile, type FigureResult, type Measure } from './lib/results.js';
 import { benchDiscordUsers, dbPath, seedLinks, startAniList, startDiscord, type Member } from './lib/world.js';
 
@@ -92,14 +91,11 @@ async function runOnce(options: RunOptions): Promise<RunResult> {
       for (const user of anilistUsers) anilist.pushNotification(user.id, { type: 'AIRING', mediaId: SEED_MEDIA.frieren.id, episode: 7 });
     }
     const update = await updateShape();
-    const bot = await startRealBot({
+    const bot = await startBotAgainstFakes({
       discord,
-      anilistOauthUrl: anilist.oauthUrl,
-      anilistApiUrl: anilist.graphqlUrl,
-      port: await freePort(),
-      databasePath: dbPath(dir.path),
+      anilist,
+      dir: dir.path,
       encryptionKey: key,
-      logFile: join(dir.path, 'bot.log'),
       env: options.env,
     });
     stop = () => bot.child.stop();

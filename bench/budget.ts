@@ -11,10 +11,9 @@
  * `/update` and its autocomplete are driven from its registered definition (the autocomplete option and the
  * required options are discovered at run time).
  */
-import { join } from 'node:path';
 import type { FakeDiscord, FakeUser, InteractionHandle } from '../fakes/discord/index.js';
-import { startRealBot } from './lib/bot-process.js';
-import { bounded, freePort, newEncryptionKey, sleep, tempDir, waitUntil } from './lib/common.js';
+import { startBotAgainstFakes } from './lib/bot-process.js';
+import { bounded, newEncryptionKey, sleep, tempDir, waitUntil } from './lib/common.js';
 import type { FigureResult } from './lib/results.js';
 import { benchDiscordUsers, dbPath, seedLinks, startAniList, startDiscord } from './lib/world.js';
 
@@ -180,14 +179,11 @@ async function runOnce(members: number, update: UpdateShape | undefined): Promis
   let stop: () => Promise<void> = () => Promise.resolve();
   try {
     seedLinks({ databasePath: dbPath(dir.path), encryptionKey: key, discordUsers: users, anilist, anilistUsers });
-    const bot = await startRealBot({
+    const bot = await startBotAgainstFakes({
       discord,
-      anilistOauthUrl: anilist.oauthUrl,
-      anilistApiUrl: anilist.graphqlUrl,
-      port: await freePort(),
-      databasePath: dbPath(dir.path),
+      anilist,
+      dir: dir.path,
       encryptionKey: key,
-      logFile: join(dir.path, 'bot.log'),
     });
     stop = () => bot.child.stop();
     const started = performance.now();

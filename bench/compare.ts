@@ -7,11 +7,10 @@
  * Target (issue #15): at most 3 requests for the whole sequence with two members: each list once (cached for the
  * taste commands), the first card once (with "In this server"), rerolls from memory.
  */
-import { join } from 'node:path';
 import { SEED_USERS, startFakeAniList, type LoggedRequest } from '../fakes/anilist/index.js';
 import type { FakeUser, InteractionHandle } from '../fakes/discord/index.js';
-import { startRealBot } from './lib/bot-process.js';
-import { freePort, newEncryptionKey, tempDir } from './lib/common.js';
+import { startBotAgainstFakes } from './lib/bot-process.js';
+import { newEncryptionKey, tempDir } from './lib/common.js';
 import type { FigureResult } from './lib/results.js';
 import { benchDiscordUsers, dbPath, seedLinks, startDiscord } from './lib/world.js';
 
@@ -53,14 +52,11 @@ export async function runCompare(): Promise<Omit<FigureResult, 'figure' | 'load'
       anilist,
       anilistUsers: [SEED_USERS.gina, SEED_USERS.hank].map(({ id, name }) => ({ id, name })),
     });
-    const bot = await startRealBot({
+    const bot = await startBotAgainstFakes({
       discord,
-      anilistOauthUrl: anilist.oauthUrl,
-      anilistApiUrl: anilist.graphqlUrl,
-      port: await freePort(),
-      databasePath: dbPath(dir.path),
+      anilist,
+      dir: dir.path,
       encryptionKey: key,
-      logFile: join(dir.path, 'bot.log'),
     });
     stop = () => bot.child.stop();
 

@@ -7,9 +7,9 @@
  */
 import { join } from 'node:path';
 import type { FakeDiscord, InteractionHandle } from '../fakes/discord/index.js';
-import { startRealBot, startRefBot } from './lib/bot-process.js';
+import { startBotAgainstFakes, startRefBot } from './lib/bot-process.js';
 import { bounded, freePort, interleaved, newEncryptionKey, processCpuMs, sleep, tempDir, waitUntil } from './lib/common.js';
-import { percentile, type FigureResult } from './lib/results.js';
+import { pairedMeasures, percentile, type FigureResult } from './lib/results.js';
 import { benchDiscordUsers, dbPath, seedLinks, startAniList, startDiscord } from './lib/world.js';
 
 const MEMBERS = 50;
@@ -125,14 +125,12 @@ async function runOne(kind: 'anilink' | 'reference', command: string): Promise<B
   try {
     if (kind === 'anilink') {
       seedLinks({ databasePath: dbPath(dir.path), encryptionKey: key, discordUsers: users, anilist, anilistUsers });
-      const bot = await startRealBot({
+      const bot = await startBotAgainstFakes({
         discord,
-        anilistOauthUrl: anilist.oauthUrl,
-        anilistApiUrl: anilist.graphqlUrl,
-        port,
-        databasePath: dbPath(dir.path),
+        anilist,
+        dir: dir.path,
         encryptionKey: key,
-        logFile: join(dir.path, 'bot.log'),
+        port,
       });
       stop = () => bot.child.stop();
       pid = bot.child.pid;
@@ -176,14 +174,7 @@ export async function runDeadline({ repetitions }: { repetitions: number }): Pro
     () => bounded(runOne('anilink', command), 240_000, 'deadline (anilink)'),
     () => bounded(runOne('reference', command), 240_000, 'deadline (reference)'),
   );
-  const both = (label: string, unit: string, digits: number, read: (r: BurstResult) => number) => ({
-    label,
-    unit,
-    digits,
-    anilink: runs.bot.map(read),
-    reference: runs.reference.map(read),
-    referenceLabel: 'discord.js 14 (Guilds, default caches): defer at once, edit after the same 1.5 s',
-  });
+  const both = pairedMeasures(runs, 'discord.js 14 (Guilds, default caches): defer at once, edit after the same 1.5 s');
   const own = (label: string, unit: string, digits: number, read: (r: BurstResult) => number) => ({ label, unit, digits, anilink: runs.bot.map(read) });
   return {
     repetitions,

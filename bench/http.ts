@@ -12,10 +12,10 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startRealBot } from './lib/bot-process.js';
+import { startBotAgainstFakes } from './lib/bot-process.js';
 import { CHILDREN, bounded, freePort, interleaved, newEncryptionKey, processCpuMs, startNode, tempDir, waitForHttp200, type Child } from './lib/common.js';
-import type { FigureResult } from './lib/results.js';
-import { dbPath, startAniList, startDiscord } from './lib/world.js';
+import { pairedMeasures, type FigureResult } from './lib/results.js';
+import { startAniList, startDiscord } from './lib/world.js';
 
 const CONNECTIONS = 10;
 /** Well-formed (43 base64url characters) but never issued, so the bot looks it up and rejects it. */
@@ -69,14 +69,11 @@ export async function runHttp({ quick, repetitions }: { quick: boolean; repetiti
   const children: Child[] = [];
   try {
     const botPort = await freePort();
-    const bot = await startRealBot({
+    const bot = await startBotAgainstFakes({
       discord,
-      anilistOauthUrl: anilist.oauthUrl,
-      anilistApiUrl: anilist.graphqlUrl,
+      anilist,
+      dir: dir.path,
       port: botPort,
-      databasePath: dbPath(dir.path),
-      encryptionKey: newEncryptionKey(),
-      logFile: join(dir.path, 'bot.log'),
     });
     children.push(bot.child);
 
@@ -126,25 +123,20 @@ export async function runHttp({ quick, repetitions }: { quick: boolean; repetiti
       () => load(at(barePort, CALLBACK_PATH), duration, bare, loadLog),
     );
 
-    const referenceLabel = 'bare Fastify replaying the same status, headers and body';
-    const pair = (runs: { bot: Load[]; reference: Load[] }, label: string, unit: string, digits: number, read: (l: Load) => number) => ({
-      label,
-      unit,
-      digits,
-      anilink: runs.bot.map(read),
-      reference: runs.reference.map(read),
-      referenceLabel,
-    });
+    const bareFastify = 'bare Fastify replaying the same status, headers and body';
+    const onCallback = pairedMeasures(callback, bareFastify);
+    const onHealthz = pairedMeasures(healthz, bareFastify);
+    const onLimited = pairedMeasures(limited, bareFastify);
     return {
       repetitions,
       setup: { connections: CONNECTIONS, 'seconds per run': duration, 'bot log level': 'info, to a file', 'load generator': 'autocannon, own process' },
       measures: {
-        callbackRps: pair(callback, '/oauth/callback, unknown state → 400: requests/s', '', 0, (l) => l.rps),
-        callbackP99: pair(callback, '/oauth/callback, unknown state → 400: p99 latency', 'ms', 0, (l) => l.p99),
-        callbackCpuPerRequest: pair(callback, '/oauth/callback, unknown state → 400: server CPU per request', 'µs', 0, (l) => l.cpuPerRequestUs),
-        healthzRps: pair(healthz, '/healthz (bot process): requests/s', '', 0, (l) => l.rps),
-        healthzCpuPerRequest: pair(healthz, '/healthz (bot process): server CPU per request', 'µs', 0, (l) => l.cpuPerRequestUs),
-        limitedRps: pair(limited, '/oauth/callback on the bot process, per-address limit spent (→ 429): requests/s', '', 0, (l) => l.rps),
+        callbackRps: onCallback('/oauth/callback, unknown state → 400: requests/s', '', 0, (l) => l.rps),
+        callbackP99: onCallback('/oauth/callback, unknown state → 400: p99 latency', 'ms', 0, (l) => l.p99),
+        callbackCpuPerRequest: onCallback('/oauth/callback, unknown state → 400: server CPU per request', 'µs', 0, (l) => l.cpuPerRequestUs),
+        healthzRps: onHealthz('/healthz (bot process): requests/s', '', 0, (l) => l.rps),
+        healthzCpuPerRequest: onHealthz('/healthz (bot process): server CPU per request', 'µs', 0, (l) => l.cpuPerRequestUs),
+        limitedRps: onLimited('/oauth/callback on the bot process, per-address limit spent (→ 429): requests/s', '', 0, (l) => l.rps),
       },
       detail: {
         callback: { bot: callback.bot.map(statusText), reference: callback.reference.map(statusText) },

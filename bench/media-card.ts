@@ -8,12 +8,11 @@
  * Targets (issue #14): at most 1 + ⌈members / 50⌉ requests for a card, 0 on a cache hit, and at most 3 for the whole
  * "type, pick, see" journey in a server of 100 linked members; the first answer within Discord's 3 s.
  */
-import { join } from 'node:path';
 import type { LoggedRequest } from '../fakes/anilist/index.js';
 import { SEED_MEDIA } from '../fakes/anilist/index.js';
 import type { InteractionHandle } from '../fakes/discord/index.js';
-import { startRealBot } from './lib/bot-process.js';
-import { bounded, freePort, newEncryptionKey, tempDir } from './lib/common.js';
+import { startBotAgainstFakes } from './lib/bot-process.js';
+import { bounded, newEncryptionKey, tempDir } from './lib/common.js';
 import type { FigureResult } from './lib/results.js';
 import { benchDiscordUsers, dbPath, seedLinks, startAniList, startDiscord } from './lib/world.js';
 
@@ -50,14 +49,11 @@ export async function runMediaCard(): Promise<Omit<FigureResult, 'figure' | 'loa
   let stop: () => Promise<void> = () => Promise.resolve();
   try {
     seedLinks({ databasePath: dbPath(dir.path), encryptionKey: key, discordUsers: users, anilist, anilistUsers });
-    const bot = await startRealBot({
+    const bot = await startBotAgainstFakes({
       discord,
-      anilistOauthUrl: anilist.oauthUrl,
-      anilistApiUrl: anilist.graphqlUrl,
-      port: await freePort(),
-      databasePath: dbPath(dir.path),
+      anilist,
+      dir: dir.path,
       encryptionKey: key,
-      logFile: join(dir.path, 'bot.log'),
     });
     stop = () => bot.child.stop();
     // Members are known in a server only from their interactions there.

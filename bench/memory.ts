@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { FakeDiscord, FakeUser } from '../fakes/discord/index.js';
 import { PROBE, measureMemory, startRealBot, startRefBot, type MemoryReport } from './lib/bot-process.js';
 import { bounded, freePort, interleaved, newEncryptionKey, sleep, tempDir, type Child } from './lib/common.js';
-import type { FigureResult } from './lib/results.js';
+import { pairedMeasures, type FigureResult } from './lib/results.js';
 import { dbPath, realisticGuild, startDiscord } from './lib/world.js';
 
 const MEMBERS_PER_GUILD = 3;
@@ -97,15 +97,7 @@ export async function runMemory({ quick, repetitions }: { quick: boolean; repeti
     large: await bounded(measureOne(kind, large), 300_000, `memory (${kind}, ${large} guilds)`),
   });
   const runs = await interleaved(repetitions, () => measureBoth('anilink'), () => measureBoth('reference'));
-  const referenceLabel = 'discord.js 14, Guilds intent, default caches';
-  const both = (label: string, unit: string, digits: number, read: (r: SizedReports) => number) => ({
-    label,
-    unit,
-    digits,
-    anilink: runs.bot.map(read),
-    reference: runs.reference.map(read),
-    referenceLabel,
-  });
+  const both = pairedMeasures(runs, 'discord.js 14, Guilds intent, default caches');
   const slope = (m: 'rss' | 'heapUsed') => (r: SizedReports) => (r.large[m] - r.small[m]) / (large - small) / 1024;
   return {
     repetitions,

@@ -1,7 +1,9 @@
 /** Starting the real bot (dist/src/main.js) and the reference children against the fakes. */
 import { join } from 'node:path';
+import type { FakeAniList } from '../../fakes/anilist/index.js';
 import type { FakeDiscord } from '../../fakes/discord/index.js';
-import { BENCH_DISCORD_TOKEN, BOT_MAIN, CHILDREN, botEnv, startNode, waitForHttp200, waitUntil, type Child } from './common.js';
+import { BENCH_DISCORD_TOKEN, BOT_MAIN, CHILDREN, botEnv, freePort, newEncryptionKey, startNode, waitForHttp200, waitUntil, type Child } from './common.js';
+import { dbPath } from './world.js';
 
 export interface StartedBot {
   child: Child;
@@ -55,6 +57,30 @@ export async function startRealBot(opts: {
     await waitUntil(() => opts.discord.registeredCommands.global.length > 0, timeout, 'slash command registration');
   }
   return { child, port: opts.port, healthzMs: healthzAt - child.spawnedAt };
+}
+
+/**
+ * The real bot against both fakes, as the figures that send it commands start it: its SQLite file (`dbPath(dir)`,
+ * linked beforehand with the same `encryptionKey` when members are seeded) and its log in `dir`, a free port.
+ */
+export async function startBotAgainstFakes(opts: {
+  discord: FakeDiscord;
+  anilist: FakeAniList;
+  dir: string;
+  encryptionKey?: string;
+  port?: number;
+  env?: Record<string, string>;
+}): Promise<StartedBot> {
+  return startRealBot({
+    discord: opts.discord,
+    anilistOauthUrl: opts.anilist.oauthUrl,
+    anilistApiUrl: opts.anilist.graphqlUrl,
+    port: opts.port ?? (await freePort()),
+    databasePath: dbPath(opts.dir),
+    encryptionKey: opts.encryptionKey ?? newEncryptionKey(),
+    logFile: join(opts.dir, 'bot.log'),
+    env: opts.env,
+  });
 }
 
 export function startRefBot(opts: {

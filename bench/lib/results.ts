@@ -82,3 +82,18 @@ export function pairedRatios(measure: Measure): number[] {
     return ref === undefined || ref === 0 || !Number.isFinite(ref) || !Number.isFinite(value) ? [] : [value / ref];
   });
 }
+
+/**
+ * A figure's measures read the same way from the bot's runs and its reference's (interleaved, one sample per
+ * repetition): `label`, `unit` and `digits` as printed, `read` one quantity of a run.
+ */
+export function pairedMeasures<Run>(runs: { bot: Run[]; reference: Run[] }, referenceLabel: string) {
+  return (label: string, unit: string, digits: number, read: (run: Run) => number): Measure => ({
+    label,
+    unit,
+    digits,
+    anilink: runs.bot.map(read),
+    reference: runs.reference.map(read),
+    referenceLabel,
+  });
+}
