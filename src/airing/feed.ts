@@ -221,13 +221,12 @@ export function createAiringFeed(deps: AiringFeedDeps): BackgroundSource {
 
   async function check(signal: AbortSignal): Promise<AiringCheckOutcome> {
     const now = clock();
-    let watchlistRequests = 0;
     let scheduleRequests = 0;
     // Posts left from before (Discord failed, or the bot stopped) go first.
     await deliver(signal);
     const active = feeds.active();
     const members = feedMembers(active);
-    watchlistRequests = await refreshWatchlists(members.all, now, signal);
+    const watchlistRequests = await refreshWatchlists(members.all, now, signal);
     feeds.pruneWatchlists(members.all);
     const watching = feeds.watchers(members.all);
     const titles = [...watching.keys()].sort((a, b) => a - b);

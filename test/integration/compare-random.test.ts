@@ -16,6 +16,7 @@ import { inEnglish } from '../../src/i18n/index.js';
 import { RUN_LINK_FIRST } from '../../src/linking/index.js';
 import { startBotHarness, type BotHarness } from '../support/bot-harness.js';
 import { discordMembers, linkAndUseServer } from '../support/server-members.js';
+import { button, buttonsOf, type Embed, refusal } from '../support/messages.js';
 
 const [erinsMember, franksMember, stranger] = discordMembers(3) as [FakeUser, FakeUser, FakeUser];
 const filler = (n: number) => FILLER_MEDIA_FIRST_ID + n - 1;
@@ -49,8 +50,6 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-type Embed = { title?: string; description?: string; footer?: { text: string }; fields?: { name: string; value: string }[] };
-type Button = { custom_id?: string; label?: string; url?: string };
 type Who = FakeUser | keyof typeof fakeUsers;
 type Option = { name: string; value: string | number };
 
@@ -72,19 +71,6 @@ async function answer(handle: InteractionHandle): Promise<DiscordMessage> {
   return (await handle.waitForEdit()).message!;
 }
 
-/** A private refusal: at once, or replacing the public placeholder. */
-async function refusal(handle: InteractionHandle): Promise<string> {
-  const initial = await handle.waitForInitialResponse();
-  if (initial.type === 4) {
-    const data = initial.data as { content: string; flags?: number };
-    expect((data.flags ?? 0) & MessageFlags.Ephemeral).toBeTruthy();
-    return data.content;
-  }
-  const followUp = await handle.waitForFollowUp();
-  expect(followUp.flags & MessageFlags.Ephemeral).toBeTruthy();
-  expect(handle.currentMessage()).toBeNull();
-  return followUp.content;
-}
 
 const compare = (user: Who, other: Who, extra: { channelNsfw?: boolean; options?: Option[] } = {}) =>
   h.discord.sendCommand({ name: 'compare', user, options: [{ name: 'user', value: idOf(other) }, ...(extra.options ?? [])], ...(extra.channelNsfw ? { channelNsfw: true } : {}) });
@@ -92,12 +78,6 @@ const random = (user: Who, options: Option[] = [], extra: { channelNsfw?: boolea
 
 const embedOf = (message: DiscordMessage) => (message.embeds as Embed[])[0]!;
 const field = (message: DiscordMessage, name: string) => embedOf(message).fields?.find((f) => f.name === name)?.value;
-const buttonsOf = (message: DiscordMessage) => message.components.flatMap((row) => (row as { components: Button[] }).components);
-function button(message: DiscordMessage, label: string): string {
-  const found = buttonsOf(message).find((b) => b.label === label);
-  if (!found?.custom_id) throw new Error(`no "${label}" button among ${JSON.stringify(buttonsOf(message).map((b) => b.label))}`);
-  return found.custom_id;
-}
 /** The title a /random card shows, from its "Start watching" button. */
 const pickedId = (message: DiscordMessage) => Number(buttonsOf(message).find((b) => b.custom_id?.startsWith('random:start:'))!.custom_id!.split(':')[3]);
 

@@ -18,6 +18,7 @@ import { TestBrowser } from '../support/browser.js';
 import { startBotHarness, type BotHarness } from '../support/bot-harness.js';
 import { walkLinkPages } from '../support/link-walk.js';
 import { discordMembers, linkAndUseServer } from '../support/server-members.js';
+import { button, buttonsOf, type Embed, refusal } from '../support/messages.js';
 
 const [erinsMember, franksMember, stranger, yuki] = discordMembers(4) as [FakeUser, FakeUser, FakeUser, FakeUser];
 const GINA = SEED_USERS.gina.id;
@@ -51,35 +52,15 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-type Embed = { title?: string; description?: string; footer?: { text: string }; fields?: { name: string; value: string }[] };
-type Button = { custom_id?: string; label?: string };
 
 const idOf = (who: FakeUserRef) => (typeof who === 'string' ? fakeUsers[who].id : who.id);
 const embedOf = (message: DiscordMessage) => (message.embeds as Embed[])[0]!;
-const buttonsOf = (message: DiscordMessage) => message.components.flatMap((row) => (row as { components: Button[] }).components);
-function button(message: DiscordMessage, label: string): string {
-  const found = buttonsOf(message).find((b) => b.label === label);
-  if (!found?.custom_id) throw new Error(`no "${label}" button among ${JSON.stringify(buttonsOf(message).map((b) => b.label))}`);
-  return found.custom_id;
-}
 
 async function answer(handle: InteractionHandle): Promise<DiscordMessage> {
   expect((await handle.waitForInitialResponse()).type).toBe(5);
   return (await handle.waitForEdit()).message!;
 }
 
-/** A private refusal: at once, or replacing the public placeholder. */
-async function refusal(handle: InteractionHandle): Promise<string> {
-  const initial = await handle.waitForInitialResponse();
-  if (initial.type === 4) {
-    const data = initial.data as { content: string; flags?: number };
-    expect((data.flags ?? 0) & MessageFlags.Ephemeral).toBeTruthy();
-    return data.content;
-  }
-  const followUp = await handle.waitForFollowUp();
-  expect(followUp.flags & MessageFlags.Ephemeral).toBeTruthy();
-  return followUp.content;
-}
 
 describe('/compare in German', () => {
   it('the affinity embed, its fields and footer, and the refusals', async () => {

@@ -15,6 +15,7 @@ import { inEnglish } from '../../src/i18n/index.js';
 import { RUN_LINK_FIRST } from '../../src/linking/index.js';
 import { linkMember, startBotHarness, type BotHarness } from '../support/bot-harness.js';
 import { addAniListUsers, discordMembers, linkAndUseServer } from '../support/server-members.js';
+import { button, buttonsOf, type Embed, embedsOf, refusal } from '../support/messages.js';
 
 const FRIEREN = SEED_MEDIA.frieren.id;
 const FORMATS = ['POINT_100', 'POINT_10_DECIMAL', 'POINT_10', 'POINT_5', 'POINT_3'] as const;
@@ -88,8 +89,6 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-type Embed = { title?: string; description?: string; url?: string; thumbnail?: { url: string }; footer?: { text: string }; fields?: { name: string; value: string }[] };
-type Button = { custom_id?: string; label?: string; url?: string; style?: number };
 
 async function reply(handle: InteractionHandle): Promise<string> {
   const initial = await handle.waitForInitialResponse();
@@ -106,32 +105,11 @@ async function card(handle: InteractionHandle): Promise<DiscordMessage> {
   return edit.message!;
 }
 
-/** A command refused after its public placeholder: the placeholder is gone and the member alone reads why. */
-/** A private refusal: at once (known before the reply was deferred), or replacing the public placeholder. */
-async function refusal(handle: InteractionHandle): Promise<string> {
-  const initial = await handle.waitForInitialResponse();
-  if (initial.type === 4) {
-    const data = initial.data as { content: string; flags?: number };
-    expect((data.flags ?? 0) & MessageFlags.Ephemeral).toBeTruthy();
-    return data.content;
-  }
-  const followUp = await handle.waitForFollowUp();
-  expect(followUp.flags & MessageFlags.Ephemeral).toBeTruthy();
-  expect(handle.currentMessage()).toBeNull();
-  return followUp.content;
-}
 
 const anime = (user: FakeUser | keyof typeof fakeUsers, title: string | number, extra: { channelNsfw?: boolean; dm?: boolean } = {}) =>
   h.discord.sendCommand({ name: 'anime', user, options: [{ name: 'title', value: String(title) }], ...extra });
-const embedsOf = (message: DiscordMessage) => message.embeds as Embed[];
 const serverLines = (message: DiscordMessage) => (embedsOf(message).find((e) => e.title === 'In this server')?.description ?? '').split('\n');
 const lineOf = (message: DiscordMessage, discordId: string) => serverLines(message).find((line) => line.includes(`<@${discordId}>`));
-const buttonsOf = (message: DiscordMessage) => message.components.flatMap((row) => (row as { components: Button[] }).components);
-function button(message: DiscordMessage, label: string): string {
-  const found = buttonsOf(message).find((b) => b.label === label);
-  if (!found?.custom_id) throw new Error(`no "${label}" button among ${JSON.stringify(buttonsOf(message).map((b) => b.label))}`);
-  return found.custom_id;
-}
 /** GraphQL requests the fake AniList received while `run` ran. */
 async function aniListRequestsDuring(run: () => Promise<unknown>): Promise<LoggedRequest[]> {
   const before = h.anilistFake.graphqlRequests().length;

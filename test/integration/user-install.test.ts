@@ -6,12 +6,13 @@
 import { MessageFlags } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SEED_MEDIA, SEED_USERS } from '../../fakes/anilist/index.js';
-import { fakeUsers, type DiscordMessage } from '../../fakes/discord/index.js';
+import { fakeUsers } from '../../fakes/discord/index.js';
 import { CATALOGUES, inEnglish, msg } from '../../src/i18n/index.js';
 import { RUN_LINK_FIRST } from '../../src/linking/index.js';
 import { ADULT_REFUSED } from '../../commands/media/card.js';
 import { linkMember, startBotHarness, type BotHarness } from '../support/bot-harness.js';
 import { useTempDir } from '../support/temp.js';
+import { embedsOf } from '../support/messages.js';
 
 const tempDir = useTempDir('anilink-user-install-');
 /** A server the bot is not in, where alice uses her own install of the app. */
@@ -29,8 +30,6 @@ afterAll(async () => {
   await h.close();
 });
 
-type Embed = { title?: string; description?: string; fields?: { name: string; value: string }[] };
-const embedsOf = (message: DiscordMessage) => message.embeds as Embed[];
 
 describe('a user install in a server without the bot', () => {
   it('the payload is one Discord sends for it, and the bot never counts the member as seen there', async () => {

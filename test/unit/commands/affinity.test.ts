@@ -1,37 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { MIN_SHARED_SCORES, compareTaste, normalizedScore, type TasteSide } from '../../../commands/taste/affinity.js';
 import type { MediaListEntry, MediaListStatus } from '../../../src/anilist/index.js';
+import { listEntry, listMedia } from '../../support/list-entries.js';
 
 function entry(mediaId: number, status: MediaListStatus, score: number, updatedAt = 1000): MediaListEntry {
-  return {
-    id: mediaId * 10,
-    mediaId,
-    status,
-    progress: 0,
-    progressVolumes: 0,
-    score,
-    updatedAt,
-    private: false,
-    hiddenFromStatusLists: false,
-    media: {
-      id: mediaId,
-      type: 'ANIME',
-      format: 'TV',
-      episodes: 12,
-      chapters: null,
-      volumes: null,
-      isAdult: false,
-      siteUrl: `https://anilist.co/anime/${mediaId}`,
-      title: { userPreferred: `Title ${mediaId}`, romaji: `Title ${mediaId}`, english: null, native: null },
-      status: 'FINISHED',
-      season: null,
-      seasonYear: 2020,
-      duration: 24,
-      averageScore: 70,
-      genres: ['Drama'],
-      coverImage: null,
-    },
-  };
+  return listEntry(listMedia(mediaId, { genres: ['Drama'] }), status, { score, updatedAt });
 }
 
 const completed = (scores: readonly (readonly [number, number])[]) => scores.map(([mediaId, score]) => entry(mediaId, 'COMPLETED', score));

@@ -1,34 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { buildPool, matchesFilters, type ListMedia, type PlanningSide } from '../../../commands/taste/pool.js';
 import { createRandomPicks, PICK_TTL_MS } from '../../../commands/taste/random-picks.js';
-import type { MediaListEntry, MediaListStatus } from '../../../src/anilist/index.js';
+import type { MediaListStatus } from '../../../src/anilist/index.js';
 import { createTestClock } from '../../support/clock.js';
+import { listEntry, listMedia } from '../../support/list-entries.js';
 
-function media(id: number, extra: Partial<ListMedia> = {}): ListMedia {
-  return {
-    id,
-    type: 'ANIME',
-    format: 'TV',
-    episodes: 12,
-    chapters: null,
-    volumes: null,
-    isAdult: false,
-    siteUrl: `https://anilist.co/anime/${id}`,
-    title: { userPreferred: `Title ${id}`, romaji: `Title ${id}`, english: null, native: null },
-    status: 'FINISHED',
-    season: null,
-    seasonYear: 2020,
-    duration: 24,
-    averageScore: 70,
-    genres: ['Comedy'],
-    coverImage: null,
-    ...extra,
-  };
-}
-
-function entry(item: ListMedia, status: MediaListStatus = 'PLANNING'): MediaListEntry {
-  return { id: item.id * 10, mediaId: item.id, status, progress: 0, progressVolumes: 0, score: 0, updatedAt: 1, private: false, hiddenFromStatusLists: false, media: item };
-}
+const media = listMedia;
+const entry = (item: ListMedia, status: MediaListStatus = 'PLANNING') => listEntry(item, status);
 
 const side = (memberId: string, ...items: (ListMedia | [ListMedia, MediaListStatus])[]): PlanningSide => ({
   memberId,
